@@ -1,0 +1,297 @@
+//! The command line: parse, call, print. Output is localized (`DONDOC_LANG`, Vietnamese by
+//! default); `--json` output is for scripts and stays in the file's own shape.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{Datelike, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::domain::{Plan, Problems, calendar};
+use crate::i18n::Lang;
+use crate::present;
+use crate::store::{ImportSummary, Store};
+use crate::t;
+
+#[derive(Debug, Parser)]
+#[command(name = "dondoc", version, about = "Follows up a provincial socio-economic plan on Telegram")]
+pub struct Cli {
+    /// Settings file (default: dondoc.toml in the working directory, if present)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot (long polling, or a webhook when DONDOC_WEBHOOK_URL is set)
+    Run {
+        /// Rehearsal: run as if the clock had been set to this RFC 3339 instant
+        #[arg(long, value_name = "INSTANT")]
+        clock_start: Option<String>,
+    },
+    /// Check, import or show the plan
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
+    /// Every round, period and last day to report, as local dates
+    Deadlines {
+        /// Year (default: the plan's year)
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanAction {
+    /// Check a plan file and list every problem, each with its place
+    Check { file: PathBuf },
+    /// Import a plan file (idempotent; an edited file updates in place)
+    Import { file: PathBuf },
+    /// Show the plan being followed
+    Show {
+        /// Print it as JSON, in the plan file's own shape
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs one command; the exit code is 0 on success, 1 when the input was refused, 2 when
+/// something outside (settings, database) failed.
+pub async fn run(cli: Cli) -> ExitCode {
+    crate::telemetry::init();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}", t!(Lang::Vi, "cli-settings-invalid", reason = e.to_string()));
+            return ExitCode::from(2);
+        }
+    };
+    let lang = settings.language;
+    let token = settings.token.clone();
+    let result = match cli.command {
+        Command::Run { clock_start } => crate::startup::run_command(settings, clock_start).await,
+        Command::Plan { action: PlanAction::Check { file } } => plan_check(lang, &file),
+        Command::Plan { action: PlanAction::Import { file } } => plan_import(&settings, &file).await,
+        Command::Plan { action: PlanAction::Show { json } } => plan_show(&settings, json).await,
+        Command::Deadlines { year } => deadlines(&settings, year).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let reason = crate::telemetry::redact(&format!("{e:#}"), token.as_ref().map(|s| s.expose()));
+            eprintln!("{}", t!(lang, "cli-failed", reason = reason));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Opens the database; an empty one gets the bundled plan, so a new user needs only a token.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::open(&settings.database)
+        .await
+        .with_context(|| format!("opening the database {}", settings.database.display()))?;
+    if !store.has_plan().await? {
+        let plan =
+            crate::bundled::plan().map_err(|p| anyhow::anyhow!("the bundled plan is invalid:\n{p}"))?;
+        store.import_plan(&plan, Utc::now()).await.context("importing the bundled plan")?;
+        tracing::info!(plan = %plan.code, "imported the bundled plan into the empty database");
+    }
+    Ok(store)
+}
+
+/// The plan being followed, with the settings' time zone override applied.
+pub async fn load_plan(settings: &Settings, store: &Store) -> anyhow::Result<Plan> {
+    let mut plan = store.active_plan().await?.context("the database holds no plan")?;
+    if let Some(tz) = settings.time_zone {
+        plan.time_zone = tz;
+    }
+    Ok(plan)
+}
+
+/// Every problem, one per line, each with its place.
+pub fn render_problems(lang: Lang, problems: &Problems) -> String {
+    let mut out = t!(lang, "plan-problems-header", count = problems.0.len() as i64);
+    for p in &problems.0 {
+        let args: Vec<(&'static str, crate::i18n::Arg)> =
+            p.kind.args().into_iter().map(|(k, v)| (k, crate::i18n::Arg::from(v))).collect();
+        let message = crate::i18n::tr_args(lang, p.kind.key(), &args);
+        out.push('\n');
+        out.push_str(&t!(lang, "plan-problem-line", place = p.place.clone(), message = message));
+    }
+    out
+}
+
+fn read_plan_file(lang: Lang, file: &Path) -> anyhow::Result<Result<Plan, String>> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    Ok(Plan::from_toml(&text).map_err(|problems| render_problems(lang, &problems)))
+}
+
+fn plan_check(lang: Lang, file: &Path) -> anyhow::Result<ExitCode> {
+    match read_plan_file(lang, file)? {
+        Ok(plan) => {
+            println!("{}", plan_counts(lang, &plan, "plan-check-ok"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(listing) => {
+            eprintln!("{listing}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+async fn plan_import(settings: &Settings, file: &Path) -> anyhow::Result<ExitCode> {
+    let lang = settings.language;
+    // A broken file is refused before the database is even opened.
+    let plan = match read_plan_file(lang, file)? {
+        Ok(plan) => plan,
+        Err(listing) => {
+            eprintln!("{listing}\n{}", t!(lang, "plan-import-refused"));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let store = Store::open(&settings.database).await?;
+    let summary = store.import_plan(&plan, Utc::now()).await?;
+    println!("{}", render_import(lang, &plan, &summary));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render_import(lang: Lang, plan: &Plan, summary: &ImportSummary) -> String {
+    if summary.is_unchanged() {
+        return t!(lang, "plan-import-unchanged", code = plan.code.clone());
+    }
+    let mut out = if summary.plan_created {
+        t!(lang, "plan-import-created", code = plan.code.clone())
+    } else {
+        t!(lang, "plan-import-updated", code = plan.code.clone())
+    };
+    for k in summary.kinds.iter().filter(|k| k.added + k.updated + k.retired > 0) {
+        out.push('\n');
+        out.push_str(&t!(
+            lang,
+            "plan-import-kind",
+            kind = t!(lang, &format!("plan-kind-{}", k.kind)),
+            added = k.added as i64,
+            updated = k.updated as i64,
+            retired = k.retired as i64
+        ));
+    }
+    out
+}
+
+fn plan_counts(lang: Lang, plan: &Plan, key: &str) -> String {
+    t!(
+        lang,
+        key,
+        code = plan.code.clone(),
+        agencies = plan.agencies.len() as i64,
+        groups = plan.groups.len() as i64,
+        sections = plan.sections.len() as i64,
+        tasks = plan.task_count() as i64,
+        indicators = plan.indicators.len() as i64,
+        metrics = plan.metric_count() as i64,
+        rounds = plan.rounds.len() as i64,
+        holidays = plan.holidays.len() as i64
+    )
+}
+
+async fn plan_show(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings).await?;
+    let plan = load_plan(settings, &store).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&plan.to_file())?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lang = settings.language;
+    let mut out = vec![
+        t!(lang, "plan-show-title", code = plan.code.clone(), title = plan.title.clone()),
+        t!(
+            lang,
+            "plan-show-place",
+            province = plan.province.clone(),
+            year = plan.year as i64,
+            zone = plan.time_zone.name()
+        ),
+        plan_counts(lang, &plan, "plan-show-counts"),
+    ];
+    if let Some(c) = plan.agency(plan.coordinator.as_str()) {
+        out.push(t!(
+            lang,
+            "plan-show-coordinator",
+            name = present::name(lang, &c.name_vi, &c.name_en).to_owned()
+        ));
+    }
+    out.push(t!(lang, "plan-show-sections"));
+    for s in &plan.sections {
+        let key = if s.heading_inferred { "plan-show-section-inferred" } else { "plan-show-section" };
+        out.push(t!(
+            lang,
+            key,
+            number = s.number as i64,
+            heading = s.heading.clone(),
+            tasks = s.tasks.len() as i64
+        ));
+    }
+    out.push(t!(lang, "plan-show-indicators"));
+    for i in &plan.indicators {
+        let name = present::name(lang, &i.name_vi, &i.name_en).to_owned();
+        out.push(if i.is_qualitative() {
+            t!(lang, "plan-show-indicator-qualitative", number = i.number as i64, name = name)
+        } else {
+            t!(
+                lang,
+                "plan-show-indicator",
+                number = i.number as i64,
+                name = name,
+                metrics = i.metrics.len() as i64
+            )
+        });
+    }
+    println!("{}", out.join("\n"));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn deadlines(settings: &Settings, year: Option<i32>) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings).await?;
+    let plan = load_plan(settings, &store).await?;
+    let lang = settings.language;
+    let year = year.unwrap_or(plan.year);
+    let all = calendar::deadlines(&plan, year);
+    if all.is_empty() {
+        println!("{}", t!(lang, "deadlines-none", year = year as i64, code = plan.code.clone()));
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "deadlines-header",
+            year = year as i64,
+            code = plan.code.clone(),
+            zone = plan.time_zone.name()
+        )
+    );
+    for d in &all {
+        let round = plan
+            .round(&d.round)
+            .map_or(d.round.clone(), |r| present::name(lang, &r.name_vi, &r.name_en).to_owned());
+        println!(
+            "{}",
+            t!(
+                lang,
+                "deadlines-line",
+                round = round,
+                period = d.period.to_string(),
+                last_day = present::date_with_weekday(lang, d.last_day),
+                opens = present::date(d.opens),
+                closes = present::date(d.closes),
+                year = d.last_day.year() as i64
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

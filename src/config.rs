@@ -1,0 +1,213 @@
+//! Settings: `dondoc.toml` (optional) overridden by the environment. Secrets never print.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::i18n::Lang;
+
+/// A value that must not appear in logs or `Debug` output: the bot token.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// SQLite file; `dondoc.db` in the working directory by default.
+    pub database: PathBuf,
+    /// Bot token from BotFather (`TELOXIDE_TOKEN`).
+    pub token: Option<Secret>,
+    /// Bot API server (`TELOXIDE_API_URL`); Telegram's own when absent.
+    pub api_url: Option<String>,
+    /// Overrides the plan's time zone.
+    pub time_zone: Option<Tz>,
+    /// Telegram user ids that are admins without an invite.
+    pub admins: Vec<i64>,
+    /// Language of command-line output.
+    pub language: Lang,
+    /// Public HTTPS URL Telegram posts updates to; long polling when absent.
+    pub webhook_url: Option<String>,
+    /// Address the webhook server listens on.
+    pub webhook_listen: SocketAddr,
+    /// Bulk sends (reminders, digests, broadcasts) per second overall, leaving the rest of
+    /// Telegram's 30/s to interactive replies.
+    pub bulk_per_second: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database: PathBuf::from("dondoc.db"),
+            token: None,
+            api_url: None,
+            time_zone: None,
+            admins: Vec::new(),
+            language: Lang::Vi,
+            webhook_url: None,
+            webhook_listen: SocketAddr::from(([0, 0, 0, 0], 8443)),
+            bulk_per_second: 29,
+        }
+    }
+}
+
+/// The shape of `dondoc.toml`; every field optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database: Option<PathBuf>,
+    token: Option<Secret>,
+    api_url: Option<String>,
+    time_zone: Option<String>,
+    admins: Option<Vec<i64>>,
+    language: Option<String>,
+    webhook_url: Option<String>,
+    webhook_listen: Option<String>,
+    bulk_per_second: Option<u32>,
+}
+
+/// A setting that could not be read; the message names it and what was wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not valid: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{name} is not valid: {value:?} ({expected})")]
+    Value { name: &'static str, value: String, expected: &'static str },
+}
+
+impl Settings {
+    /// Reads `config` (or `dondoc.toml` if it exists) and then the environment.
+    pub fn load(config: Option<&Path>) -> Result<Settings, SettingsError> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Settings::from_sources(config, |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    /// Same as [`Settings::load`], with the environment given as a lookup (for tests).
+    pub fn from_sources(
+        config: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, SettingsError> {
+        let default_path = Path::new("dondoc.toml");
+        let path = config.or_else(|| default_path.exists().then_some(default_path));
+        let file = match path {
+            None => FileSettings::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| SettingsError::Read { path: path.to_owned(), source })?;
+                toml::from_str(&text).map_err(|e| SettingsError::File {
+                    path: path.to_owned(),
+                    message: e.message().to_owned(),
+                })?
+            }
+        };
+        let mut s = Settings::default();
+        let nonempty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+
+        if let Some(db) = nonempty(env("DONDOC_DATABASE")).map(PathBuf::from).or(file.database) {
+            s.database = db;
+        }
+        s.token = nonempty(env("TELOXIDE_TOKEN")).map(Secret).or(file.token);
+        s.api_url = nonempty(env("TELOXIDE_API_URL")).or(file.api_url);
+        if let Some(tz) = nonempty(env("DONDOC_TIME_ZONE")).or(file.time_zone) {
+            s.time_zone = Some(tz.parse().map_err(|_| SettingsError::Value {
+                name: "DONDOC_TIME_ZONE",
+                value: tz.clone(),
+                expected: "an IANA time zone such as Asia/Ho_Chi_Minh",
+            })?);
+        }
+        if let Some(list) = nonempty(env("DONDOC_ADMINS")) {
+            s.admins = list
+                .split([',', ' '])
+                .filter(|x| !x.is_empty())
+                .map(|x| {
+                    x.parse().map_err(|_| SettingsError::Value {
+                        name: "DONDOC_ADMINS",
+                        value: list.clone(),
+                        expected: "Telegram user ids separated by commas",
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        } else if let Some(admins) = file.admins {
+            s.admins = admins;
+        }
+        if let Some(lang) = nonempty(env("DONDOC_LANG")).or(file.language) {
+            s.language = Lang::parse(&lang).ok_or(SettingsError::Value {
+                name: "DONDOC_LANG",
+                value: lang.clone(),
+                expected: "vi or en",
+            })?;
+        }
+        s.webhook_url = nonempty(env("DONDOC_WEBHOOK_URL")).or(file.webhook_url);
+        if let Some(listen) = nonempty(env("DONDOC_WEBHOOK_LISTEN")).or(file.webhook_listen) {
+            s.webhook_listen = listen.parse().map_err(|_| SettingsError::Value {
+                name: "DONDOC_WEBHOOK_LISTEN",
+                value: listen.clone(),
+                expected: "an address and port such as 0.0.0.0:8443",
+            })?;
+        }
+        if let Some(rate) = nonempty(env("DONDOC_BULK_PER_SECOND")) {
+            s.bulk_per_second =
+                rate.parse().ok().filter(|r| (1..=30).contains(r)).ok_or(SettingsError::Value {
+                    name: "DONDOC_BULK_PER_SECOND",
+                    value: rate.clone(),
+                    expected: "a whole number from 1 to 30",
+                })?;
+        } else if let Some(rate) = file.bulk_per_second {
+            s.bulk_per_second = rate.clamp(1, 30);
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_never_prints() {
+        let env = |name: &str| (name == "TELOXIDE_TOKEN").then(|| "123456:ABC-secret".to_owned());
+        let s = Settings::from_sources(None, env).unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("ABC-secret"), "{shown}");
+        assert_eq!(s.token.unwrap().expose(), "123456:ABC-secret");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dondoc.toml");
+        std::fs::write(&path, "database = \"from-file.db\"\nadmins = [1, 2]\nlanguage = \"en\"\n").unwrap();
+        let env = |name: &str| (name == "DONDOC_DATABASE").then(|| "from-env.db".to_owned());
+        let s = Settings::from_sources(Some(&path), env).unwrap();
+        assert_eq!(s.database, PathBuf::from("from-env.db"));
+        assert_eq!(s.admins, vec![1, 2]);
+        assert_eq!(s.language, Lang::En);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting() {
+        let env = |name: &str| (name == "DONDOC_ADMINS").then(|| "12,abc".to_owned());
+        let err = Settings::from_sources(None, env).unwrap_err().to_string();
+        assert!(err.contains("DONDOC_ADMINS"), "{err}");
+        let env = |name: &str| (name == "DONDOC_TIME_ZONE").then(|| "Mars/Base".to_owned());
+        assert!(Settings::from_sources(None, env).is_err());
+    }
+}

@@ -1,0 +1,346 @@
+//! Deadlines as the plan counts them: local dates in the plan's time zone.
+//!
+//! The plan says "before the 15th"; the last day to report is the 14th, and that day is never
+//! moved, even when it is a Saturday or a holiday. Working days matter only for reminders.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
+
+use super::plan::{Cadence, Plan, ReportingRound, Schedule};
+
+/// Which stretch of time a report covers: "2022", "2022-H1", "2022-Q1" or "2022-03".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PeriodKey {
+    Year(i32),
+    Half(i32, u32),
+    Quarter(i32, u32),
+    Month(i32, u32),
+}
+
+impl PeriodKey {
+    pub fn year(self) -> i32 {
+        match self {
+            PeriodKey::Year(y)
+            | PeriodKey::Half(y, _)
+            | PeriodKey::Quarter(y, _)
+            | PeriodKey::Month(y, _) => y,
+        }
+    }
+
+    /// The key of the period of `cadence` that starts in month `start_month` of `year`.
+    fn of(cadence: Cadence, year: i32, start_month: u32) -> PeriodKey {
+        let n = (start_month - 1) / cadence.months() + 1;
+        match cadence {
+            Cadence::Month => PeriodKey::Month(year, n),
+            Cadence::Quarter => PeriodKey::Quarter(year, n),
+            Cadence::HalfYear => PeriodKey::Half(year, n),
+            Cadence::Year => PeriodKey::Year(year),
+        }
+    }
+}
+
+impl std::fmt::Display for PeriodKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PeriodKey::Year(y) => write!(f, "{y}"),
+            PeriodKey::Half(y, h) => write!(f, "{y}-H{h}"),
+            PeriodKey::Quarter(y, q) => write!(f, "{y}-Q{q}"),
+            PeriodKey::Month(y, m) => write!(f, "{y}-{m:02}"),
+        }
+    }
+}
+
+impl std::str::FromStr for PeriodKey {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<PeriodKey, ()> {
+        let (year, rest) = match s.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (s, None),
+        };
+        if year.len() != 4 {
+            return Err(());
+        }
+        let year: i32 = year.parse().map_err(|_| ())?;
+        let number = |r: &str, max: u32| r.parse::<u32>().ok().filter(|n| (1..=max).contains(n)).ok_or(());
+        match rest {
+            None => Ok(PeriodKey::Year(year)),
+            Some(r) => match r.as_bytes().first() {
+                Some(b'Q' | b'q') => Ok(PeriodKey::Quarter(year, number(&r[1..], 4)?)),
+                Some(b'H' | b'h') => Ok(PeriodKey::Half(year, number(&r[1..], 2)?)),
+                Some(b'0'..=b'9') if r.len() == 2 => Ok(PeriodKey::Month(year, number(r, 12)?)),
+                _ => Err(()),
+            },
+        }
+    }
+}
+
+/// One period of one round, with its dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub round: String,
+    pub period: PeriodKey,
+    /// First day a report may be filed.
+    pub opens: NaiveDate,
+    /// The last day to report, as the plan's words mean it.
+    pub last_day: NaiveDate,
+    /// The last day a late report is still taken.
+    pub closes: NaiveDate,
+}
+
+impl Deadline {
+    pub fn is_open_on(&self, date: NaiveDate) -> bool {
+        self.opens <= date && date <= self.closes
+    }
+}
+
+/// The plan's local date at `now`.
+pub fn local_date(plan: &Plan, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&plan.time_zone).date_naive()
+}
+
+/// Every period of `round` whose last day falls in `year`, in order.
+pub fn round_deadlines(plan: &Plan, round: &ReportingRound, year: i32) -> Vec<Deadline> {
+    match round.schedule {
+        Schedule::Once { due_before } => {
+            let Some(last_day) = due_before.pred_opt() else { return vec![] };
+            if last_day.year() != year {
+                return vec![];
+            }
+            let jan1 = ymd(plan.year, 1, 1);
+            let opens = plan.issued.filter(|d| *d <= last_day).unwrap_or(jan1).min(last_day);
+            let closes = ymd(last_day.year(), 12, 31);
+            vec![Deadline {
+                round: round.code.clone(),
+                period: PeriodKey::Year(last_day.year()),
+                opens,
+                last_day,
+                closes,
+            }]
+        }
+        Schedule::Recurring { every, .. } => {
+            // The plan covers the periods that start in its year; a period's deadline may fall
+            // in the next year (a December report due in January).
+            let mut out: Vec<Deadline> = periods(plan.year, every)
+                .filter_map(|(py, pm)| recurring(round, every, py, pm))
+                .filter(|d| d.last_day.year() == year)
+                .collect();
+            out.sort_by_key(|d| d.last_day);
+            out
+        }
+    }
+}
+
+/// Every deadline of every round in `year`, by last day.
+pub fn deadlines(plan: &Plan, year: i32) -> Vec<Deadline> {
+    let mut out: Vec<Deadline> = plan.rounds.iter().flat_map(|r| round_deadlines(plan, r, year)).collect();
+    out.sort_by_key(|d| d.last_day);
+    out
+}
+
+/// The dates of one round's period, whatever year its last day falls in.
+pub fn deadline_of(plan: &Plan, round: &ReportingRound, period: PeriodKey) -> Option<Deadline> {
+    let year = period.year();
+    (year - 1..=year + 1).flat_map(|y| round_deadlines(plan, round, y)).find(|d| d.period == period)
+}
+
+/// The periods open for reports at `now`, by last day.
+pub fn open_deadlines(plan: &Plan, now: DateTime<Utc>) -> Vec<Deadline> {
+    let today = local_date(plan, now);
+    let mut out: Vec<Deadline> = (today.year() - 1..=today.year() + 1)
+        .flat_map(|y| deadlines(plan, y))
+        .filter(|d| d.is_open_on(today))
+        .collect();
+    out.sort_by_key(|d| d.last_day);
+    out.dedup();
+    out
+}
+
+/// The period that is "current" at `now` for a round: the open one whose last day is nearest
+/// ahead, else the latest one already past.
+pub fn current_deadline(plan: &Plan, round: &ReportingRound, now: DateTime<Utc>) -> Option<Deadline> {
+    let today = local_date(plan, now);
+    let open: Vec<Deadline> =
+        open_deadlines(plan, now).into_iter().filter(|d| d.round == round.code).collect();
+    open.iter()
+        .filter(|d| d.last_day >= today)
+        .min_by_key(|d| d.last_day)
+        .or_else(|| open.iter().max_by_key(|d| d.last_day))
+        .cloned()
+}
+
+pub fn is_working_day(plan: &Plan, date: NaiveDate) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !plan.is_holiday(date)
+}
+
+/// `date` itself when it is a working day, else the nearest working day before it.
+pub fn working_day_on_or_before(plan: &Plan, date: NaiveDate) -> NaiveDate {
+    let mut d = date;
+    // A year has no run of more than a few weeks without a working day; bound the walk anyway.
+    for _ in 0..60 {
+        if is_working_day(plan, d) {
+            return d;
+        }
+        d = d.pred_opt().unwrap_or(d);
+    }
+    date
+}
+
+/// The `n`-th working day after `date` (`n` = 0 gives `date`).
+pub fn add_working_days(plan: &Plan, date: NaiveDate, n: u32) -> NaiveDate {
+    let mut d = date;
+    let mut left = n;
+    while left > 0 {
+        d = d + Days::new(1);
+        if is_working_day(plan, d) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+/// Working days after `from` up to and including `to`; 0 when `to` is not after `from`.
+pub fn working_days_between(plan: &Plan, from: NaiveDate, to: NaiveDate) -> u32 {
+    from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| is_working_day(plan, *d)).count() as u32
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+/// (year, first month) of every period of `every` starting in `year`.
+fn periods(year: i32, every: Cadence) -> impl Iterator<Item = (i32, u32)> {
+    (0..12 / every.months()).map(move |k| (year, 1 + k * every.months()))
+}
+
+/// Adds `months` to (year, month), month 1-based.
+fn add_months(year: i32, month: u32, months: u32) -> (i32, u32) {
+    let zero = (month - 1) + months;
+    (year + (zero / 12) as i32, zero % 12 + 1)
+}
+
+fn recurring(round: &ReportingRound, every: Cadence, year: i32, start_month: u32) -> Option<Deadline> {
+    let Schedule::Recurring { month, due_before_day, .. } = round.schedule else { return None };
+    let (dy, dm) = add_months(year, start_month, month - 1);
+    let last_day = NaiveDate::from_ymd_opt(dy, dm, due_before_day)?.pred_opt()?;
+    // A late report is still taken until the next period's last day.
+    let (ny, nm) = add_months(dy, dm, every.months());
+    let closes = NaiveDate::from_ymd_opt(ny, nm, due_before_day)?.pred_opt()?;
+    Some(Deadline {
+        round: round.code.clone(),
+        period: PeriodKey::of(every, year, start_month),
+        opens: ymd(year, start_month, 1),
+        last_day,
+        closes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundled::seed_plan;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_seed_has_five_deadlines_in_2022() {
+        let plan = seed_plan();
+        let all = deadlines(&plan, 2022);
+        let got: Vec<(String, String, NaiveDate)> =
+            all.iter().map(|x| (x.round.clone(), x.period.to_string(), x.last_day)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("chuong-trinh-hanh-dong".into(), "2022".into(), d(2022, 1, 29)),
+                ("bao-cao-quy".into(), "2022-Q1".into(), d(2022, 3, 14)),
+                ("bao-cao-quy".into(), "2022-Q2".into(), d(2022, 6, 14)),
+                ("bao-cao-quy".into(), "2022-Q3".into(), d(2022, 9, 14)),
+                ("bao-cao-quy".into(), "2022-Q4".into(), d(2022, 12, 14)),
+            ]
+        );
+    }
+
+    #[test]
+    fn quarterly_periods_open_with_the_quarter_and_take_late_reports_until_the_next_deadline() {
+        let plan = seed_plan();
+        let q1 =
+            deadlines(&plan, 2022).into_iter().find(|x| x.period == PeriodKey::Quarter(2022, 1)).unwrap();
+        assert_eq!(q1.opens, d(2022, 1, 1));
+        assert_eq!(q1.closes, d(2022, 6, 14));
+        let ap = deadlines(&plan, 2022).into_iter().find(|x| x.period == PeriodKey::Year(2022)).unwrap();
+        assert_eq!(ap.opens, d(2022, 1, 19), "the action programme opens when the plan is issued");
+        assert_eq!(ap.closes, d(2022, 12, 31));
+    }
+
+    #[test]
+    fn a_year_plan_has_no_deadline_outside_its_year() {
+        let plan = seed_plan();
+        assert!(deadlines(&plan, 2021).is_empty());
+        assert!(deadlines(&plan, 2023).is_empty());
+    }
+
+    #[test]
+    fn the_local_date_is_the_plans_not_utc() {
+        let plan = seed_plan();
+        // 17:30 UTC on the 14th is 00:30 on the 15th in Hậu Giang (UTC+7).
+        assert_eq!(local_date(&plan, at("2022-03-14T17:30:00Z")), d(2022, 3, 15));
+        assert_eq!(local_date(&plan, at("2022-03-14T16:59:59Z")), d(2022, 3, 14));
+    }
+
+    #[test]
+    fn open_periods_at_an_instant() {
+        let plan = seed_plan();
+        let open = |s: &str| -> Vec<String> {
+            open_deadlines(&plan, at(s)).iter().map(|x| format!("{}/{}", x.round, x.period)).collect()
+        };
+        assert_eq!(open("2022-01-10T03:00:00Z"), vec!["bao-cao-quy/2022-Q1"]);
+        assert_eq!(open("2022-01-20T03:00:00Z"), vec!["chuong-trinh-hanh-dong/2022", "bao-cao-quy/2022-Q1"]);
+        assert_eq!(
+            open("2022-04-05T03:00:00Z"),
+            vec!["chuong-trinh-hanh-dong/2022", "bao-cao-quy/2022-Q1", "bao-cao-quy/2022-Q2"]
+        );
+        let q = plan.round("bao-cao-quy").unwrap();
+        assert_eq!(
+            current_deadline(&plan, q, at("2022-04-05T03:00:00Z")).unwrap().period,
+            PeriodKey::Quarter(2022, 2)
+        );
+        assert_eq!(
+            current_deadline(&plan, q, at("2022-03-20T03:00:00Z")).unwrap().period,
+            PeriodKey::Quarter(2022, 1)
+        );
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_listed_holidays() {
+        let plan = seed_plan();
+        assert!(is_working_day(&plan, d(2022, 1, 21)), "Friday before Tết");
+        assert!(!is_working_day(&plan, d(2022, 1, 22)), "Saturday");
+        assert!(!is_working_day(&plan, d(2022, 1, 31)), "Monday in Tết");
+        assert!(!is_working_day(&plan, d(2022, 2, 4)), "Friday in Tết");
+        assert!(is_working_day(&plan, d(2022, 2, 7)), "first day back");
+        assert!(!is_working_day(&plan, d(2022, 4, 11)), "Hùng Kings, observed");
+        assert!(!is_working_day(&plan, d(2022, 5, 3)));
+        assert!(!is_working_day(&plan, d(2022, 9, 2)));
+        assert!(!is_working_day(&plan, d(2022, 1, 3)), "New Year's day off");
+        assert_eq!(working_day_on_or_before(&plan, d(2022, 1, 22)), d(2022, 1, 21));
+        assert_eq!(working_day_on_or_before(&plan, d(2022, 2, 6)), d(2022, 1, 28));
+        assert_eq!(add_working_days(&plan, d(2022, 1, 28), 1), d(2022, 2, 7));
+        assert_eq!(working_days_between(&plan, d(2022, 3, 14), d(2022, 3, 21)), 5);
+        assert_eq!(working_days_between(&plan, d(2022, 3, 21), d(2022, 3, 14)), 0);
+    }
+
+    #[test]
+    fn period_keys_print_and_parse() {
+        for s in ["2022", "2022-Q1", "2022-H2", "2022-03"] {
+            assert_eq!(s.parse::<PeriodKey>().unwrap().to_string(), s);
+        }
+        for bad in ["22", "2022-Q5", "2022-13", "2022-X1", "2022-", "abcd"] {
+            assert!(bad.parse::<PeriodKey>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Every query lives here. SQLite through sqlx: WAL, foreign keys, a busy timeout, and the
+//! migrations of `migrations/` applied on open.
+//!
+//! Writes go through a pool of one connection, so they queue in memory instead of sleeping in
+//! SQLite's busy handler; reads use their own pool and see every committed write (WAL).
+
+mod plan;
+mod plan_load;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::domain::Problems;
+
+pub use plan::{ImportSummary, KindCount};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database refused the operation: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("the disk is full; nothing was saved")]
+    DiskFull,
+    #[error("the database could not be brought up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the plan stored in the database does not check out:\n{0}")]
+    StoredPlan(Problems),
+    #[error("a stored value is unreadable: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        // SQLITE_FULL (13): say so plainly, it is the one a person can act on.
+        if let sqlx::Error::Database(db) = &e
+            && db.code().as_deref() == Some("13")
+        {
+            return StoreError::DiskFull;
+        }
+        StoreError::Database(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Store> {
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(StoreError::Database)?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        sqlx::migrate!("./migrations").run(&write).await?;
+        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+        Ok(Store { read, write })
+    }
+
+    /// Closes both pools, waiting for work in flight.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+/// JSON text of a list of strings, for the list columns.
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+/// "9.002" (plan file notation) → ("9002", None) for the decimal text columns.
+fn vn_to_decimal_text(target: &str) -> Result<(String, Option<String>)> {
+    let q = crate::domain::Quantity::parse(target)
+        .map_err(|e| StoreError::Corrupt(format!("target {target}: {e}")))?;
+    Ok((q.value.to_string(), q.out_of.map(|d| d.to_string())))
+}
+
+/// The reverse of [`vn_to_decimal_text`].
+fn decimal_text_to_vn(value: &str, out_of: Option<String>) -> Result<String> {
+    let parse = |s: &str| {
+        rust_decimal::Decimal::from_str_exact(s).map_err(|e| StoreError::Corrupt(format!("decimal {s}: {e}")))
+    };
+    let q = crate::domain::Quantity {
+        value: parse(value)?,
+        out_of: out_of.as_deref().map(parse).transpose()?,
+        unit: None,
+    };
+    Ok(q.to_string())
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Store;
+
+    /// A store on a fresh temporary file; keep the directory alive as long as the store.
+    pub async fn temp_store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("test.db")).await.expect("open store");
+        (store, dir)
+    }
+}

@@ -1,0 +1,444 @@
+//! Importing a plan (one transaction, idempotent, matched by stable codes) and loading it back.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Sqlite, Transaction};
+
+use super::{Result, Store, StoreError, json_list};
+use crate::domain::Plan;
+use crate::domain::plan_file::*;
+
+/// What an import changed, per kind of entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub plan_created: bool,
+    pub plan_updated: bool,
+    pub kinds: Vec<KindCount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: &'static str,
+    pub added: u64,
+    pub updated: u64,
+    pub retired: u64,
+}
+
+impl ImportSummary {
+    pub fn is_unchanged(&self) -> bool {
+        !self.plan_created
+            && !self.plan_updated
+            && self.kinds.iter().all(|k| k.added + k.updated + k.retired == 0)
+    }
+}
+
+/// Counts one kind's upserts: a row that did not exist is added, one that did and changed is
+/// updated (an upsert whose WHERE filtered it out affects no row).
+struct Tally {
+    count: KindCount,
+    existing: std::collections::HashSet<String>,
+}
+
+impl Tally {
+    async fn start(
+        tx: &mut Transaction<'_, Sqlite>,
+        kind: &'static str,
+        sql: &str,
+        plan_id: i64,
+    ) -> Result<Tally> {
+        let existing = sqlx::query_scalar::<_, String>(sql).bind(plan_id).fetch_all(&mut **tx).await?;
+        Ok(Tally {
+            count: KindCount { kind, ..Default::default() },
+            existing: existing.into_iter().collect(),
+        })
+    }
+
+    fn record(&mut self, key: &str, rows_affected: u64) {
+        if !self.existing.contains(key) {
+            self.count.added += 1;
+        } else if rows_affected > 0 {
+            self.count.updated += 1;
+        }
+    }
+}
+
+/// Marks the rows of `table` whose key is not in `keys` as retired; returns how many.
+async fn retire(
+    tx: &mut Transaction<'_, Sqlite>,
+    table: &str,
+    key: &str,
+    plan_id: i64,
+    keys: &[String],
+) -> Result<u64> {
+    let sql = format!(
+        "UPDATE {table} SET retired = 1 WHERE plan_id = ?1 AND retired = 0 \
+         AND CAST({key} AS TEXT) NOT IN (SELECT value FROM json_each(?2))"
+    );
+    Ok(sqlx::query(&sql).bind(plan_id).bind(json_list(keys)).execute(&mut **tx).await?.rows_affected())
+}
+
+impl Store {
+    /// Imports a checked plan in one transaction. Entries are matched by their codes: the same
+    /// plan twice changes nothing; an edited one updates in place; entries gone from the file
+    /// are retired, never deleted, so reports filed against them stay.
+    pub async fn import_plan(&self, plan: &Plan, now: DateTime<Utc>) -> Result<ImportSummary> {
+        let file = plan.to_file();
+        let mut tx = self.write.begin().await?;
+        let mut summary = ImportSummary::default();
+        let header = &file.plan;
+        let reminders =
+            serde_json::to_string(&file.reminders).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM plan WHERE code = ?")
+            .bind(&header.code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let changed = sqlx::query(
+            "INSERT INTO plan (code, title, title_en, province, year, issued, time_zone, coordinator, reminders,
+                               active, imported_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10)
+             ON CONFLICT (code) DO UPDATE SET
+                title = excluded.title, title_en = excluded.title_en, province = excluded.province,
+                year = excluded.year, issued = excluded.issued, time_zone = excluded.time_zone,
+                coordinator = excluded.coordinator, reminders = excluded.reminders, active = 1,
+                updated_at = excluded.updated_at
+             WHERE title IS NOT excluded.title OR title_en IS NOT excluded.title_en
+                OR province IS NOT excluded.province OR year IS NOT excluded.year
+                OR issued IS NOT excluded.issued OR time_zone IS NOT excluded.time_zone
+                OR coordinator IS NOT excluded.coordinator OR reminders IS NOT excluded.reminders
+                OR active IS NOT 1",
+        )
+        .bind(&header.code)
+        .bind(&header.title)
+        .bind(&header.title_en)
+        .bind(&header.province)
+        .bind(header.year)
+        .bind(&header.issued)
+        .bind(&header.time_zone)
+        .bind(&header.coordinator)
+        .bind(&reminders)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        summary.plan_created = existing.is_none();
+        summary.plan_updated = existing.is_some() && changed > 0;
+        let plan_id: i64 = sqlx::query_scalar("SELECT id FROM plan WHERE code = ?")
+            .bind(&header.code)
+            .fetch_one(&mut *tx)
+            .await?;
+        // One plan is followed at a time: the one imported last.
+        sqlx::query("UPDATE plan SET active = 0 WHERE id != ? AND active = 1")
+            .bind(plan_id)
+            .execute(&mut *tx)
+            .await?;
+
+        summary.kinds.push(import_agencies(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_groups(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_sections(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_tasks(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_indicators(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_metrics(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_rounds(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_holidays(&mut tx, plan_id, &file).await?);
+
+        if !summary.is_unchanged() {
+            sqlx::query("UPDATE plan SET updated_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(plan_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+async fn import_agencies(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: i64,
+    file: &PlanFile,
+) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "agencies", "SELECT code FROM agency WHERE plan_id = ?", plan_id).await?;
+    for (position, a) in file.agencies.iter().enumerate() {
+        let n = sqlx::query(
+            "INSERT INTO agency (plan_id, code, name_vi, name_en, position) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+                position = excluded.position, retired = 0
+             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
+                OR position IS NOT excluded.position OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(&a.code)
+        .bind(&a.name_vi)
+        .bind(&a.name_en)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&a.code, n);
+    }
+    let keys: Vec<String> = file.agencies.iter().map(|a| a.code.clone()).collect();
+    tally.count.retired = retire(tx, "agency", "code", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+async fn import_groups(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "groups", "SELECT code FROM agency_group WHERE plan_id = ?", plan_id).await?;
+    for (position, g) in file.groups.iter().enumerate() {
+        let n = sqlx::query(
+            "INSERT INTO agency_group (plan_id, code, name_vi, name_en, members, position) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+                members = excluded.members, position = excluded.position, retired = 0
+             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
+                OR members IS NOT excluded.members OR position IS NOT excluded.position OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(&g.code)
+        .bind(&g.name_vi)
+        .bind(&g.name_en)
+        .bind(json_list(&g.members))
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&g.code, n);
+    }
+    let keys: Vec<String> = file.groups.iter().map(|g| g.code.clone()).collect();
+    tally.count.retired = retire(tx, "agency_group", "code", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+async fn import_sections(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: i64,
+    file: &PlanFile,
+) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "sections", "SELECT CAST(number AS TEXT) FROM section WHERE plan_id = ?", plan_id)
+            .await?;
+    for s in &file.sections {
+        let n = sqlx::query(
+            "INSERT INTO section (plan_id, number, heading, heading_inferred, assignees) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (plan_id, number) DO UPDATE SET heading = excluded.heading,
+                heading_inferred = excluded.heading_inferred, assignees = excluded.assignees, retired = 0
+             WHERE heading IS NOT excluded.heading OR heading_inferred IS NOT excluded.heading_inferred
+                OR assignees IS NOT excluded.assignees OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(s.number)
+        .bind(&s.heading)
+        .bind(s.heading_inferred)
+        .bind(json_list(&s.assignees))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&s.number.to_string(), n);
+    }
+    let keys: Vec<String> = file.sections.iter().map(|s| s.number.to_string()).collect();
+    tally.count.retired = retire(tx, "section", "number", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+fn task_code(section: u32, id: &str) -> String {
+    if id.is_empty() { section.to_string() } else { format!("{section}.{id}") }
+}
+
+async fn import_tasks(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
+    let mut tally = Tally::start(tx, "tasks", "SELECT code FROM task WHERE plan_id = ?", plan_id).await?;
+    let mut keys = Vec::new();
+    for s in &file.sections {
+        for (position, t) in s.tasks.iter().enumerate() {
+            let code = task_code(s.number, &t.id);
+            let n = sqlx::query(
+                "INSERT INTO task (plan_id, section_id, code, letter, text, position)
+                 VALUES (?1, (SELECT id FROM section WHERE plan_id = ?1 AND number = ?2), ?3, ?4, ?5, ?6)
+                 ON CONFLICT (plan_id, code) DO UPDATE SET section_id = excluded.section_id,
+                    letter = excluded.letter, text = excluded.text, position = excluded.position, retired = 0
+                 WHERE section_id IS NOT excluded.section_id OR letter IS NOT excluded.letter
+                    OR text IS NOT excluded.text OR position IS NOT excluded.position OR retired != 0",
+            )
+            .bind(plan_id)
+            .bind(s.number)
+            .bind(&code)
+            .bind(&t.id)
+            .bind(&t.text)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            tally.record(&code, n);
+            keys.push(code);
+        }
+    }
+    tally.count.retired = retire(tx, "task", "code", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+async fn import_indicators(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: i64,
+    file: &PlanFile,
+) -> Result<KindCount> {
+    let mut tally = Tally::start(
+        tx,
+        "indicators",
+        "SELECT CAST(number AS TEXT) FROM indicator WHERE plan_id = ?",
+        plan_id,
+    )
+    .await?;
+    for i in &file.indicators {
+        let n = sqlx::query(
+            "INSERT INTO indicator (plan_id, number, name_vi, name_en, text, agencies, agencies_inferred)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (plan_id, number) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+                text = excluded.text, agencies = excluded.agencies,
+                agencies_inferred = excluded.agencies_inferred, retired = 0
+             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en OR text IS NOT excluded.text
+                OR agencies IS NOT excluded.agencies OR agencies_inferred IS NOT excluded.agencies_inferred
+                OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(i.number)
+        .bind(&i.name_vi)
+        .bind(&i.name_en)
+        .bind(&i.text)
+        .bind(json_list(&i.agencies))
+        .bind(i.agencies_inferred)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&i.number.to_string(), n);
+    }
+    let keys: Vec<String> = file.indicators.iter().map(|i| i.number.to_string()).collect();
+    tally.count.retired = retire(tx, "indicator", "number", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+async fn import_metrics(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: i64,
+    file: &PlanFile,
+) -> Result<KindCount> {
+    let mut tally = Tally::start(tx, "metrics", "SELECT code FROM metric WHERE plan_id = ?", plan_id).await?;
+    let mut keys = Vec::new();
+    for i in &file.indicators {
+        for (position, m) in i.metrics.iter().enumerate() {
+            let (target, out_of) = super::vn_to_decimal_text(&m.target)?;
+            let agency = m.agency.as_deref().or(i.agencies.first().map(String::as_str)).unwrap_or_default();
+            let n = sqlx::query(
+                "INSERT INTO metric (plan_id, indicator_id, code, name_vi, name_en, unit, target, target_out_of,
+                                     direction, wording, agency_id, agency_from_indicator, agency_inferred, position)
+                 VALUES (?1, (SELECT id FROM indicator WHERE plan_id = ?1 AND number = ?2), ?3, ?4, ?5, ?6, ?7, ?8,
+                         ?9, ?10, (SELECT id FROM agency WHERE plan_id = ?1 AND code = ?11), ?12, ?13, ?14)
+                 ON CONFLICT (plan_id, code) DO UPDATE SET indicator_id = excluded.indicator_id,
+                    name_vi = excluded.name_vi, name_en = excluded.name_en, unit = excluded.unit,
+                    target = excluded.target, target_out_of = excluded.target_out_of,
+                    direction = excluded.direction, wording = excluded.wording, agency_id = excluded.agency_id,
+                    agency_from_indicator = excluded.agency_from_indicator,
+                    agency_inferred = excluded.agency_inferred, position = excluded.position, retired = 0
+                 WHERE indicator_id IS NOT excluded.indicator_id OR name_vi IS NOT excluded.name_vi
+                    OR name_en IS NOT excluded.name_en OR unit IS NOT excluded.unit
+                    OR target IS NOT excluded.target OR target_out_of IS NOT excluded.target_out_of
+                    OR direction IS NOT excluded.direction OR wording IS NOT excluded.wording
+                    OR agency_id IS NOT excluded.agency_id
+                    OR agency_from_indicator IS NOT excluded.agency_from_indicator
+                    OR agency_inferred IS NOT excluded.agency_inferred OR position IS NOT excluded.position
+                    OR retired != 0",
+            )
+            .bind(plan_id)
+            .bind(i.number)
+            .bind(&m.code)
+            .bind(&m.name_vi)
+            .bind(&m.name_en)
+            .bind(&m.unit)
+            .bind(target)
+            .bind(out_of)
+            .bind(&m.direction)
+            .bind(&m.wording)
+            .bind(agency)
+            .bind(m.agency.is_none())
+            .bind(m.agency_inferred)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            tally.record(&m.code, n);
+            keys.push(m.code.clone());
+        }
+    }
+    tally.count.retired = retire(tx, "metric", "code", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+async fn import_rounds(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "rounds", "SELECT code FROM reporting_round WHERE plan_id = ?", plan_id).await?;
+    for (position, r) in file.rounds.iter().enumerate() {
+        let schedule = serde_json::to_string(&r.schedule).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let n = sqlx::query(
+            "INSERT INTO reporting_round (plan_id, code, name_vi, name_en, wording, asks, recipients, to_agency,
+                                          schedule, position)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+                wording = excluded.wording, asks = excluded.asks, recipients = excluded.recipients,
+                to_agency = excluded.to_agency, schedule = excluded.schedule, position = excluded.position,
+                retired = 0
+             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
+                OR wording IS NOT excluded.wording OR asks IS NOT excluded.asks
+                OR recipients IS NOT excluded.recipients OR to_agency IS NOT excluded.to_agency
+                OR schedule IS NOT excluded.schedule OR position IS NOT excluded.position OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(&r.code)
+        .bind(&r.name_vi)
+        .bind(&r.name_en)
+        .bind(&r.wording)
+        .bind(json_list(&r.asks))
+        .bind(json_list(&r.recipients))
+        .bind(&r.to)
+        .bind(schedule)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&r.code, n);
+    }
+    let keys: Vec<String> = file.rounds.iter().map(|r| r.code.clone()).collect();
+    tally.count.retired = retire(tx, "reporting_round", "code", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+async fn import_holidays(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: i64,
+    file: &PlanFile,
+) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "holidays", "SELECT first_day FROM holiday WHERE plan_id = ?", plan_id).await?;
+    for h in &file.holidays {
+        let last = h.to.clone().unwrap_or_else(|| h.from.clone());
+        let n = sqlx::query(
+            "INSERT INTO holiday (plan_id, first_day, last_day, name) VALUES (?, ?, ?, ?)
+             ON CONFLICT (plan_id, first_day) DO UPDATE SET last_day = excluded.last_day, name = excluded.name,
+                retired = 0
+             WHERE last_day IS NOT excluded.last_day OR name IS NOT excluded.name OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(&h.from)
+        .bind(&last)
+        .bind(&h.name)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&h.from, n);
+    }
+    let keys: Vec<String> = file.holidays.iter().map(|h| h.from.clone()).collect();
+    tally.count.retired = retire(tx, "holiday", "first_day", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
