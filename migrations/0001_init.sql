@@ -163,6 +163,7 @@ CREATE TABLE report (
                    CHECK (state IN ('draft', 'submitted', 'accepted', 'returned')),
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
+    first_submitted_at TEXT,                -- what timeliness counts: the first submission
     submitted_at   TEXT,
     submitted_by   INTEGER REFERENCES person(id),
     reviewed_at    TEXT,
@@ -248,6 +249,20 @@ CREATE TABLE reminder_log (
 );
 CREATE UNIQUE INDEX reminder_log_key
     ON reminder_log(round_id, period, agency_id, ifnull(person_id, 0), step);
+
+-- One row per digest and recipient: weekly digests and the one after each deadline.
+CREATE TABLE digest_log (
+    id          INTEGER PRIMARY KEY,
+    digest_key  TEXT NOT NULL,
+    person_id   INTEGER NOT NULL REFERENCES person(id),
+    status      TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'skipped')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    message_id  INTEGER,
+    error       TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (digest_key, person_id)
+);
 
 -- The step a person's conversation is at, so it survives a restart.
 CREATE TABLE dialogue_state (

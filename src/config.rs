@@ -49,6 +49,9 @@ pub struct Settings {
     /// Bulk sends (reminders, digests, broadcasts) per second overall, leaving the rest of
     /// Telegram's 30/s to interactive replies.
     pub bulk_per_second: u32,
+    /// A metric value moving more than this percent from the agency's last accepted one is
+    /// shown back for confirmation.
+    pub max_value_change_percent: u32,
 }
 
 impl Default for Settings {
@@ -63,6 +66,7 @@ impl Default for Settings {
             webhook_url: None,
             webhook_listen: SocketAddr::from(([0, 0, 0, 0], 8443)),
             bulk_per_second: 29,
+            max_value_change_percent: 100,
         }
     }
 }
@@ -80,6 +84,7 @@ struct FileSettings {
     webhook_url: Option<String>,
     webhook_listen: Option<String>,
     bulk_per_second: Option<u32>,
+    max_value_change_percent: Option<u32>,
 }
 
 /// A setting that could not be read; the message names it and what was wrong.
@@ -172,6 +177,9 @@ impl Settings {
                 })?;
         } else if let Some(rate) = file.bulk_per_second {
             s.bulk_per_second = rate.clamp(1, 30);
+        }
+        if let Some(p) = file.max_value_change_percent {
+            s.max_value_change_percent = p.max(1);
         }
         Ok(s)
     }

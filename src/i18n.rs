@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
-use serde::{Deserialize, Serialize};
 
 static_loader! {
     static LOCALES = {
@@ -19,46 +18,12 @@ static_loader! {
 static VI: LanguageIdentifier = langid!("vi");
 static EN: LanguageIdentifier = langid!("en");
 
-/// The languages dondoc speaks; Vietnamese first.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
+pub use crate::domain::people::Lang;
 
-impl Lang {
-    /// From a Telegram `language_code` or a setting: English for "en*", else Vietnamese.
-    pub fn from_code(code: Option<&str>) -> Lang {
-        match code {
-            Some(c) if c.to_ascii_lowercase().starts_with("en") => Lang::En,
-            _ => Lang::Vi,
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code.to_ascii_lowercase().as_str() {
-            "vi" => Some(Lang::Vi),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-
-    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
-
-    fn id(self) -> &'static LanguageIdentifier {
-        match self {
-            Lang::Vi => &VI,
-            Lang::En => &EN,
-        }
+fn id(lang: Lang) -> &'static LanguageIdentifier {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
     }
 }
 
@@ -79,10 +44,12 @@ pub fn tr_args(lang: Lang, key: &str, args: &[(&'static str, Arg)]) -> String {
 }
 
 fn lookup(lang: Lang, key: &str, args: Option<&HashMap<Cow<'static, str>, Arg>>) -> String {
-    match LOCALES.try_lookup_complete(lang.id(), key, args) {
+    match LOCALES.try_lookup_complete(id(lang), key, args) {
         Some(text) => text,
         None => {
             tracing::error!(key, lang = lang.as_str(), "missing locale message");
+            // Tests and debug builds stop at once; a release shows the key rather than nothing.
+            debug_assert!(false, "missing locale message {key} in {}", lang.as_str());
             key.to_owned()
         }
     }
@@ -189,13 +156,5 @@ mod tests {
         let text = t!(Lang::En, "problem-unknown-agency", code = "SXX");
         assert!(text.contains("SXX"));
         assert!(!text.contains('\u{2068}') && !text.contains('\u{2069}'), "{text:?}");
-    }
-
-    #[test]
-    fn languages_come_from_telegram_codes_with_vietnamese_as_fallback() {
-        assert_eq!(Lang::from_code(Some("en-US")), Lang::En);
-        assert_eq!(Lang::from_code(Some("vi")), Lang::Vi);
-        assert_eq!(Lang::from_code(Some("fr")), Lang::Vi);
-        assert_eq!(Lang::from_code(None), Lang::Vi);
     }
 }

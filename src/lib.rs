@@ -4,8 +4,10 @@
 //! `bot` parses Telegram updates, calls the domain and store, renders replies; `scheduler`
 //! decides what is due and hands it to one sender; `startup` puts them together.
 
+pub mod bot;
 pub mod bundled;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod i18n;

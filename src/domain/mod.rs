@@ -2,10 +2,13 @@
 
 pub mod calendar;
 pub mod number;
+pub mod people;
 pub mod plan;
 pub mod plan_check;
 pub mod plan_file;
 pub mod problems;
+pub mod report;
+pub mod timeliness;
 
 pub use calendar::{Deadline, PeriodKey};
 pub use number::Quantity;

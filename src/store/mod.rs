@@ -4,8 +4,12 @@
 //! Writes go through a pool of one connection, so they queue in memory instead of sleeping in
 //! SQLite's busy handler; reads use their own pool and see every committed write (WAL).
 
+mod conversation;
+mod extensions;
+mod people;
 mod plan;
 mod plan_load;
+mod reports;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -17,7 +21,10 @@ use sqlx::sqlite::{
 
 use crate::domain::Problems;
 
+pub use extensions::Extension;
+pub use people::{Invite, Newcomer, Person};
 pub use plan::{ImportSummary, KindCount};
+pub use reports::{Attachment, ItemChange, ReportEvent, ReportRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -31,6 +38,11 @@ pub enum StoreError {
     StoredPlan(Problems),
     #[error("a stored value is unreadable: {0}")]
     Corrupt(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The row is not in the state the change needs (someone else changed it first).
+    #[error("not possible now: {0}")]
+    Conflict(String),
 }
 
 impl From<sqlx::Error> for StoreError {

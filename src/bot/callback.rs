@@ -1,0 +1,286 @@
+//! Typed button data. It only names things; every handler checks rights again from the
+//! database. Telegram allows 64 bytes.
+
+use crate::domain::PeriodKey;
+use crate::domain::report::{ItemKey, TaskStatus};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    /// Show a report's list of items (page 0).
+    Open {
+        report: i64,
+    },
+    Page {
+        report: i64,
+        page: u8,
+    },
+    /// Open one item of a report.
+    Item {
+        report: i64,
+        item: ItemKey,
+    },
+    Status {
+        report: i64,
+        task: String,
+        status: TaskStatus,
+    },
+    /// A percent button; `None` is "skip".
+    Percent {
+        report: i64,
+        task: String,
+        percent: Option<u8>,
+    },
+    /// "Skip" on a note.
+    SkipNote {
+        report: i64,
+    },
+    /// "No change since the last period" on an item.
+    NoChange {
+        report: i64,
+        item: ItemKey,
+    },
+    /// The full wording of a task.
+    Wording {
+        task: String,
+    },
+    /// "Yes, save" on a doubtful value; the value itself is in the conversation state.
+    ConfirmValue {
+        report: i64,
+        metric: String,
+    },
+    Retype {
+        report: i64,
+        metric: String,
+    },
+    /// How to attach a file.
+    AttachHelp {
+        report: i64,
+    },
+    Review {
+        report: i64,
+    },
+    Submit {
+        report: i64,
+    },
+    Reopen {
+        report: i64,
+    },
+    /// Which open round and period to report on.
+    Choose {
+        round: String,
+        period: PeriodKey,
+    },
+    /// Admin review.
+    Accept {
+        report: i64,
+    },
+    Return {
+        report: i64,
+    },
+    /// Admin: reopen an accepted report.
+    AdminReopen {
+        report: i64,
+    },
+    /// Read a report (admins, leaders).
+    View {
+        report: i64,
+    },
+    /// Send an indicator's chart.
+    Chart {
+        indicator: u32,
+    },
+    /// Show an agency (leaders' search with several matches).
+    Agency {
+        code: String,
+    },
+    /// Admin: remove a person, then confirm.
+    Remove {
+        person: i64,
+    },
+    ConfirmRemove {
+        person: i64,
+    },
+    /// Admin: send the prepared notice.
+    SendBroadcast,
+    /// Admin: export a period.
+    Export {
+        period: PeriodKey,
+    },
+}
+
+impl Callback {
+    pub fn encode(&self) -> String {
+        use Callback::*;
+        match self {
+            Open { report } => format!("o:{report}"),
+            Page { report, page } => format!("p:{report}:{page}"),
+            Item { report, item } => format!("i:{report}:{}", item.encode()),
+            Status { report, task, status } => format!("s:{report}:{task}:{}", status.index()),
+            Percent { report, task, percent } => {
+                format!("c:{report}:{task}:{}", percent.map_or("-".to_owned(), |p| p.to_string()))
+            }
+            SkipNote { report } => format!("k:{report}"),
+            NoChange { report, item } => format!("u:{report}:{}", item.encode()),
+            Wording { task } => format!("w:{task}"),
+            ConfirmValue { report, metric } => format!("y:{report}:{metric}"),
+            Retype { report, metric } => format!("n:{report}:{metric}"),
+            AttachHelp { report } => format!("a:{report}"),
+            Review { report } => format!("v:{report}"),
+            Submit { report } => format!("S:{report}"),
+            Reopen { report } => format!("r:{report}"),
+            Choose { round, period } => format!("d:{round}:{period}"),
+            Accept { report } => format!("A:{report}"),
+            Return { report } => format!("R:{report}"),
+            AdminReopen { report } => format!("O:{report}"),
+            View { report } => format!("V:{report}"),
+            Chart { indicator } => format!("g:{indicator}"),
+            Agency { code } => format!("G:{code}"),
+            Remove { person } => format!("x:{person}"),
+            ConfirmRemove { person } => format!("X:{person}"),
+            SendBroadcast => "B".to_owned(),
+            Export { period } => format!("E:{period}"),
+        }
+    }
+
+    /// Reads button data; anything malformed is `None` (an old or forged button).
+    pub fn decode(data: &str) -> Option<Callback> {
+        use Callback::*;
+        if data.len() > 64 {
+            return None;
+        }
+        let mut parts = data.split(':');
+        let tag = parts.next()?;
+        let args: Vec<&str> = parts.collect();
+        let id = |i: usize| args.get(i).and_then(|s| s.parse::<i64>().ok()).filter(|n| *n > 0);
+        let text = |i: usize| args.get(i).filter(|s| !s.is_empty() && s.len() <= 40).map(|s| (*s).to_owned());
+        let arity = |n: usize| (args.len() == n).then_some(());
+        Some(match tag {
+            "o" => arity(1).and(id(0)).map(|report| Open { report })?,
+            "p" => {
+                arity(2)?;
+                Page { report: id(0)?, page: args[1].parse().ok()? }
+            }
+            "i" => {
+                arity(2)?;
+                Item { report: id(0)?, item: ItemKey::decode(args[1])? }
+            }
+            "s" => {
+                arity(3)?;
+                let status = TaskStatus::from_index(args[2].parse().ok()?)?;
+                Status { report: id(0)?, task: text(1)?, status }
+            }
+            "c" => {
+                arity(3)?;
+                let percent = match args[2] {
+                    "-" => None,
+                    p => Some(p.parse::<u8>().ok().filter(|p| *p <= 100)?),
+                };
+                Percent { report: id(0)?, task: text(1)?, percent }
+            }
+            "k" => arity(1).and(id(0)).map(|report| SkipNote { report })?,
+            "u" => {
+                arity(2)?;
+                NoChange { report: id(0)?, item: ItemKey::decode(args[1])? }
+            }
+            "w" => arity(1).and(text(0)).map(|task| Wording { task })?,
+            "y" => {
+                arity(2)?;
+                ConfirmValue { report: id(0)?, metric: text(1)? }
+            }
+            "n" => {
+                arity(2)?;
+                Retype { report: id(0)?, metric: text(1)? }
+            }
+            "a" => arity(1).and(id(0)).map(|report| AttachHelp { report })?,
+            "v" => arity(1).and(id(0)).map(|report| Review { report })?,
+            "S" => arity(1).and(id(0)).map(|report| Submit { report })?,
+            "r" => arity(1).and(id(0)).map(|report| Reopen { report })?,
+            "d" => {
+                arity(2)?;
+                Choose { round: text(0)?, period: args[1].parse().ok()? }
+            }
+            "A" => arity(1).and(id(0)).map(|report| Accept { report })?,
+            "R" => arity(1).and(id(0)).map(|report| Return { report })?,
+            "O" => arity(1).and(id(0)).map(|report| AdminReopen { report })?,
+            "V" => arity(1).and(id(0)).map(|report| View { report })?,
+            "g" => {
+                arity(1)?;
+                Chart { indicator: args[0].parse().ok().filter(|n| (1..=99).contains(n))? }
+            }
+            "G" => arity(1).and(text(0)).map(|code| Agency { code })?,
+            "x" => arity(1).and(id(0)).map(|person| Remove { person })?,
+            "X" => arity(1).and(id(0)).map(|person| ConfirmRemove { person })?,
+            "B" => arity(0).map(|_| SendBroadcast)?,
+            "E" => {
+                arity(1)?;
+                Export { period: args[0].parse().ok()? }
+            }
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_callback_round_trips_within_64_bytes() {
+        let all = vec![
+            Callback::Open { report: 1 },
+            Callback::Page { report: 9_999_999, page: 3 },
+            Callback::Item { report: 12, item: ItemKey::Task("2.đ".into()) },
+            Callback::Item { report: 12, item: ItemKey::Narrative(17) },
+            Callback::Status { report: 12, task: "16.a".into(), status: TaskStatus::Blocked },
+            Callback::Percent { report: 12, task: "16.a".into(), percent: Some(75) },
+            Callback::Percent { report: 12, task: "11".into(), percent: None },
+            Callback::SkipNote { report: 5 },
+            Callback::NoChange { report: 5, item: ItemKey::Metric("13.4".into()) },
+            Callback::Wording { task: "28.a".into() },
+            Callback::ConfirmValue { report: 5, metric: "5.1".into() },
+            Callback::Retype { report: 5, metric: "5.1".into() },
+            Callback::AttachHelp { report: 5 },
+            Callback::Review { report: 5 },
+            Callback::Submit { report: 5 },
+            Callback::Reopen { report: 5 },
+            Callback::Choose { round: "chuong-trinh-hanh-dong".into(), period: PeriodKey::Year(2022) },
+            Callback::Choose { round: "bao-cao-quy".into(), period: PeriodKey::Quarter(2022, 4) },
+            Callback::Accept { report: 5 },
+            Callback::Return { report: 5 },
+            Callback::AdminReopen { report: 5 },
+            Callback::View { report: 5 },
+            Callback::Chart { indicator: 13 },
+            Callback::Agency { code: "H-CHAUTHANHA".into() },
+            Callback::Remove { person: 3 },
+            Callback::ConfirmRemove { person: 3 },
+            Callback::SendBroadcast,
+            Callback::Export { period: PeriodKey::Quarter(2022, 1) },
+        ];
+        for c in all {
+            let data = c.encode();
+            assert!(data.len() <= 64, "{data} is too long");
+            assert_eq!(Callback::decode(&data), Some(c), "{data}");
+        }
+    }
+
+    #[test]
+    fn malformed_data_is_refused() {
+        for bad in [
+            "",
+            "o",
+            "o:",
+            "o:abc",
+            "o:-4",
+            "o:0",
+            "o:1:2",
+            "s:1:2.a:9",
+            "c:1:2.a:101",
+            "zz:1",
+            "i:1:q1",
+            "g:0",
+        ] {
+            assert_eq!(Callback::decode(bad), None, "{bad}");
+        }
+        assert_eq!(Callback::decode(&"o:1".repeat(30)), None);
+    }
+}

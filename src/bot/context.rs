@@ -1,0 +1,78 @@
+//! Who is writing, resolved once per update from the database.
+
+use chrono::{DateTime, Utc};
+use teloxide::types::{ChatId, Update, User};
+
+use super::AppRef;
+use crate::domain::people::{Lang, Role};
+use crate::store::{Newcomer, Person};
+
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub chat: ChatId,
+    pub user: User,
+    /// `None` until the person joins by invite (settings admins join on first contact).
+    pub person: Option<Person>,
+    pub lang: Lang,
+    pub private: bool,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    pub fn role(&self) -> Option<Role> {
+        self.person.as_ref().map(|p| p.role)
+    }
+
+    pub fn is(&self, role: Role) -> bool {
+        self.role() == Some(role)
+    }
+
+    pub fn newcomer(&self) -> Newcomer {
+        Newcomer {
+            telegram_id: self.user.id.0 as i64,
+            chat_id: self.chat.0,
+            name: display_name(&self.user),
+            username: self.user.username.clone(),
+            language: self.lang,
+        }
+    }
+}
+
+pub fn display_name(user: &User) -> String {
+    match &user.last_name {
+        Some(last) if !last.is_empty() => format!("{} {last}", user.first_name),
+        _ => user.first_name.clone(),
+    }
+}
+
+/// Builds the context of an update; `None` for updates with no person behind them.
+pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
+    let user = update.from()?.clone();
+    let chat = update.chat().map(|c| (c.id, c.is_private())).unwrap_or((ChatId(user.id.0 as i64), true));
+    let now = app.clock.now();
+    let telegram_id = user.id.0 as i64;
+    let mut person = match app.store.person_by_telegram(telegram_id).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "could not load the person; answering as a stranger");
+            None
+        }
+    };
+    let lang = person.as_ref().map_or_else(|| Lang::from_code(user.language_code.as_deref()), |p| p.language);
+    let mut ctx = Ctx { chat: chat.0, user, person: None, lang, private: chat.1, now };
+    if person.is_none() && app.admins.contains(&telegram_id) && ctx.private {
+        match app.store.ensure_admin(&ctx.newcomer(), now).await {
+            Ok(admin) => person = Some(admin),
+            Err(e) => tracing::error!(error = %e, "could not record a settings admin"),
+        }
+    }
+    // Writing again after blocking the bot makes a person reachable again.
+    if let Some(p) = person.as_mut().filter(|p| !p.reachable && ctx.private) {
+        match app.store.set_reachable(p.id, true).await {
+            Ok(_) => p.reachable = true,
+            Err(e) => tracing::error!(error = %e, "could not mark a person reachable"),
+        }
+    }
+    ctx.person = person;
+    Some(ctx)
+}

@@ -1,0 +1,644 @@
+//! One item at a time: a task's status, percent and note; a metric's value (checked, and shown
+//! back when doubtful) and note; a qualitative indicator's narrative; "no change".
+
+use rust_decimal::Decimal;
+use teloxide::prelude::*;
+
+use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu};
+use crate::bot::callback::Callback;
+use crate::bot::keyboards::{button, keyboard};
+use crate::bot::schema::MyDialogue;
+use crate::bot::send::{Origin, Screen, say, send, show};
+use crate::bot::state::State;
+use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::domain::number::{NumberError, Quantity, format_vn};
+use crate::domain::people::{Lang, Role};
+use crate::domain::plan::{Direction, Metric};
+use crate::domain::report::{
+    ItemEntry, ItemKey, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, TaskStatus, ValueDoubt, doubt, unit_fits,
+};
+use crate::present;
+use crate::store::ItemChange;
+use crate::t;
+
+/// Checks that the report is editable by the person and that the item is one of its own.
+async fn item_access(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    key: &ItemKey,
+) -> anyhow::Result<Option<Access>> {
+    match editable(app, ctx, report).await? {
+        Ok(access) if access.items.contains(key) => Ok(Some(access)),
+        Ok(_) => {
+            app.store
+                .audit(
+                    ctx.person.as_ref().map(|p| p.id),
+                    Some(ctx.user.id.0 as i64),
+                    "forged_button",
+                    serde_json::json!({"report": report, "item": key.encode()}),
+                    ctx.now,
+                )
+                .await?;
+            refuse(bot, app, ctx, dialogue, origin, Denied::Forged, report).await?;
+            Ok(None)
+        }
+        Err(denied) => {
+            refuse(bot, app, ctx, dialogue, origin, denied, report).await?;
+            Ok(None)
+        }
+    }
+}
+
+fn person(ctx: &Ctx) -> i64 {
+    ctx.person.as_ref().map_or(0, |p| p.id)
+}
+
+fn current(entries: &[ItemEntry], key: &ItemKey) -> Option<ItemEntry> {
+    entries.iter().find(|e| &e.key == key).cloned()
+}
+
+fn status_label(lang: Lang, s: TaskStatus) -> String {
+    t!(lang, &format!("status-{}", s.as_str().replace('_', "-")))
+}
+
+fn back_row(lang: Lang, report: i64) -> Vec<teloxide::types::InlineKeyboardButton> {
+    vec![button(t!(lang, "button-back"), Callback::Open { report })]
+}
+
+/// A tapped item: the screen that asks for it.
+pub async fn ask_item(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    key: ItemKey,
+) -> HandlerResult {
+    let Some(access) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else {
+        return Ok(());
+    };
+    let (screen, state) = item_screen(app, ctx, &access, &key, None).await?;
+    dialogue.update(state).await?;
+    show(bot, ctx.chat, origin, screen).await?;
+    Ok(())
+}
+
+/// The screen and the step for one item; `notice` goes on top (e.g. "nothing to copy").
+async fn item_screen(
+    app: &AppRef,
+    ctx: &Ctx,
+    access: &Access,
+    key: &ItemKey,
+    notice: Option<String>,
+) -> anyhow::Result<(Screen, State)> {
+    let (plan, report, lang) = (&access.plan, &access.report, ctx.lang);
+    let entry = current(&app.store.items(report.id).await?, key);
+    let mut text = notice.map(|n| format!("{n}\n\n")).unwrap_or_default();
+    text.push_str(&heading(plan, lang, report, access.deadline.last_day));
+    text.push('\n');
+    let no_change =
+        button(t!(lang, "button-no-change"), Callback::NoChange { report: report.id, item: key.clone() });
+    let screen = match key {
+        ItemKey::Task(code) => {
+            let task = plan.task(code).map(|(_, t)| t.text.clone()).unwrap_or_default();
+            let short: String = task.chars().take(600).collect();
+            let cut = short.len() < task.len();
+            text.push_str(&t!(
+                lang,
+                "task-heading",
+                code = code.clone(),
+                text = if cut { format!("{short}…") } else { short }
+            ));
+            if let Some(e) = entry.as_ref().filter(|e| e.status.is_some()) {
+                text.push('\n');
+                text.push_str(&t!(lang, "item-current", value = describe(lang, plan, e)));
+            }
+            text.push('\n');
+            text.push_str(&t!(lang, "task-ask-status"));
+            let b = |s: TaskStatus| {
+                button(
+                    status_label(lang, s),
+                    Callback::Status { report: report.id, task: code.clone(), status: s },
+                )
+            };
+            let mut extra = vec![no_change];
+            if cut {
+                extra.push(button(t!(lang, "button-wording"), Callback::Wording { task: code.clone() }));
+            }
+            let rows = vec![
+                vec![b(TaskStatus::NotStarted), b(TaskStatus::InProgress)],
+                vec![b(TaskStatus::Done), b(TaskStatus::Blocked)],
+                extra,
+                back_row(lang, report.id),
+            ];
+            (Screen::with(text, keyboard(rows)), State::TaskStatus { report: report.id, task: code.clone() })
+        }
+        ItemKey::Metric(code) => {
+            let Some((_, metric)) = plan.metric(code) else { anyhow::bail!("metric {code} left the plan") };
+            text.push_str(&metric_text(lang, metric));
+            if let Some(prev) = app.store.last_accepted_value(&report.agency, code, report.period).await? {
+                text.push('\n');
+                text.push_str(&t!(
+                    lang,
+                    "metric-previous",
+                    value = format_vn(&prev),
+                    unit = metric.unit.clone()
+                ));
+            }
+            if let Some(e) = entry.as_ref().filter(|e| e.value.is_some()) {
+                text.push('\n');
+                text.push_str(&t!(lang, "item-current", value = describe(lang, plan, e)));
+            }
+            text.push('\n');
+            let key = if metric.target.out_of.is_some() { "metric-ask-fraction" } else { "metric-ask" };
+            text.push_str(&t!(lang, key));
+            let rows = vec![vec![no_change], back_row(lang, report.id)];
+            (
+                Screen::with(text, keyboard(rows)),
+                State::MetricValue { report: report.id, metric: code.clone() },
+            )
+        }
+        ItemKey::Narrative(n) => {
+            let indicator = plan.indicator(*n);
+            text.push_str(&t!(
+                lang,
+                "narrative-heading",
+                number = *n as i64,
+                name = indicator
+                    .map(|i| present::name(lang, &i.name_vi, &i.name_en).to_owned())
+                    .unwrap_or_default(),
+                text = indicator.map(|i| i.text.clone()).unwrap_or_default()
+            ));
+            if let Some(note) = entry.as_ref().and_then(|e| e.note.clone()) {
+                text.push('\n');
+                text.push_str(&t!(lang, "item-current", value = note));
+            }
+            text.push('\n');
+            text.push_str(&t!(lang, "narrative-ask", max = MAX_NARRATIVE_CHARS as i64));
+            let rows = vec![vec![no_change], back_row(lang, report.id)];
+            (Screen::with(text, keyboard(rows)), State::Narrative { report: report.id, indicator: *n })
+        }
+    };
+    Ok(screen)
+}
+
+/// "Chỉ số 5.1: Tổng thu ngân sách — chỉ tiêu năm: ≥ 9.002 tỷ đồng".
+pub fn metric_text(lang: Lang, metric: &Metric) -> String {
+    let direction = match metric.direction {
+        Direction::AtLeast => "≥",
+        Direction::AtMost => "≤",
+        Direction::ReduceBy => "↓",
+    };
+    t!(
+        lang,
+        "metric-heading",
+        code = metric.code.clone(),
+        name = present::name(lang, &metric.name_vi, &metric.name_en).to_owned(),
+        direction = direction,
+        target = metric.target.to_string(),
+        unit = metric.unit.clone(),
+        wording = metric.wording.clone()
+    )
+}
+
+/// An entry in words: "Hoàn thành, 100% — ghi chú" or "2.250 tỷ đồng".
+pub fn describe(lang: Lang, plan: &crate::domain::Plan, e: &ItemEntry) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = e.status {
+        parts.push(status_label(lang, s));
+    }
+    if let Some(p) = e.percent {
+        parts.push(format!("{p}%"));
+    }
+    if let Some(v) = e.value {
+        let unit = match &e.key {
+            ItemKey::Metric(code) => plan.metric(code).map(|(_, m)| m.unit.clone()).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let q = Quantity { value: v, out_of: e.value_out_of, unit: (!unit.is_empty()).then_some(unit) };
+        parts.push(q.to_string());
+    }
+    let mut out = parts.join(", ");
+    if let Some(note) = e.note.as_ref().filter(|n| !n.is_empty()) {
+        if out.is_empty() {
+            out = note.clone();
+        } else {
+            out = format!("{out} — {note}");
+        }
+    }
+    if out.is_empty() { "—".to_owned() } else { out }
+}
+
+pub async fn choose_status(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    task: String,
+    status: TaskStatus,
+) -> HandlerResult {
+    let key = ItemKey::Task(task.clone());
+    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
+    let who = person(ctx);
+    app.store.save_item(report, &key, ItemChange::Status(status), who, ctx.now).await?;
+    // "Done" is all of it and "not started" none of it: no need to ask.
+    let implied = match status {
+        TaskStatus::Done => Some(100),
+        TaskStatus::NotStarted => Some(0),
+        _ => None,
+    };
+    if let Some(p) = implied {
+        app.store.save_item(report, &key, ItemChange::Percent(Some(p)), who, ctx.now).await?;
+        return ask_note(bot, ctx, dialogue, origin, report, key).await;
+    }
+    let text = t!(ctx.lang, "task-ask-percent", code = task.clone(), status = status_label(ctx.lang, status));
+    let p = |v: Option<u8>, label: String| {
+        button(label, Callback::Percent { report, task: task.clone(), percent: v })
+    };
+    let rows = vec![
+        vec![
+            p(Some(25), "25%".into()),
+            p(Some(50), "50%".into()),
+            p(Some(75), "75%".into()),
+            p(Some(100), "100%".into()),
+        ],
+        vec![p(None, t!(ctx.lang, "button-skip"))],
+    ];
+    dialogue.update(State::TaskPercent { report, task }).await?;
+    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
+    Ok(())
+}
+
+pub async fn choose_percent(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    task: String,
+    percent: Option<u8>,
+) -> HandlerResult {
+    let key = ItemKey::Task(task);
+    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
+    if percent.is_some() {
+        app.store.save_item(report, &key, ItemChange::Percent(percent), person(ctx), ctx.now).await?;
+    }
+    ask_note(bot, ctx, dialogue, origin, report, key).await
+}
+
+/// A typed percent: a whole number from 0 to 100, with or without "%".
+pub async fn receive_percent(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    report: i64,
+    task: String,
+    text: &str,
+) -> HandlerResult {
+    let typed = text.trim().trim_end_matches('%').trim();
+    match typed.parse::<u8>().ok().filter(|p| *p <= 100) {
+        Some(p) => choose_percent(bot, app, ctx, dialogue, Origin::Typed, report, task, Some(p)).await,
+        None => {
+            say(bot, ctx.chat, t!(ctx.lang, "task-bad-percent", typed = text.trim().to_owned())).await?;
+            Ok(())
+        }
+    }
+}
+
+async fn ask_note(
+    bot: &Bot,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    key: ItemKey,
+) -> HandlerResult {
+    let (code, state) = match &key {
+        ItemKey::Task(c) => (c.clone(), State::TaskNote { report, task: c.clone() }),
+        ItemKey::Metric(c) => (c.clone(), State::MetricNote { report, metric: c.clone() }),
+        ItemKey::Narrative(n) => (n.to_string(), State::Report { report }),
+    };
+    let rows = vec![vec![button(t!(ctx.lang, "button-skip"), Callback::SkipNote { report })]];
+    dialogue.update(state).await?;
+    let text = t!(ctx.lang, "item-ask-note", code = code, max = MAX_NOTE_CHARS as i64);
+    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
+    Ok(())
+}
+
+/// A typed note for the task or metric just answered; then back to the list.
+pub async fn receive_note(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    report: i64,
+    key: ItemKey,
+    text: &str,
+) -> HandlerResult {
+    let note = text.trim();
+    let length = note.chars().count();
+    if length > MAX_NOTE_CHARS {
+        let msg = t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NOTE_CHARS as i64);
+        say(bot, ctx.chat, msg).await?;
+        return Ok(());
+    }
+    let Some(_) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
+        return Ok(());
+    };
+    app.store.save_item(report, &key, ItemChange::Note(Some(note.to_owned())), person(ctx), ctx.now).await?;
+    saved_then_menu(bot, app, ctx, dialogue, Origin::Typed, report, &key).await
+}
+
+pub async fn skip_note(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+) -> HandlerResult {
+    show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+}
+
+/// "Saved 16.a." and the list again.
+async fn saved_then_menu(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    key: &ItemKey,
+) -> HandlerResult {
+    let code = match key {
+        ItemKey::Task(c) | ItemKey::Metric(c) => c.clone(),
+        ItemKey::Narrative(n) => format!("({n})"),
+    };
+    if let Origin::Typed = origin {
+        say(bot, ctx.chat, t!(ctx.lang, "item-saved", code = code)).await?;
+    }
+    show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+}
+
+/// Why a typed value cannot be read, and what to type instead.
+fn number_problem(lang: Lang, metric: &Metric, error: &NumberError) -> String {
+    match error {
+        NumberError::Ambiguous { input, readings } => t!(
+            lang,
+            "value-ambiguous",
+            typed = input.clone(),
+            first = readings[0].clone(),
+            second = readings[1].clone()
+        ),
+        NumberError::Malformed { input, suggestion: Some(s) } => {
+            t!(lang, "value-malformed-suggest", typed = input.clone(), suggestion = s.clone())
+        }
+        NumberError::TooLong { max } => t!(lang, "value-too-long", max = *max as i64),
+        NumberError::UnexpectedUnit { unit } => {
+            t!(lang, "value-wrong-unit", typed = unit.clone(), unit = metric.unit.clone())
+        }
+        _ => t!(lang, "value-unreadable", example = example(metric)),
+    }
+}
+
+/// An example in the metric's own notation: "2.250" for tỷ đồng, "10,2" for a rate, "37/51".
+fn example(metric: &Metric) -> String {
+    let t = metric.target.value;
+    let sample = if t.fract().is_zero() && t >= Decimal::from(1000) { t / Decimal::from(4) } else { t };
+    let sample = sample.round_dp(if t.fract().is_zero() { 0 } else { 1 });
+    match metric.target.out_of {
+        Some(of) => format!("{}/{}", format_vn(&sample), format_vn(&of)),
+        None => format_vn(&sample),
+    }
+}
+
+/// A typed value for a metric: read the Vietnamese way, unit checked, shown back when
+/// doubtful, else saved.
+pub async fn receive_value(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    report: i64,
+    metric_code: String,
+    text: &str,
+) -> HandlerResult {
+    let key = ItemKey::Metric(metric_code.clone());
+    let Some(access) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
+        return Ok(());
+    };
+    let Some((_, metric)) = access.plan.metric(&metric_code) else {
+        anyhow::bail!("metric {metric_code} left the plan")
+    };
+    let quantity = match Quantity::parse(text) {
+        Ok(q) => q,
+        Err(e) => {
+            say(bot, ctx.chat, number_problem(ctx.lang, metric, &e)).await?;
+            return Ok(());
+        }
+    };
+    if let Some(unit) = quantity.unit.as_deref().filter(|u| !unit_fits(&metric.unit, u)) {
+        say(
+            bot,
+            ctx.chat,
+            t!(ctx.lang, "value-wrong-unit", typed = unit.to_owned(), unit = metric.unit.clone()),
+        )
+        .await?;
+        return Ok(());
+    }
+    let previous =
+        app.store.last_accepted_value(&access.report.agency, &metric_code, access.report.period).await?;
+    if let Some(d) = doubt(metric, &quantity, previous, app.max_value_change) {
+        let shown = Quantity { unit: Some(metric.unit.clone()), ..quantity.clone() }.to_string();
+        let why = match d {
+            ValueDoubt::LargeChange { previous, change_percent } => t!(
+                ctx.lang,
+                "doubt-large-change",
+                previous = format_vn(&previous),
+                change = format_vn(&change_percent)
+            ),
+            ValueDoubt::FarFromTarget { ratio } => t!(
+                ctx.lang,
+                "doubt-far-from-target",
+                percent = format_vn(&(ratio * Decimal::from(100)).round_dp(1)),
+                target = metric.target.to_string()
+            ),
+            ValueDoubt::OutOfBounds => t!(ctx.lang, "doubt-out-of-bounds", unit = metric.unit.clone()),
+        };
+        let rows = vec![vec![
+            button(
+                t!(ctx.lang, "button-confirm-value"),
+                Callback::ConfirmValue { report, metric: metric_code.clone() },
+            ),
+            button(t!(ctx.lang, "button-retype"), Callback::Retype { report, metric: metric_code.clone() }),
+        ]];
+        dialogue
+            .update(State::ConfirmValue {
+                report,
+                metric: metric_code.clone(),
+                value: quantity.value.to_string(),
+                out_of: quantity.out_of.map(|o| o.to_string()),
+            })
+            .await?;
+        let text = t!(ctx.lang, "doubt-ask", value = shown, why = why);
+        send(bot, ctx.chat, Screen::with(text, keyboard(rows))).await?;
+        return Ok(());
+    }
+    save_value(bot, app, ctx, dialogue, Origin::Typed, report, key, quantity.value, quantity.out_of).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_value(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    key: ItemKey,
+    value: Decimal,
+    out_of: Option<Decimal>,
+) -> HandlerResult {
+    app.store.save_item(report, &key, ItemChange::Value { value, out_of }, person(ctx), ctx.now).await?;
+    ask_note(bot, ctx, dialogue, origin, report, key).await
+}
+
+/// "Yes, save" on a doubtful value: only valid while that value is the one waiting.
+pub async fn confirm_value(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    state: &State,
+    report: i64,
+    metric: String,
+) -> HandlerResult {
+    let waiting = match state {
+        State::ConfirmValue { report: r, metric: m, value, out_of } if *r == report && *m == metric => {
+            let parse = |s: &str| Decimal::from_str_exact(s).ok();
+            parse(value).map(|v| (v, out_of.as_deref().and_then(parse)))
+        }
+        _ => None,
+    };
+    let Some((value, out_of)) = waiting else {
+        // A button from an older screen: start the list again.
+        say(bot, ctx.chat, t!(ctx.lang, "button-stale")).await?;
+        return show_menu(bot, app, ctx, dialogue, Origin::Typed, report, 0).await;
+    };
+    let key = ItemKey::Metric(metric);
+    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
+    save_value(bot, app, ctx, dialogue, origin, report, key, value, out_of).await
+}
+
+pub async fn retype(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    metric: String,
+) -> HandlerResult {
+    ask_item(bot, app, ctx, dialogue, origin, report, ItemKey::Metric(metric)).await
+}
+
+/// A typed narrative for a qualitative indicator.
+pub async fn receive_narrative(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    report: i64,
+    indicator: u32,
+    text: &str,
+) -> HandlerResult {
+    let narrative = text.trim();
+    let length = narrative.chars().count();
+    if length > MAX_NARRATIVE_CHARS {
+        let msg = t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NARRATIVE_CHARS as i64);
+        say(bot, ctx.chat, msg).await?;
+        return Ok(());
+    }
+    let key = ItemKey::Narrative(indicator);
+    let Some(_) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
+        return Ok(());
+    };
+    app.store
+        .save_item(report, &key, ItemChange::Note(Some(narrative.to_owned())), person(ctx), ctx.now)
+        .await?;
+    saved_then_menu(bot, app, ctx, dialogue, Origin::Typed, report, &key).await
+}
+
+/// "No change since the last period": the agency's previous answer, in one tap.
+pub async fn no_change(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    key: ItemKey,
+) -> HandlerResult {
+    let Some(access) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else {
+        return Ok(());
+    };
+    match app.store.previous_entry(&access.report, &key).await? {
+        Some((from, entry)) => {
+            app.store
+                .save_item(report, &key, ItemChange::CopiedFrom { report: from, entry }, person(ctx), ctx.now)
+                .await?;
+            show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+        }
+        None => {
+            let (screen, state) =
+                item_screen(app, ctx, &access, &key, Some(t!(ctx.lang, "no-change-nothing"))).await?;
+            dialogue.update(state).await?;
+            show(bot, ctx.chat, origin, screen).await?;
+            Ok(())
+        }
+    }
+}
+
+/// A task's whole wording, for reading; focal points only see their own agency's tasks.
+pub async fn wording(bot: &Bot, app: &AppRef, ctx: &Ctx, task: &str) -> HandlerResult {
+    let plan = app.plan.get();
+    let Some((section, t)) = plan.task(task) else {
+        say(bot, ctx.chat, t!(ctx.lang, "button-stale")).await?;
+        return Ok(());
+    };
+    let allowed = match ctx.person.as_ref() {
+        Some(p) if p.role == Role::Focal => {
+            p.agency.as_ref().is_some_and(|a| plan.names(&section.assignees, a))
+        }
+        Some(_) => true,
+        None => false,
+    };
+    if !allowed {
+        say(bot, ctx.chat, t!(ctx.lang, "report-forbidden")).await?;
+        return Ok(());
+    }
+    let assignees: Vec<String> = plan
+        .expand(&section.assignees)
+        .iter()
+        .map(|a| agency_name(&plan, ctx.lang, a.code.as_str()))
+        .collect();
+    let text = t!(
+        ctx.lang,
+        "task-wording",
+        code = t.code.clone(),
+        agencies = assignees.join(", "),
+        text = t.text.clone()
+    );
+    say(bot, ctx.chat, text).await?;
+    Ok(())
+}

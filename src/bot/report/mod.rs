@@ -1,0 +1,390 @@
+//! The focal point's report: opening it, its list of items, and the rights every step checks.
+
+mod items;
+mod submit;
+
+pub use items::{
+    ask_item, choose_percent, choose_status, confirm_value, no_change, receive_narrative, receive_note,
+    receive_percent, receive_value, retype, skip_note, wording,
+};
+pub use submit::{attach_file, attach_help, reopen, review, submit};
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use teloxide::prelude::*;
+
+use super::callback::Callback;
+use super::keyboards::{button, keyboard, label};
+use super::send::{Origin, Screen, say, show};
+use super::state::State;
+use super::{AppRef, Ctx, HandlerResult};
+use crate::domain::calendar::{self, Deadline};
+use crate::domain::people::{Lang, Role};
+use crate::domain::report::{ItemEntry, ItemKey, ReportState, items_for};
+use crate::domain::{PeriodKey, Plan};
+use crate::present;
+use crate::store::ReportRow;
+use crate::t;
+
+const PAGE: usize = 8;
+
+/// A report the person may work on, with what it needs.
+pub struct Access {
+    pub report: ReportRow,
+    pub plan: Arc<Plan>,
+    pub deadline: Deadline,
+    pub items: Vec<ItemKey>,
+}
+
+pub enum Denied {
+    /// Not this person's agency, or no such report: a forged or foreign button.
+    Forged,
+    /// The period no longer takes reports.
+    Closed,
+    /// Submitted or accepted: it must be reopened first.
+    Locked,
+}
+
+/// The last day to report for an agency, an admin's extension included.
+pub async fn effective_deadline(
+    app: &AppRef,
+    plan: &Plan,
+    report: &ReportRow,
+) -> anyhow::Result<Option<Deadline>> {
+    let Some(round) = plan.round(&report.round) else { return Ok(None) };
+    let Some(mut deadline) = calendar::deadline_of(plan, round, report.period) else { return Ok(None) };
+    if let Some(extended) = app.store.extension(&report.round, report.period, &report.agency).await? {
+        deadline.last_day = deadline.last_day.max(extended.last_day);
+        deadline.closes = deadline.closes.max(extended.last_day);
+    }
+    Ok(Some(deadline))
+}
+
+/// Checks, from the database, that the person is a focal point of the report's agency and that
+/// the period is open. A foreign report is logged as a forged button.
+pub async fn access(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result<Result<Access, Denied>> {
+    let report = app.store.report(report_id).await?;
+    let person = ctx.person.as_ref();
+    let mine =
+        |r: &ReportRow| person.is_some_and(|p| p.role == Role::Focal && p.agency.as_ref() == Some(&r.agency));
+    let Some(report) = report.filter(mine) else {
+        app.store
+            .audit(
+                person.map(|p| p.id),
+                Some(ctx.user.id.0 as i64),
+                "forged_button",
+                serde_json::json!({"report": report_id}),
+                ctx.now,
+            )
+            .await?;
+        tracing::warn!(report = report_id, user = ctx.user.id.0, "a button named a report of another agency");
+        return Ok(Err(Denied::Forged));
+    };
+    let plan = app.plan.get();
+    let Some(deadline) = effective_deadline(app, &plan, &report).await? else {
+        return Ok(Err(Denied::Closed));
+    };
+    if !deadline.is_open_on(calendar::local_date(&plan, ctx.now)) {
+        return Ok(Err(Denied::Closed));
+    }
+    let Some(round) = plan.round(&report.round) else { return Ok(Err(Denied::Closed)) };
+    let items = items_for(&plan, round, &report.agency);
+    Ok(Ok(Access { report, plan, deadline, items }))
+}
+
+/// Same, and the report must be open for changes.
+pub async fn editable(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result<Result<Access, Denied>> {
+    Ok(match access(app, ctx, report_id).await? {
+        Ok(a) if !a.report.state.is_editable() => Err(Denied::Locked),
+        other => other,
+    })
+}
+
+/// Tells the person why not; a locked report shows its screen again.
+pub async fn refuse(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &super::schema::MyDialogue,
+    origin: Origin,
+    denied: Denied,
+    report_id: i64,
+) -> HandlerResult {
+    match denied {
+        Denied::Forged => {
+            show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "report-forbidden"))).await?;
+        }
+        Denied::Closed => {
+            dialogue.update(State::Idle).await?;
+            show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "report-closed"))).await?;
+        }
+        Denied::Locked => {
+            if let Ok(access) = access(app, ctx, report_id).await? {
+                dialogue.update(State::Report { report: report_id }).await?;
+                let screen = menu_screen(app, ctx, &access, 0).await?;
+                show(bot, ctx.chat, origin, screen).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The periods a focal point may report on now, with the report if one exists.
+async fn choices(app: &AppRef, ctx: &Ctx, plan: &Plan) -> anyhow::Result<Vec<(Deadline, Option<ReportRow>)>> {
+    let Some(agency) = ctx.person.as_ref().and_then(|p| p.agency.clone()) else { return Ok(vec![]) };
+    let mut out = Vec::new();
+    for d in calendar::open_deadlines(plan, ctx.now) {
+        let Some(round) = plan.round(&d.round) else { continue };
+        if !plan.recipients(round).iter().any(|a| a.code == agency) {
+            continue;
+        }
+        if !round.asks.document && items_for(plan, round, &agency).is_empty() {
+            continue;
+        }
+        let report = app.store.find_report(&d.round, d.period, &agency).await?;
+        if report.as_ref().is_some_and(|r| r.state == ReportState::Accepted) {
+            continue;
+        }
+        out.push((d, report));
+    }
+    Ok(out)
+}
+
+/// `/baocao`, and the reminders' "report now" button: the agency's report for the open round
+/// and period, or a choice when several are open.
+pub async fn open(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &super::schema::MyDialogue,
+    origin: Origin,
+) -> HandlerResult {
+    let plan = app.plan.get();
+    let open = choices(app, ctx, &plan).await?;
+    match open.as_slice() {
+        [] => {
+            let today = calendar::local_date(&plan, ctx.now);
+            let next = calendar::deadlines(&plan, today.year()).into_iter().find(|d| d.opens > today);
+            let text = match next {
+                Some(d) => t!(
+                    ctx.lang,
+                    "report-none-open-next",
+                    round = round_name(&plan, ctx.lang, &d.round),
+                    period = d.period.to_string(),
+                    opens = present::date(d.opens)
+                ),
+                None => t!(ctx.lang, "report-none-open"),
+            };
+            dialogue.update(State::Idle).await?;
+            show(bot, ctx.chat, origin, Screen::text(text)).await?;
+        }
+        [(d, _)] => choose(bot, app, ctx, dialogue, origin, &d.round, d.period).await?,
+        several => {
+            let rows = several
+                .iter()
+                .map(|(d, r)| {
+                    let mark = match r.as_ref().map(|r| r.state) {
+                        Some(ReportState::Submitted) => "✅ ",
+                        Some(ReportState::Returned) => "↩️ ",
+                        _ => "",
+                    };
+                    let text = t!(
+                        ctx.lang,
+                        "report-choice",
+                        mark = mark,
+                        round = round_name(&plan, ctx.lang, &d.round),
+                        period = d.period.to_string(),
+                        last_day = present::date(d.last_day)
+                    );
+                    vec![button(text, Callback::Choose { round: d.round.clone(), period: d.period })]
+                })
+                .collect();
+            dialogue.update(State::ChooseRound).await?;
+            show(bot, ctx.chat, origin, Screen::with(t!(ctx.lang, "report-choose"), keyboard(rows))).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A chosen round and period: checked against what is open for the person's agency now.
+pub async fn choose(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &super::schema::MyDialogue,
+    origin: Origin,
+    round: &str,
+    period: PeriodKey,
+) -> HandlerResult {
+    let plan = app.plan.get();
+    let allowed =
+        choices(app, ctx, &plan).await?.into_iter().any(|(d, _)| d.round == round && d.period == period);
+    let agency = ctx.person.as_ref().and_then(|p| p.agency.clone());
+    let (true, Some(agency)) = (allowed, agency) else {
+        dialogue.update(State::Idle).await?;
+        show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "report-closed"))).await?;
+        return Ok(());
+    };
+    let report = app.store.open_report(round, period, &agency, ctx.now).await?;
+    show_menu(bot, app, ctx, dialogue, origin, report.id, 0).await
+}
+
+/// The report's screen: its state and its items as buttons.
+pub async fn show_menu(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &super::schema::MyDialogue,
+    origin: Origin,
+    report_id: i64,
+    page: usize,
+) -> HandlerResult {
+    match access(app, ctx, report_id).await? {
+        Ok(access) => {
+            dialogue.update(State::Report { report: report_id }).await?;
+            let screen = menu_screen(app, ctx, &access, page).await?;
+            show(bot, ctx.chat, origin, screen).await?;
+        }
+        Err(denied) => refuse(bot, app, ctx, dialogue, origin, denied, report_id).await?,
+    }
+    Ok(())
+}
+
+pub fn round_name(plan: &Plan, lang: Lang, code: &str) -> String {
+    plan.round(code)
+        .map_or_else(|| code.to_owned(), |r| present::name(lang, &r.name_vi, &r.name_en).to_owned())
+}
+
+pub fn agency_name(plan: &Plan, lang: Lang, code: &str) -> String {
+    plan.agency(code)
+        .map_or_else(|| code.to_owned(), |a| present::name(lang, &a.name_vi, &a.name_en).to_owned())
+}
+
+/// The heading every report screen starts with.
+pub fn heading(plan: &Plan, lang: Lang, report: &ReportRow, last_day: NaiveDate) -> String {
+    t!(
+        lang,
+        "report-heading",
+        round = round_name(plan, lang, &report.round),
+        period = report.period.to_string(),
+        agency = agency_name(plan, lang, report.agency.as_str()),
+        last_day = present::date_with_weekday(lang, last_day)
+    )
+}
+
+/// An item's button label: done mark, code, short name.
+pub fn item_label(plan: &Plan, lang: Lang, key: &ItemKey, filled: bool) -> String {
+    let mark = if filled { "✅" } else { "⬜" };
+    let text = match key {
+        ItemKey::Task(code) => plan.task(code).map_or(code.clone(), |(_, t)| format!("{code} {}", t.text)),
+        ItemKey::Metric(code) => plan.metric(code).map_or(code.clone(), |(_, m)| {
+            format!("{code} {} ({})", present::name(lang, &m.name_vi, &m.name_en), m.unit)
+        }),
+        ItemKey::Narrative(n) => plan
+            .indicator(*n)
+            .map_or(n.to_string(), |i| format!("({n}) {}", present::name(lang, &i.name_vi, &i.name_en))),
+    };
+    format!("{mark} {}", label(&text, 48))
+}
+
+pub fn is_filled(entries: &[ItemEntry], key: &ItemKey) -> bool {
+    entries.iter().any(|e| &e.key == key && e.is_filled())
+}
+
+pub async fn menu_screen(app: &AppRef, ctx: &Ctx, access: &Access, page: usize) -> anyhow::Result<Screen> {
+    let (plan, report, lang) = (&access.plan, &access.report, ctx.lang);
+    let entries = app.store.items(report.id).await?;
+    let attachments = app.store.attachments(report.id).await?;
+    let filled = access.items.iter().filter(|k| is_filled(&entries, k)).count();
+    let mut text = heading(plan, lang, report, access.deadline.last_day);
+    text.push('\n');
+    let asks_document = plan.round(&report.round).is_some_and(|r| r.asks.document);
+    text.push_str(&if access.items.is_empty() {
+        t!(lang, "report-progress-document", files = attachments.len() as i64)
+    } else {
+        t!(
+            lang,
+            "report-progress",
+            filled = filled as i64,
+            total = access.items.len() as i64,
+            files = attachments.len() as i64
+        )
+    });
+    let tz = plan.time_zone;
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|a| a.with_timezone(&tz).format("%H:%M %d/%m/%Y").to_string()).unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    match report.state {
+        ReportState::Submitted => {
+            text.push('\n');
+            text.push_str(&t!(lang, "report-submitted-at", at = when(report.submitted_at)));
+            rows.push(vec![button(t!(lang, "button-reopen"), Callback::Reopen { report: report.id })]);
+            rows.push(vec![button(t!(lang, "button-view"), Callback::Review { report: report.id })]);
+            return Ok(Screen::with(text, keyboard(rows)));
+        }
+        ReportState::Accepted => {
+            text.push('\n');
+            text.push_str(&t!(lang, "report-accepted-at", at = when(report.reviewed_at)));
+            return Ok(Screen::text(text));
+        }
+        ReportState::Returned => {
+            text.push('\n');
+            text.push_str(&t!(
+                lang,
+                "report-returned",
+                comment = report.review_comment.clone().unwrap_or_default()
+            ));
+        }
+        ReportState::Draft => {}
+    }
+    text.push('\n');
+    text.push_str(&t!(lang, if asks_document { "report-hint-document" } else { "report-hint" }));
+    let pages = access.items.len().div_ceil(PAGE).max(1);
+    let page = page.min(pages - 1);
+    for key in access.items.iter().skip(page * PAGE).take(PAGE) {
+        let label = item_label(plan, lang, key, is_filled(&entries, key));
+        rows.push(vec![button(label, Callback::Item { report: report.id, item: key.clone() })]);
+    }
+    if pages > 1 {
+        let mut nav = Vec::new();
+        if page > 0 {
+            nav.push(button(
+                t!(lang, "button-previous"),
+                Callback::Page { report: report.id, page: (page - 1) as u8 },
+            ));
+        }
+        nav.push(button(
+            format!("{}/{}", page + 1, pages),
+            Callback::Page { report: report.id, page: page as u8 },
+        ));
+        if page + 1 < pages {
+            nav.push(button(
+                t!(lang, "button-next"),
+                Callback::Page { report: report.id, page: (page + 1) as u8 },
+            ));
+        }
+        rows.push(nav);
+    }
+    rows.push(vec![
+        button(t!(lang, "button-attach"), Callback::AttachHelp { report: report.id }),
+        button(t!(lang, "button-review"), Callback::Review { report: report.id }),
+    ]);
+    Ok(Screen::with(text, keyboard(rows)))
+}
+
+/// A stored conversation step this version cannot read: start the report again, kindly.
+pub async fn restart(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &super::schema::MyDialogue,
+) -> HandlerResult {
+    dialogue.update(State::Idle).await?;
+    say(bot, ctx.chat, t!(ctx.lang, "restart")).await?;
+    if ctx.is(Role::Focal) {
+        open(bot, app, ctx, dialogue, Origin::Typed).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! Files, the whole report on one screen, sending it, and reopening it.
+
+use teloxide::prelude::*;
+
+use super::items::describe;
+use super::{access, agency_name, editable, heading, is_filled, item_label, refuse, round_name, show_menu};
+use crate::bot::callback::Callback;
+use crate::bot::keyboards::{button, keyboard};
+use crate::bot::schema::MyDialogue;
+use crate::bot::send::{Origin, Screen, say, send, show};
+use crate::bot::state::State;
+use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::domain::people::{Lang, Role};
+use crate::domain::report::ReportState;
+use crate::store::{Attachment, ReportRow};
+use crate::t;
+
+fn size(bytes: Option<i64>) -> String {
+    match bytes {
+        Some(b) if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
+        Some(b) => format!("{} KB", (b + 1023) / 1024),
+        None => "?".to_owned(),
+    }
+}
+
+fn attachment_line(lang: Lang, a: &Attachment) -> String {
+    let name = a.file_name.clone().unwrap_or_else(|| t!(lang, "attachment-photo"));
+    format!("📎 {name} ({})", size(a.file_size))
+}
+
+/// A document or photo sent during a report: attached as evidence.
+pub async fn attach_file(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    state: &State,
+    msg: &Message,
+) -> HandlerResult {
+    let Some(report) = state.report() else {
+        say(bot, ctx.chat, t!(ctx.lang, "attach-no-report")).await?;
+        return Ok(());
+    };
+    let access = match editable(app, ctx, report).await? {
+        Ok(a) => a,
+        Err(denied) => return refuse(bot, app, ctx, dialogue, Origin::Typed, denied, report).await,
+    };
+    let (file_id, unique, name, bytes, mime) = if let Some(d) = msg.document() {
+        (
+            d.file.id.0.clone(),
+            d.file.unique_id.0.clone(),
+            d.file_name.clone(),
+            Some(i64::from(d.file.size)),
+            d.mime_type.as_ref().map(|m| m.to_string()),
+        )
+    } else if let Some(p) = msg.photo().and_then(|sizes| sizes.iter().max_by_key(|s| s.width * s.height)) {
+        (
+            p.file.id.0.clone(),
+            p.file.unique_id.0.clone(),
+            None,
+            Some(i64::from(p.file.size)),
+            Some("image/jpeg".to_owned()),
+        )
+    } else {
+        return Ok(());
+    };
+    let who = ctx.person.as_ref().map_or(0, |p| p.id);
+    let added = app
+        .store
+        .add_attachment(
+            access.report.id,
+            &file_id,
+            &unique,
+            name.as_deref(),
+            bytes,
+            mime.as_deref(),
+            who,
+            ctx.now,
+        )
+        .await?;
+    let shown = name.unwrap_or_else(|| t!(ctx.lang, "attachment-photo"));
+    let key = if added { "attach-done" } else { "attach-already" };
+    let rows = vec![vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]];
+    send(bot, ctx.chat, Screen::with(t!(ctx.lang, key, name = shown, size = size(bytes)), keyboard(rows)))
+        .await?;
+    Ok(())
+}
+
+pub async fn attach_help(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+) -> HandlerResult {
+    match editable(app, ctx, report).await? {
+        Ok(_) => {
+            dialogue.update(State::Report { report }).await?;
+            let rows = vec![vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]];
+            show(bot, ctx.chat, origin, Screen::with(t!(ctx.lang, "attach-how"), keyboard(rows))).await?;
+            Ok(())
+        }
+        Err(denied) => refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+    }
+}
+
+/// The whole report as text: every item and file.
+async fn summary(app: &AppRef, lang: Lang, access: &super::Access) -> anyhow::Result<(String, usize, usize)> {
+    let (plan, report) = (&access.plan, &access.report);
+    let entries = app.store.items(report.id).await?;
+    let attachments = app.store.attachments(report.id).await?;
+    let mut lines = vec![heading(plan, lang, report, access.deadline.last_day)];
+    let mut missing = 0;
+    for key in &access.items {
+        let label = item_label(plan, lang, key, is_filled(&entries, key));
+        match entries.iter().find(|e| &e.key == key && e.is_filled()) {
+            Some(e) => lines.push(format!("{label}\n    {}", describe(lang, plan, e))),
+            None => {
+                missing += 1;
+                lines.push(label);
+            }
+        }
+    }
+    for a in &attachments {
+        lines.push(attachment_line(lang, a));
+    }
+    Ok((lines.join("\n"), missing, attachments.len()))
+}
+
+/// "Review and send": the whole report on one screen (split when longer than Telegram allows).
+pub async fn review(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+) -> HandlerResult {
+    let access = match access(app, ctx, report).await? {
+        Ok(a) => a,
+        Err(denied) => return refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+    };
+    let (mut text, missing, files) = summary(app, ctx.lang, &access).await?;
+    let mut rows = Vec::new();
+    if access.report.state.is_editable() {
+        text.push_str("\n\n");
+        text.push_str(&if missing > 0 {
+            t!(ctx.lang, "review-missing", count = missing as i64)
+        } else {
+            t!(ctx.lang, "review-complete")
+        });
+        if access.items.is_empty() && files == 0 {
+            text.push('\n');
+            text.push_str(&t!(ctx.lang, "review-needs-file"));
+        } else {
+            rows.push(vec![button(t!(ctx.lang, "button-submit"), Callback::Submit { report })]);
+        }
+        dialogue.update(State::Review { report }).await?;
+    }
+    rows.push(vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]);
+    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
+    Ok(())
+}
+
+pub async fn submit(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+) -> HandlerResult {
+    let access = match editable(app, ctx, report).await? {
+        Ok(a) => a,
+        Err(denied) => return refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+    };
+    let entries = app.store.items(report).await?;
+    let files = app.store.attachments(report).await?.len();
+    let filled = access.items.iter().filter(|k| is_filled(&entries, k)).count();
+    let ready = if access.items.is_empty() { files > 0 } else { filled > 0 };
+    if !ready {
+        let key = if access.items.is_empty() { "review-needs-file" } else { "review-nothing" };
+        return show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, key))).await.map_err(Into::into);
+    }
+    let who = ctx.person.as_ref().map_or(0, |p| p.id);
+    let submitted = app.store.submit_report(report, who, ctx.now).await?;
+    dialogue.update(State::Idle).await?;
+    let at = ctx.now.with_timezone(&access.plan.time_zone).format("%H:%M %d/%m/%Y").to_string();
+    let text = t!(
+        ctx.lang,
+        "submit-done",
+        round = round_name(&access.plan, ctx.lang, &submitted.round),
+        period = submitted.period.to_string(),
+        at = at
+    );
+    show(bot, ctx.chat, origin, Screen::text(text)).await?;
+    notify_admins_of_submission(bot, app, &submitted, filled, access.items.len(), files).await;
+    Ok(())
+}
+
+/// Tells every admin that a report came in, with the review buttons. A failure to reach one
+/// admin is logged and does not undo the submission.
+pub async fn notify_admins_of_submission(
+    bot: &Bot,
+    app: &AppRef,
+    report: &ReportRow,
+    filled: usize,
+    total: usize,
+    files: usize,
+) {
+    let plan = app.plan.get();
+    let admins = match app.store.people_with_role(Role::Admin).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "could not list the admins to tell them of a report");
+            return;
+        }
+    };
+    for admin in admins.into_iter().filter(|a| a.reachable) {
+        let lang = admin.language;
+        let text = t!(
+            lang,
+            "admin-report-submitted",
+            agency = agency_name(&plan, lang, report.agency.as_str()),
+            round = round_name(&plan, lang, &report.round),
+            period = report.period.to_string(),
+            filled = filled as i64,
+            total = total as i64,
+            files = files as i64
+        );
+        let rows = vec![
+            vec![button(t!(lang, "button-view"), Callback::View { report: report.id })],
+            vec![
+                button(t!(lang, "button-accept"), Callback::Accept { report: report.id }),
+                button(t!(lang, "button-return"), Callback::Return { report: report.id }),
+            ],
+        ];
+        if let Err(e) = send(bot, ChatId(admin.chat_id), Screen::with(text, keyboard(rows))).await {
+            tracing::warn!(error = %e, admin = admin.id, "could not tell an admin of a submitted report");
+            if matches!(e, teloxide::RequestError::Api(teloxide::ApiError::BotBlocked)) {
+                let _ = app.store.set_reachable(admin.id, false).await;
+            }
+        }
+    }
+}
+
+/// A submitted report back to draft, by its agency, until it is accepted.
+pub async fn reopen(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+) -> HandlerResult {
+    let access = match access(app, ctx, report).await? {
+        Ok(a) => a,
+        Err(denied) => return refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+    };
+    if access.report.state == ReportState::Submitted {
+        let who = ctx.person.as_ref().map_or(0, |p| p.id);
+        match app
+            .store
+            .change_report_state(report, &[ReportState::Submitted], ReportState::Draft, who, None, ctx.now)
+            .await
+        {
+            Ok(_) | Err(crate::store::StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+}

@@ -1,0 +1,133 @@
+//! What the bot waits for from a person. Small (ids and codes, not rows) and stored in our own
+//! table, so a conversation resumes at its step after a restart.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum State {
+    #[default]
+    Idle,
+    /// A stored state this version cannot read: the person gets a friendly restart.
+    #[serde(skip)]
+    Stale,
+    /// Several rounds or periods are open; buttons ask which.
+    ChooseRound,
+    /// The report's list of items is on screen.
+    Report {
+        report: i64,
+    },
+    /// A task was tapped; status buttons are on screen.
+    TaskStatus {
+        report: i64,
+        task: String,
+    },
+    TaskPercent {
+        report: i64,
+        task: String,
+    },
+    TaskNote {
+        report: i64,
+        task: String,
+    },
+    MetricValue {
+        report: i64,
+        metric: String,
+    },
+    /// A doubtful value waits for "yes, save" or a new value.
+    ConfirmValue {
+        report: i64,
+        metric: String,
+        value: String,
+        out_of: Option<String>,
+    },
+    MetricNote {
+        report: i64,
+        metric: String,
+    },
+    Narrative {
+        report: i64,
+        indicator: u32,
+    },
+    /// The whole report is on screen with "send".
+    Review {
+        report: i64,
+    },
+    /// An admin returns a report and is asked for the comment.
+    ReturnComment {
+        report: i64,
+    },
+    /// An admin extends a deadline and is asked for the reason.
+    ExtensionReason {
+        round: String,
+        period: String,
+        agency: String,
+        last_day: String,
+    },
+    /// An admin is asked for the text of a notice to every focal point.
+    BroadcastText,
+    /// The notice waits for confirmation.
+    ConfirmBroadcast {
+        text: String,
+    },
+}
+
+impl State {
+    /// The report the conversation is about, if any: a file sent now is attached to it.
+    pub fn report(&self) -> Option<i64> {
+        match self {
+            State::Report { report }
+            | State::TaskStatus { report, .. }
+            | State::TaskPercent { report, .. }
+            | State::TaskNote { report, .. }
+            | State::MetricValue { report, .. }
+            | State::ConfirmValue { report, .. }
+            | State::MetricNote { report, .. }
+            | State::Narrative { report, .. }
+            | State::Review { report } => Some(*report),
+            _ => None,
+        }
+    }
+
+    /// Locale key of the help for this step.
+    pub fn help_key(&self) -> &'static str {
+        match self {
+            State::Idle | State::Stale => "help-idle",
+            State::ChooseRound => "help-choose-round",
+            State::Report { .. } => "help-report",
+            State::TaskStatus { .. } => "help-task-status",
+            State::TaskPercent { .. } => "help-task-percent",
+            State::TaskNote { .. } | State::MetricNote { .. } => "help-note",
+            State::MetricValue { .. } => "help-metric-value",
+            State::ConfirmValue { .. } => "help-confirm-value",
+            State::Narrative { .. } => "help-narrative",
+            State::Review { .. } => "help-review",
+            State::ReturnComment { .. } => "help-return-comment",
+            State::ExtensionReason { .. } => "help-extension-reason",
+            State::BroadcastText | State::ConfirmBroadcast { .. } => "help-broadcast",
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{\"step\":\"idle\"}".to_owned())
+    }
+
+    /// A stored state; one that no longer parses becomes `Stale`.
+    pub fn from_json(text: &str) -> State {
+        serde_json::from_str(text).unwrap_or(State::Stale)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_and_unknown_ones_become_stale() {
+        let s = State::ConfirmValue { report: 7, metric: "5.1".into(), value: "9002".into(), out_of: None };
+        assert_eq!(State::from_json(&s.to_json()), s);
+        assert_eq!(State::from_json("{\"step\":\"receive_age\",\"name\":\"x\"}"), State::Stale);
+        assert_eq!(State::from_json("not json"), State::Stale);
+        assert_eq!(State::from_json(&State::Idle.to_json()), State::Idle);
+    }
+}

@@ -1,0 +1,316 @@
+//! Reports: what an agency answers for in a round, the states a report goes through, and the
+//! checks a typed value passes before it is saved.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::number::Quantity;
+use super::plan::{AgencyCode, Direction, Metric, Plan, ReportingRound};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportState {
+    Draft,
+    Submitted,
+    Accepted,
+    Returned,
+}
+
+impl ReportState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportState::Draft => "draft",
+            ReportState::Submitted => "submitted",
+            ReportState::Accepted => "accepted",
+            ReportState::Returned => "returned",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ReportState> {
+        Some(match s {
+            "draft" => ReportState::Draft,
+            "submitted" => ReportState::Submitted,
+            "accepted" => ReportState::Accepted,
+            "returned" => ReportState::Returned,
+            _ => return None,
+        })
+    }
+    /// The agency may change its items (a submitted report must be reopened first).
+    pub fn is_editable(self) -> bool {
+        matches!(self, ReportState::Draft | ReportState::Returned)
+    }
+    /// Counts as handed in: reminders stop, timeliness counts it.
+    pub fn is_handed_in(self) -> bool {
+        matches!(self, ReportState::Submitted | ReportState::Accepted)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    Done,
+    Blocked,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 4] =
+        [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Blocked];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "not_started",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Done => "done",
+            TaskStatus::Blocked => "blocked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<TaskStatus> {
+        TaskStatus::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+    /// Index for compact button data.
+    pub fn index(self) -> usize {
+        TaskStatus::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+    pub fn from_index(i: usize) -> Option<TaskStatus> {
+        TaskStatus::ALL.get(i).copied()
+    }
+}
+
+/// One thing a report holds: a task's progress, a metric's value, a qualitative indicator's
+/// narrative.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKey {
+    Task(String),
+    Metric(String),
+    Narrative(u32),
+}
+
+impl ItemKey {
+    /// Compact form for button data and logs: "t2.a", "m5.1", "n17".
+    pub fn encode(&self) -> String {
+        match self {
+            ItemKey::Task(c) => format!("t{c}"),
+            ItemKey::Metric(c) => format!("m{c}"),
+            ItemKey::Narrative(n) => format!("n{n}"),
+        }
+    }
+    pub fn decode(s: &str) -> Option<ItemKey> {
+        let mut chars = s.chars();
+        let kind = chars.next()?;
+        let rest = chars.as_str();
+        if rest.is_empty() || rest.len() > 16 {
+            return None;
+        }
+        match kind {
+            't' => Some(ItemKey::Task(rest.to_owned())),
+            'm' => Some(ItemKey::Metric(rest.to_owned())),
+            'n' => rest.parse().ok().map(ItemKey::Narrative),
+            _ => None,
+        }
+    }
+}
+
+/// What an agency has entered for one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemEntry {
+    pub key: ItemKey,
+    pub status: Option<TaskStatus>,
+    pub percent: Option<u8>,
+    pub value: Option<Decimal>,
+    pub value_out_of: Option<Decimal>,
+    pub note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<i64>,
+}
+
+impl ItemEntry {
+    /// Whether the item has its answer (a status, a value, a narrative).
+    pub fn is_filled(&self) -> bool {
+        match self.key {
+            ItemKey::Task(_) => self.status.is_some(),
+            ItemKey::Metric(_) => self.value.is_some(),
+            ItemKey::Narrative(_) => self.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+        }
+    }
+}
+
+/// The items `agency` answers for in `round`, in plan order: its tasks, its metrics, the
+/// narratives of its qualitative indicators.
+pub fn items_for(plan: &Plan, round: &ReportingRound, agency: &AgencyCode) -> Vec<ItemKey> {
+    let mut out = Vec::new();
+    if round.asks.tasks {
+        out.extend(plan.tasks_of(agency).into_iter().map(|(_, t)| ItemKey::Task(t.code.clone())));
+    }
+    if round.asks.metrics {
+        out.extend(plan.metrics_of(agency).into_iter().map(|(_, m)| ItemKey::Metric(m.code.clone())));
+        out.extend(plan.narratives_of(agency).into_iter().map(|i| ItemKey::Narrative(i.number)));
+    }
+    out
+}
+
+/// Limits of what a person may type, so a message stays readable and storable.
+pub const MAX_NOTE_CHARS: usize = 1000;
+pub const MAX_NARRATIVE_CHARS: usize = 3000;
+
+/// Why a typed value is shown back for confirmation instead of being saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueDoubt {
+    /// Moves more than the allowed share from the agency's last accepted value.
+    LargeChange { previous: Decimal, change_percent: Decimal },
+    /// Far from the target's order of magnitude (a misplaced separator, a wrong unit).
+    FarFromTarget { ratio: Decimal },
+    /// Outside what the unit allows: a share over 100 %, a negative count, more than "of".
+    OutOfBounds,
+}
+
+/// A value that is readable but may be a mistake: the person confirms it or types it again.
+/// `max_change` is a share (0.5 = 50 %).
+pub fn doubt(
+    metric: &Metric,
+    value: &Quantity,
+    previous: Option<Decimal>,
+    max_change: Decimal,
+) -> Option<ValueDoubt> {
+    let v = value.value;
+    let unit = metric.unit.trim();
+    let share = unit == "%" || unit == "‰";
+    // The plan words growth rates as "tăng X%": they may be negative, shares may not.
+    let growth = share && metric.wording.contains("tăng");
+    let limit = if unit == "‰" { Decimal::from(1000) } else { Decimal::from(100) };
+    let floor = if growth { -limit } else { Decimal::ZERO };
+    if share && (v < floor || v > limit) {
+        return Some(ValueDoubt::OutOfBounds);
+    }
+    if !share && !unit.starts_with('%') && v < Decimal::ZERO {
+        return Some(ValueDoubt::OutOfBounds);
+    }
+    if let (Some(of), Some(target_of)) = (value.out_of.or(metric.target.out_of), metric.target.out_of)
+        && (v > of || of != target_of)
+    {
+        return Some(ValueDoubt::OutOfBounds);
+    }
+    if let Some(prev) = previous.filter(|p| !p.is_zero()) {
+        let change = ((v - prev) / prev).abs();
+        if change > max_change {
+            return Some(ValueDoubt::LargeChange {
+                previous: prev,
+                change_percent: (change * Decimal::from(100)).round_dp(0),
+            });
+        }
+        return None;
+    }
+    let target = metric.target.value;
+    if !target.is_zero() && !v.is_zero() {
+        let ratio = (v / target).abs();
+        if ratio > Decimal::from(10) || ratio < Decimal::new(5, 2) {
+            return Some(ValueDoubt::FarFromTarget { ratio: ratio.round_dp(2) });
+        }
+    }
+    None
+}
+
+/// Whether a typed unit fits the metric's: the same, or its beginning ("%" for "%/năm",
+/// "tỷ" for "tỷ đồng"); case and spaces do not matter.
+pub fn unit_fits(metric_unit: &str, typed: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let (m, t) = (norm(metric_unit), norm(typed));
+    !t.is_empty() && m.starts_with(&t)
+}
+
+/// The value as a percent of the target (for "36/51", of 36).
+pub fn percent_of_target(metric: &Metric, value: Decimal) -> Option<Decimal> {
+    let target = metric.target.value;
+    (!target.is_zero()).then(|| (value / target * Decimal::from(100)).round_dp(2))
+}
+
+/// Whether the value meets the target in the metric's direction.
+pub fn meets_target(metric: &Metric, value: Decimal) -> bool {
+    match metric.direction {
+        Direction::AtLeast | Direction::ReduceBy => value >= metric.target.value,
+        Direction::AtMost => value <= metric.target.value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundled::seed_plan;
+
+    fn q(s: &str) -> Quantity {
+        Quantity::parse(s).unwrap()
+    }
+
+    fn half() -> Decimal {
+        Decimal::new(5, 1)
+    }
+
+    #[test]
+    fn an_agency_answers_for_its_tasks_metrics_and_narratives() {
+        let plan = seed_plan();
+        let q = plan.round("bao-cao-quy").unwrap();
+        let syt = AgencyCode::parse("SYT").unwrap();
+        let items = items_for(&plan, q, &syt);
+        let tasks = items.iter().filter(|k| matches!(k, ItemKey::Task(_))).count();
+        let metrics: Vec<_> = items.iter().filter(|k| matches!(k, ItemKey::Metric(_))).collect();
+        assert_eq!(tasks, 5);
+        assert_eq!(metrics.len(), 5, "8.1 and 13.1–13.4: {metrics:?}");
+        let cat = AgencyCode::parse("CAT").unwrap();
+        assert!(items_for(&plan, q, &cat).contains(&ItemKey::Narrative(18)));
+        let ap = plan.round("chuong-trinh-hanh-dong").unwrap();
+        assert!(items_for(&plan, ap, &syt).is_empty(), "the action programme is a document");
+    }
+
+    #[test]
+    fn item_keys_encode_compactly_and_decode_back() {
+        for k in [ItemKey::Task("2.đ".into()), ItemKey::Metric("13.4".into()), ItemKey::Narrative(17)] {
+            assert_eq!(ItemKey::decode(&k.encode()), Some(k));
+        }
+        assert_eq!(ItemKey::decode("x1"), None);
+        assert_eq!(ItemKey::decode("nabc"), None);
+        assert_eq!(ItemKey::decode("t"), None);
+    }
+
+    #[test]
+    fn doubtful_values_are_shown_back() {
+        let plan = seed_plan();
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        assert_eq!(
+            doubt(revenue, &q("2.250"), None, half()),
+            None,
+            "a quarter of the year's target is plausible"
+        );
+        assert!(matches!(doubt(revenue, &q("9,002"), None, half()), Some(ValueDoubt::FarFromTarget { .. })));
+        assert!(matches!(
+            doubt(revenue, &q("4.500"), Some(Decimal::from(2250)), half()),
+            Some(ValueDoubt::LargeChange { .. })
+        ));
+        assert_eq!(doubt(revenue, &q("3.000"), Some(Decimal::from(2250)), half()), None);
+        let (_, schools) = plan.metric("12.1").unwrap();
+        assert_eq!(doubt(schools, &q("120"), None, half()), Some(ValueDoubt::OutOfBounds));
+        let (_, communes) = plan.metric("14.2").unwrap();
+        assert_eq!(doubt(communes, &q("37/51"), None, half()), None);
+        assert_eq!(doubt(communes, &q("60/51"), None, half()), Some(ValueDoubt::OutOfBounds));
+        assert_eq!(doubt(communes, &q("36/50"), None, half()), Some(ValueDoubt::OutOfBounds));
+        let (_, growth) = plan.metric("1.2").unwrap();
+        assert_eq!(doubt(growth, &q("-1,5"), None, half()), None, "a growth rate may be negative");
+    }
+
+    #[test]
+    fn units_fit_when_the_same_or_a_beginning() {
+        assert!(unit_fits("tỷ đồng", "tỷ đồng"));
+        assert!(unit_fits("tỷ đồng", "Tỷ"));
+        assert!(unit_fits("%/năm", "%"));
+        assert!(!unit_fits("tỷ đồng", "triệu đồng"));
+        assert!(!unit_fits("%", "‰"));
+    }
+
+    #[test]
+    fn percent_of_target_and_direction() {
+        let plan = seed_plan();
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        assert_eq!(percent_of_target(revenue, Decimal::from(4501)), Some(Decimal::new(5000, 2)));
+        assert!(!meets_target(revenue, Decimal::from(9001)));
+        let (_, malnutrition) = plan.metric("13.1").unwrap();
+        assert!(meets_target(malnutrition, Decimal::new(102, 1)));
+        assert!(!meets_target(malnutrition, Decimal::new(108, 1)));
+    }
+}

@@ -1,0 +1,86 @@
+//! Deadlines an admin moved for one agency and one period.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+
+use super::{Result, Store, StoreError};
+use crate::domain::{AgencyCode, PeriodKey};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    pub round: String,
+    pub period: PeriodKey,
+    pub agency: AgencyCode,
+    pub last_day: NaiveDate,
+    pub reason: String,
+    pub granted_by: Option<i64>,
+    pub granted_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, e.granted_by, \
+     e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
+     JOIN agency a ON a.id = e.agency_id WHERE rr.plan_id = (SELECT id FROM plan WHERE active = 1)";
+
+fn extension(row: &sqlx::sqlite::SqliteRow) -> Result<Extension> {
+    let corrupt = |w: &str| StoreError::Corrupt(format!("deadline_extension.{w}"));
+    Ok(Extension {
+        round: row.get("round"),
+        period: row.get::<&str, _>("period").parse().map_err(|_| corrupt("period"))?,
+        agency: AgencyCode::parse(row.get("agency")).ok_or_else(|| corrupt("agency"))?,
+        last_day: NaiveDate::parse_from_str(row.get("last_day"), "%Y-%m-%d")
+            .map_err(|_| corrupt("last_day"))?,
+        reason: row.get("reason"),
+        granted_by: row.get("granted_by"),
+        granted_at: row.get("granted_at"),
+    })
+}
+
+impl Store {
+    pub async fn extension(
+        &self,
+        round: &str,
+        period: PeriodKey,
+        agency: &AgencyCode,
+    ) -> Result<Option<Extension>> {
+        let sql = format!("{SELECT} AND rr.code = ? AND e.period = ? AND a.code = ?");
+        let row = sqlx::query(&sql)
+            .bind(round)
+            .bind(period.to_string())
+            .bind(agency.as_str())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(extension).transpose()
+    }
+
+    /// Every extension of the plan being followed.
+    pub async fn extensions(&self) -> Result<Vec<Extension>> {
+        let rows = sqlx::query(SELECT).fetch_all(&self.read).await?;
+        rows.iter().map(extension).collect()
+    }
+
+    /// Grants (or changes) an agency's last day for one period, with the reason.
+    pub async fn grant_extension(&self, e: &Extension) -> Result<()> {
+        let n = sqlx::query(
+            "INSERT INTO deadline_extension (round_id, period, agency_id, last_day, reason, granted_by, granted_at)
+             SELECT rr.id, ?2, a.id, ?4, ?5, ?6, ?7 FROM reporting_round rr, agency a
+             WHERE rr.code = ?1 AND a.code = ?3 AND rr.plan_id = a.plan_id
+               AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+             ON CONFLICT (round_id, period, agency_id) DO UPDATE SET last_day = excluded.last_day,
+                reason = excluded.reason, granted_by = excluded.granted_by, granted_at = excluded.granted_at",
+        )
+        .bind(&e.round)
+        .bind(e.period.to_string())
+        .bind(e.agency.as_str())
+        .bind(e.last_day.format("%Y-%m-%d").to_string())
+        .bind(&e.reason)
+        .bind(e.granted_by)
+        .bind(e.granted_at)
+        .execute(&self.write)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("round {} or agency {}", e.round, e.agency)));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,564 @@
+//! Reports, their items, attachments and history. Every change is one transaction that also
+//! writes its history entry, so nothing is saved without who and when.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde_json::json;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+
+use super::{Result, Store, StoreError};
+use crate::domain::report::{ItemEntry, ItemKey, ReportState, TaskStatus};
+use crate::domain::{AgencyCode, PeriodKey};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    pub id: i64,
+    pub round: String,
+    pub period: PeriodKey,
+    pub agency: AgencyCode,
+    pub state: ReportState,
+    pub first_submitted_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub submitted_by: Option<i64>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub reviewed_by: Option<i64>,
+    pub review_comment: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_id: String,
+    pub file_unique_id: String,
+    pub file_name: Option<String>,
+    pub file_size: Option<i64>,
+    pub mime_type: Option<String>,
+    pub added_by: Option<i64>,
+    pub added_at: DateTime<Utc>,
+}
+
+/// One change to one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemChange {
+    Status(TaskStatus),
+    Percent(Option<u8>),
+    Note(Option<String>),
+    Value {
+        value: Decimal,
+        out_of: Option<Decimal>,
+    },
+    /// "No change since the last period": the previous entry's answer, copied.
+    CopiedFrom {
+        report: i64,
+        entry: ItemEntry,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportEvent {
+    pub kind: String,
+    pub item: Option<ItemKey>,
+    pub person: Option<i64>,
+    pub at: DateTime<Utc>,
+    pub detail: serde_json::Value,
+}
+
+const REPORT_COLUMNS: &str = "r.id, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
+     r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.review_comment, r.updated_at";
+const REPORT_FROM: &str =
+    "report r JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id";
+
+pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("report.{what}"));
+    Ok(ReportRow {
+        id: row.get("id"),
+        round: row.get("round"),
+        period: row.get::<&str, _>("period").parse().map_err(|_| corrupt("period"))?,
+        agency: AgencyCode::parse(row.get("agency")).ok_or_else(|| corrupt("agency"))?,
+        state: ReportState::parse(row.get("state")).ok_or_else(|| corrupt("state"))?,
+        first_submitted_at: row.get("first_submitted_at"),
+        submitted_at: row.get("submitted_at"),
+        submitted_by: row.get("submitted_by"),
+        reviewed_at: row.get("reviewed_at"),
+        reviewed_by: row.get("reviewed_by"),
+        review_comment: row.get("review_comment"),
+        updated_at: row.get("updated_at"),
+    })
+}
+
+const ITEM_SELECT: &str = "SELECT i.id, i.status, i.percent, i.value, i.value_out_of, i.note, i.updated_at, \
+     i.updated_by, t.code AS task, m.code AS metric, ind.number AS indicator FROM report_item i \
+     LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id \
+     LEFT JOIN indicator ind ON ind.id = i.indicator_id";
+
+fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
+    text.map(|t| Decimal::from_str_exact(&t).map_err(|e| StoreError::Corrupt(format!("decimal {t}: {e}"))))
+        .transpose()
+}
+
+fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
+    let key = match (row.get::<Option<String>, _>("task"), row.get::<Option<String>, _>("metric")) {
+        (Some(t), _) => ItemKey::Task(t),
+        (None, Some(m)) => ItemKey::Metric(m),
+        (None, None) => ItemKey::Narrative(row.get::<i64, _>("indicator") as u32),
+    };
+    Ok(ItemEntry {
+        key,
+        status: row.get::<Option<String>, _>("status").as_deref().and_then(TaskStatus::parse),
+        percent: row.get::<Option<i64>, _>("percent").map(|p| p.clamp(0, 100) as u8),
+        value: decimal(row.get("value"))?,
+        value_out_of: decimal(row.get("value_out_of"))?,
+        note: row.get("note"),
+        updated_at: row.get("updated_at"),
+        updated_by: row.get("updated_by"),
+    })
+}
+
+/// The column and the active plan's id of the thing an item is about.
+async fn item_target(tx: &mut Transaction<'_, Sqlite>, key: &ItemKey) -> Result<(&'static str, i64)> {
+    let active = "plan_id = (SELECT id FROM plan WHERE active = 1)";
+    let (column, sql, code) = match key {
+        ItemKey::Task(c) => {
+            ("task_id", format!("SELECT id FROM task WHERE {active} AND code = ?"), c.clone())
+        }
+        ItemKey::Metric(c) => {
+            ("metric_id", format!("SELECT id FROM metric WHERE {active} AND code = ?"), c.clone())
+        }
+        ItemKey::Narrative(n) => {
+            ("indicator_id", format!("SELECT id FROM indicator WHERE {active} AND number = ?"), n.to_string())
+        }
+    };
+    let id: Option<i64> = sqlx::query_scalar(&sql).bind(code).fetch_optional(&mut **tx).await?;
+    id.map(|id| (column, id)).ok_or_else(|| StoreError::NotFound(format!("item {}", key.encode())))
+}
+
+fn entry_json(e: &ItemEntry) -> serde_json::Value {
+    json!({
+        "status": e.status.map(TaskStatus::as_str),
+        "percent": e.percent,
+        "value": e.value.map(|v| v.to_string()),
+        "value_out_of": e.value_out_of.map(|v| v.to_string()),
+        "note": e.note,
+    })
+}
+
+impl Store {
+    /// The report of an agency for a round and period, created as a draft when first opened.
+    pub async fn open_report(
+        &self,
+        round: &str,
+        period: PeriodKey,
+        agency: &AgencyCode,
+        now: DateTime<Utc>,
+    ) -> Result<ReportRow> {
+        sqlx::query(
+            "INSERT INTO report (round_id, period, agency_id, created_at, updated_at)
+             SELECT rr.id, ?3, a.id, ?4, ?4 FROM reporting_round rr, agency a
+             WHERE rr.code = ?1 AND a.code = ?2 AND rr.plan_id = a.plan_id
+               AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+             ON CONFLICT (round_id, period, agency_id) DO NOTHING",
+        )
+        .bind(round)
+        .bind(agency.as_str())
+        .bind(period.to_string())
+        .bind(now)
+        .execute(&self.write)
+        .await?;
+        self.find_report(round, period, agency)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("round {round} or agency {agency}")))
+    }
+
+    pub async fn find_report(
+        &self,
+        round: &str,
+        period: PeriodKey,
+        agency: &AgencyCode,
+    ) -> Result<Option<ReportRow>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
+             WHERE rr.code = ? AND r.period = ? AND a.code = ? AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)"
+        );
+        let row = sqlx::query(&sql)
+            .bind(round)
+            .bind(period.to_string())
+            .bind(agency.as_str())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(report_row).transpose()
+    }
+
+    pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = ?");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?;
+        row.as_ref().map(report_row).transpose()
+    }
+
+    pub async fn items(&self, report_id: i64) -> Result<Vec<ItemEntry>> {
+        let sql = format!("{ITEM_SELECT} WHERE i.report_id = ? ORDER BY i.id");
+        let rows = sqlx::query(&sql).bind(report_id).fetch_all(&self.read).await?;
+        rows.iter().map(item_entry).collect()
+    }
+
+    pub async fn attachments(&self, report_id: i64) -> Result<Vec<Attachment>> {
+        let rows = sqlx::query(
+            "SELECT file_id, file_unique_id, file_name, file_size, mime_type, added_by, added_at
+             FROM report_attachment WHERE report_id = ? AND removed_at IS NULL ORDER BY id",
+        )
+        .bind(report_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Attachment {
+                file_id: r.get("file_id"),
+                file_unique_id: r.get("file_unique_id"),
+                file_name: r.get("file_name"),
+                file_size: r.get("file_size"),
+                mime_type: r.get("mime_type"),
+                added_by: r.get("added_by"),
+                added_at: r.get("added_at"),
+            })
+            .collect())
+    }
+
+    /// Saves one change to one item of an editable report, with its history entry.
+    pub async fn save_item(
+        &self,
+        report_id: i64,
+        key: &ItemKey,
+        change: ItemChange,
+        person: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ItemEntry> {
+        let mut tx = self.write.begin().await?;
+        editable(&mut tx, report_id).await?;
+        let (column, target) = item_target(&mut tx, key).await?;
+        let sql = format!("{ITEM_SELECT} WHERE i.report_id = ? AND i.{column} = ?");
+        let existing = sqlx::query(&sql).bind(report_id).bind(target).fetch_optional(&mut *tx).await?;
+        let item_id: Option<i64> = existing.as_ref().map(|r| r.get("id"));
+        let before = existing.as_ref().map(item_entry).transpose()?;
+        let mut after = before.clone().unwrap_or(ItemEntry {
+            key: key.clone(),
+            status: None,
+            percent: None,
+            value: None,
+            value_out_of: None,
+            note: None,
+            updated_at: now,
+            updated_by: Some(person),
+        });
+        let (kind, copied_from) = match &change {
+            ItemChange::Status(s) => {
+                after.status = Some(*s);
+                ("status", None)
+            }
+            ItemChange::Percent(p) => {
+                after.percent = *p;
+                ("percent", None)
+            }
+            ItemChange::Note(n) => {
+                after.note = n.clone();
+                ("note", None)
+            }
+            ItemChange::Value { value, out_of } => {
+                after.value = Some(*value);
+                after.value_out_of = *out_of;
+                ("value", None)
+            }
+            ItemChange::CopiedFrom { report, entry } => {
+                after.status = entry.status;
+                after.percent = entry.percent;
+                after.value = entry.value;
+                after.value_out_of = entry.value_out_of;
+                after.note = entry.note.clone();
+                ("no_change", Some(*report))
+            }
+        };
+        after.updated_at = now;
+        after.updated_by = Some(person);
+        let values = (
+            after.status.map(TaskStatus::as_str),
+            after.percent.map(i64::from),
+            after.value.map(|v| v.to_string()),
+            after.value_out_of.map(|v| v.to_string()),
+            after.note.clone(),
+        );
+        let item_id = match item_id {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE report_item SET status = ?, percent = ?, value = ?, value_out_of = ?, note = ?,
+                        updated_by = ?, updated_at = ? WHERE id = ?",
+                )
+                .bind(values.0)
+                .bind(values.1)
+                .bind(&values.2)
+                .bind(&values.3)
+                .bind(&values.4)
+                .bind(person)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+            None => {
+                let sql = format!(
+                    "INSERT INTO report_item (report_id, {column}, status, percent, value, value_out_of, note,
+                        updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                );
+                sqlx::query_scalar(&sql)
+                    .bind(report_id)
+                    .bind(target)
+                    .bind(values.0)
+                    .bind(values.1)
+                    .bind(&values.2)
+                    .bind(&values.3)
+                    .bind(&values.4)
+                    .bind(person)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
+        let detail = json!({
+            "item": key.encode(),
+            "change": kind,
+            "copied_from_report": copied_from,
+            "before": before.as_ref().map(entry_json),
+            "after": entry_json(&after),
+        });
+        event(&mut tx, report_id, Some(item_id), "item_changed", Some(person), now, detail).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Attaches a file to an editable report; false when that file is already attached.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_attachment(
+        &self,
+        report_id: i64,
+        file_id: &str,
+        file_unique_id: &str,
+        file_name: Option<&str>,
+        file_size: Option<i64>,
+        mime_type: Option<&str>,
+        person: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        editable(&mut tx, report_id).await?;
+        let n = sqlx::query(
+            "INSERT INTO report_attachment (report_id, file_id, file_unique_id, file_name, file_size, mime_type,
+                added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (report_id, file_unique_id) DO NOTHING",
+        )
+        .bind(report_id)
+        .bind(file_id)
+        .bind(file_unique_id)
+        .bind(file_name)
+        .bind(file_size)
+        .bind(mime_type)
+        .bind(person)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            let detail =
+                json!({"file_unique_id": file_unique_id, "file_name": file_name, "file_size": file_size});
+            event(&mut tx, report_id, None, "attached", Some(person), now, detail).await?;
+        }
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// Hands an editable report in; the first submission is what timeliness counts.
+    pub async fn submit_report(&self, report_id: i64, person: i64, now: DateTime<Utc>) -> Result<ReportRow> {
+        let mut tx = self.write.begin().await?;
+        editable(&mut tx, report_id).await?;
+        sqlx::query(
+            "UPDATE report SET state = 'submitted', submitted_at = ?1, submitted_by = ?2,
+                first_submitted_at = coalesce(first_submitted_at, ?1), updated_at = ?1 WHERE id = ?3",
+        )
+        .bind(now)
+        .bind(person)
+        .bind(report_id)
+        .execute(&mut *tx)
+        .await?;
+        event(&mut tx, report_id, None, "submitted", Some(person), now, json!({})).await?;
+        tx.commit().await?;
+        self.report(report_id).await?.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))
+    }
+
+    /// Moves a report from one state to another, recording who and why; fails when it is not
+    /// in `from` (someone else got there first).
+    pub async fn change_report_state(
+        &self,
+        report_id: i64,
+        from: &[ReportState],
+        to: ReportState,
+        person: i64,
+        comment: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ReportRow> {
+        let mut tx = self.write.begin().await?;
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM report WHERE id = ?")
+            .bind(report_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let state = state
+            .as_deref()
+            .and_then(ReportState::parse)
+            .ok_or(StoreError::NotFound(format!("report {report_id}")))?;
+        if !from.contains(&state) {
+            return Err(StoreError::Conflict(format!("report {report_id} is {}", state.as_str())));
+        }
+        let reviewed = matches!(to, ReportState::Accepted | ReportState::Returned);
+        sqlx::query(
+            "UPDATE report SET state = ?1, updated_at = ?2,
+                reviewed_at = CASE WHEN ?3 THEN ?2 ELSE reviewed_at END,
+                reviewed_by = CASE WHEN ?3 THEN ?4 ELSE reviewed_by END,
+                review_comment = CASE WHEN ?3 THEN ?5 ELSE review_comment END
+             WHERE id = ?6",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(reviewed)
+        .bind(person)
+        .bind(comment)
+        .bind(report_id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = json!({"from": state.as_str(), "to": to.as_str(), "comment": comment});
+        event(&mut tx, report_id, None, to_event(to), Some(person), now, detail).await?;
+        tx.commit().await?;
+        self.report(report_id).await?.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))
+    }
+
+    /// The agency's latest earlier answer for an item in the same round: what "no change" copies.
+    pub async fn previous_entry(
+        &self,
+        report: &ReportRow,
+        key: &ItemKey,
+    ) -> Result<Option<(i64, ItemEntry)>> {
+        let sql = format!(
+            "{ITEM_SELECT} JOIN report r ON r.id = i.report_id JOIN reporting_round rr ON rr.id = r.round_id
+             JOIN agency a ON a.id = r.agency_id
+             WHERE rr.code = ? AND a.code = ? AND r.period < ? AND r.id != ?
+               AND (i.status IS NOT NULL OR i.value IS NOT NULL OR i.note IS NOT NULL)
+             ORDER BY r.period DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(&report.round)
+            .bind(report.agency.as_str())
+            .bind(report.period.to_string())
+            .bind(report.id)
+            .fetch_all(&self.read)
+            .await?;
+        for row in &rows {
+            let entry = item_entry(row)?;
+            if &entry.key == key {
+                let report_id: i64 = sqlx::query_scalar("SELECT report_id FROM report_item WHERE id = ?")
+                    .bind(row.get::<i64, _>("id"))
+                    .fetch_one(&self.read)
+                    .await?;
+                return Ok(Some((report_id, entry)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The agency's last accepted value of a metric before `period`: the yardstick for doubts.
+    pub async fn last_accepted_value(
+        &self,
+        agency: &AgencyCode,
+        metric: &str,
+        before: PeriodKey,
+    ) -> Result<Option<Decimal>> {
+        let value: Option<String> = sqlx::query_scalar(
+            "SELECT i.value FROM report_item i JOIN report r ON r.id = i.report_id JOIN agency a ON a.id = r.agency_id
+             JOIN metric m ON m.id = i.metric_id
+             WHERE a.code = ? AND m.code = ? AND r.state = 'accepted' AND r.period < ? AND i.value IS NOT NULL
+             ORDER BY r.period DESC LIMIT 1",
+        )
+        .bind(agency.as_str())
+        .bind(metric)
+        .bind(before.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        decimal(value)
+    }
+
+    /// The history of a report (and of its items), oldest first.
+    pub async fn report_events(&self, report_id: i64) -> Result<Vec<ReportEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.kind, e.person_id, e.at, e.detail FROM report_event e WHERE e.report_id = ? ORDER BY e.id",
+        )
+        .bind(report_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let detail: serde_json::Value = serde_json::from_str(r.get("detail")).unwrap_or_default();
+                ReportEvent {
+                    kind: r.get("kind"),
+                    item: detail.get("item").and_then(|i| i.as_str()).and_then(ItemKey::decode),
+                    person: r.get("person_id"),
+                    at: r.get("at"),
+                    detail,
+                }
+            })
+            .collect())
+    }
+}
+
+fn to_event(to: ReportState) -> &'static str {
+    match to {
+        ReportState::Draft => "reopened",
+        ReportState::Submitted => "submitted",
+        ReportState::Accepted => "accepted",
+        ReportState::Returned => "returned",
+    }
+}
+
+/// Fails unless the report may be changed by its agency now.
+async fn editable(tx: &mut Transaction<'_, Sqlite>, report_id: i64) -> Result<()> {
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM report WHERE id = ?")
+        .bind(report_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match state.as_deref().and_then(ReportState::parse) {
+        None => Err(StoreError::NotFound(format!("report {report_id}"))),
+        Some(s) if s.is_editable() => Ok(()),
+        Some(s) => Err(StoreError::Conflict(format!("report {report_id} is {}", s.as_str()))),
+    }
+}
+
+async fn event(
+    tx: &mut Transaction<'_, Sqlite>,
+    report_id: i64,
+    item_id: Option<i64>,
+    kind: &str,
+    person: Option<i64>,
+    now: DateTime<Utc>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    sqlx::query("INSERT INTO report_event (report_id, item_id, kind, person_id, at, detail) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(report_id)
+        .bind(item_id)
+        .bind(kind)
+        .bind(person)
+        .bind(now)
+        .bind(detail.to_string())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE report SET updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(report_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
