@@ -6,6 +6,7 @@ pub mod plan;
 pub mod plan_check;
 pub mod plan_file;
 pub mod problems;
+pub mod reminders;
 
 pub use calendar::{Deadline, PeriodKey};
 pub use number::Quantity;
