@@ -417,3 +417,7 @@ fn latest_weekly(plan: &Plan, now: DateTime<Utc>) -> Option<(NaiveDate, DateTime
 #[cfg(test)]
 #[path = "reminders_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "reminders_year_tests.rs"]
+mod year_tests;
