@@ -3,7 +3,7 @@
 //! The plan says "before the 15th"; the last day to report is the 14th, and that day is never
 //! moved, even when it is a Saturday or a holiday. Working days matter only for reminders.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
 
 use super::plan::{Cadence, Plan, ReportingRound, Schedule};
 
@@ -166,6 +166,15 @@ pub fn current_deadline(plan: &Plan, round: &ReportingRound, now: DateTime<Utc>)
         .min_by_key(|d| d.last_day)
         .or_else(|| open.iter().max_by_key(|d| d.last_day))
         .cloned()
+}
+
+/// The instant of the local `date` at the local `time` in the plan's time zone. A local time
+/// skipped by a daylight-saving change is taken at the first quarter-hour after the gap.
+pub fn local_instant(plan: &Plan, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    let local = date.and_time(time);
+    (0..=12)
+        .find_map(|q| plan.time_zone.from_local_datetime(&(local + TimeDelta::minutes(15 * q))).earliest())
+        .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
 }
 
 pub fn is_working_day(plan: &Plan, date: NaiveDate) -> bool {
@@ -332,6 +341,14 @@ mod tests {
         assert_eq!(add_working_days(&plan, d(2022, 1, 28), 1), d(2022, 2, 7));
         assert_eq!(working_days_between(&plan, d(2022, 3, 14), d(2022, 3, 21)), 5);
         assert_eq!(working_days_between(&plan, d(2022, 3, 21), d(2022, 3, 14)), 0);
+    }
+
+    #[test]
+    fn local_instants_are_in_the_plans_time_zone() {
+        let plan = seed_plan();
+        let eight = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+        assert_eq!(local_instant(&plan, d(2022, 3, 14), eight), at("2022-03-14T01:00:00Z"));
+        assert_eq!(local_instant(&plan, d(2022, 3, 15), NaiveTime::MIN), at("2022-03-14T17:00:00Z"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod plan;
 pub mod plan_check;
 pub mod plan_file;
 pub mod problems;
+pub mod reminders;
 pub mod report;
 pub mod timeliness;
 
