@@ -238,14 +238,14 @@ pub fn due_reminders(
                 {
                     push(key(None, Step::Unreachable), first);
                 }
-            } else if let Some((step, at)) = chase.current(now) {
+            } else if let Some((step, at)) = chase.current(plan, now) {
                 for &person in &people {
                     push(key(Some(person), step), at);
                 }
             }
-            if let Some((_, at)) = chase.escalation
+            if let Some((date, at)) = chase.escalation
                 && at <= now
-                && now < chase.end
+                && now < chase.useful_until(plan, date)
             {
                 push(key(None, Step::Escalated), at);
             }
@@ -324,6 +324,9 @@ struct Chase {
     escalation: Option<Planned>,
     /// The end of the day the period closes: nothing of it is due from then on.
     end: DateTime<Utc>,
+    /// A last step (the final nudge, the escalation) stays useful only this many working days:
+    /// a bot started months after a deadline does not chase a long-gone period.
+    grace: u32,
 }
 
 impl Chase {
@@ -363,15 +366,24 @@ impl Chase {
             0 => Some(deadline.last_day),
             n => after.get(n - 1).copied(),
         };
-        Chase { reminders, escalation: escalation.map(planned), end: end_of_day(plan, deadline.closes) }
+        let grace = policy.overdue_every_working_days.max(1);
+        Chase { reminders, escalation: escalation.map(planned), end: end_of_day(plan, deadline.closes), grace }
+    }
+
+    /// Until when a last step planned on `date` is still worth sending.
+    fn useful_until(&self, plan: &Plan, date: NaiveDate) -> DateTime<Utc> {
+        end_of_day(plan, add_working_days(plan, date, self.grace)).min(self.end)
     }
 
     /// The latest reminder step planned at or before `now`, while it is still useful.
-    fn current(&self, now: DateTime<Utc>) -> Option<(Step, DateTime<Utc>)> {
+    fn current(&self, plan: &Plan, now: DateTime<Utc>) -> Option<(Step, DateTime<Utc>)> {
         if now >= self.end {
             return None;
         }
-        self.reminders.iter().rev().find(|(_, (_, at))| *at <= now).map(|(step, (_, at))| (*step, *at))
+        let i = self.reminders.iter().rposition(|(_, (_, at))| *at <= now)?;
+        let (step, (date, at)) = self.reminders[i];
+        let last = i + 1 == self.reminders.len();
+        (!last || now < self.useful_until(plan, date)).then_some((step, at))
     }
 }
 

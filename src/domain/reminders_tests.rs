@@ -232,21 +232,25 @@ fn a_step_planned_in_quiet_hours_waits_for_their_end() {
 fn after_ten_days_down_only_the_latest_step_of_each_recipient_is_due() {
     let plan = plan_for(&["CAT"]);
     let statuses = cat(&[(1, true), (2, true)]);
-    // Down from before 07/03 to 24/03: 7 steps of Q1 were planned meanwhile.
+    // Down from before 07/03 to 24/03: 7 steps of Q1 were planned meanwhile. The escalation of
+    // 21/03 is past its two working days of use; the nudge of 22/03 is not.
     let due = due_reminders(&plan, local("2022-03-24T10:00"), &statuses, &HashSet::new());
+    assert_eq!(keys(&due), [(Some(1), "overdue-3".into()), (Some(2), "overdue-3".into())]);
+    let due = due_reminders(&plan, local("2022-03-23T10:00"), &statuses, &HashSet::new());
     assert_eq!(
         keys(&due),
         [(None, "escalated".into()), (Some(1), "overdue-3".into()), (Some(2), "overdue-3".into())]
     );
     assert_eq!(due[0].planned_at, local("2022-03-21T08:00"));
     assert_eq!(due[1].planned_at, local("2022-03-22T08:00"));
-    // The last nudge stays due until the period closes (14/06), not after.
+    // The last nudge (22/03) stays due two working days, to the end of 24/03, not after.
     let q1_due = |t: &str| {
         let due = due_reminders(&plan, local(t), &statuses, &HashSet::new());
         due.into_iter().filter(|x| x.key.period == q(1)).count()
     };
-    assert_eq!(q1_due("2022-06-14T20:59"), 3);
-    assert_eq!(q1_due("2022-06-15T08:00"), 0);
+    assert_eq!(q1_due("2022-03-24T20:59"), 2);
+    assert_eq!(q1_due("2022-03-25T08:00"), 0);
+    assert_eq!(q1_due("2022-06-14T20:00"), 0);
 }
 
 #[test]
@@ -290,8 +294,9 @@ fn an_agency_the_caller_does_not_know_is_unreachable() {
     let q1: Vec<&Due> = due.iter().filter(|x| x.key.period == q(1)).collect();
     assert_eq!(q1.len(), 36);
     assert!(q1.iter().all(|x| x.key.person.is_none() && x.key.step == Step::Unreachable));
-    // Per agency: the action programme's "unreachable" (from 21/01) and "escalated" (from 11/02).
-    assert_eq!(due.len(), 36 * 3);
+    // Per agency also the action programme's "unreachable" (from 21/01); its escalation of 11/02
+    // is long past its use.
+    assert_eq!(due.len(), 36 * 2);
     let mut sorted = due.clone();
     sorted.sort_by(|a, b| (a.planned_at, &a.key).cmp(&(b.planned_at, &b.key)));
     assert_eq!(due, sorted, "sorted by planned_at, round, period, agency, person, step");
@@ -412,14 +417,17 @@ fn after_sent(plan: &Plan, t: &str, sent: &HashSet<(String, i64)>) -> Vec<Digest
 }
 
 #[test]
-fn a_policy_without_nudges_keeps_the_last_step_due_until_the_period_closes() {
+fn a_policy_without_nudges_keeps_the_last_step_due_for_a_few_working_days() {
     let mut plan = plan_for(&["CAT"]);
     plan.reminders.overdue_max = 0;
     let statuses = cat(&[(1, true)]);
-    let mut due = due_reminders(&plan, local("2022-06-14T20:00"), &statuses, &HashSet::new());
+    let mut due = due_reminders(&plan, local("2022-03-16T20:00"), &statuses, &HashSet::new());
     due.retain(|x| x.key.period == q(1));
-    assert_eq!(keys(&due), [(Some(1), "before-0".into()), (None, "escalated".into())]);
-    due = due_reminders(&plan, local("2022-06-15T08:00"), &statuses, &HashSet::new());
+    assert_eq!(keys(&due), [(Some(1), "before-0".into())]);
+    due = due_reminders(&plan, local("2022-03-17T08:00"), &statuses, &HashSet::new());
+    assert!(due.iter().all(|x| x.key.period != q(1)));
+    // Months later nothing of Q1 is chased any more.
+    due = due_reminders(&plan, local("2022-06-14T20:00"), &statuses, &HashSet::new());
     assert!(due.iter().all(|x| x.key.period != q(1)));
     // No step at all: nothing to anchor "unreachable" on, but escalation still comes.
     plan.reminders.days_before.clear();
