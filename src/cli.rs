@@ -44,6 +44,43 @@ pub enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Make a single-use, expiring invite link
+    Invite {
+        /// Agency code (required for focal points)
+        #[arg(long)]
+        agency: Option<String>,
+        /// focal, leader or admin
+        #[arg(long)]
+        role: String,
+        /// How long the link works: 7d, 48h, 30m
+        #[arg(long, default_value = "7d")]
+        expires: String,
+    },
+    /// Preview, plan or send reminders by hand
+    Reminders {
+        #[command(subcommand)]
+        action: RemindersAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersAction {
+    /// Print what would be sent at an instant, sending nothing
+    Preview {
+        /// RFC 3339, or local time in the plan's zone: 2022-03-07T08:00
+        #[arg(long)]
+        at: String,
+    },
+    /// Print every planned step of every round and period of a year
+    Calendar {
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Send what is due at an instant, once, and exit
+    Run {
+        #[arg(long)]
+        at: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +116,18 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Plan { action: PlanAction::Import { file } } => plan_import(&settings, &file).await,
         Command::Plan { action: PlanAction::Show { json } } => plan_show(&settings, json).await,
         Command::Deadlines { year } => deadlines(&settings, year).await,
+        Command::Invite { agency, role, expires } => {
+            crate::cli_ops::invite(&settings, agency, &role, &expires).await
+        }
+        Command::Reminders { action: RemindersAction::Preview { at } } => {
+            crate::cli_ops::reminders_at(&settings, &at, false).await
+        }
+        Command::Reminders { action: RemindersAction::Run { at } } => {
+            crate::cli_ops::reminders_at(&settings, &at, true).await
+        }
+        Command::Reminders { action: RemindersAction::Calendar { year } } => {
+            crate::cli_ops::calendar(&settings, year).await
+        }
     };
     match result {
         Ok(code) => code,

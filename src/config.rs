@@ -52,6 +52,8 @@ pub struct Settings {
     /// A metric value moving more than this percent from the agency's last accepted one is
     /// shown back for confirmation.
     pub max_value_change_percent: u32,
+    /// Run the reminder scheduler every minute (off only in tests that drive it by hand).
+    pub run_scheduler: bool,
 }
 
 impl Default for Settings {
@@ -67,6 +69,7 @@ impl Default for Settings {
             webhook_listen: SocketAddr::from(([0, 0, 0, 0], 8443)),
             bulk_per_second: 29,
             max_value_change_percent: 100,
+            run_scheduler: true,
         }
     }
 }

@@ -7,11 +7,14 @@
 pub mod bot;
 pub mod bundled;
 pub mod cli;
+pub mod cli_ops;
 pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod i18n;
+pub mod overview;
 pub mod present;
+pub mod scheduler;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -20,6 +20,7 @@ use crate::bot::{App, AppRef, PlanCache};
 use crate::cli::{load_plan, open_store};
 use crate::clock::{RehearsalClock, SharedClock, SystemClock};
 use crate::config::Settings;
+use crate::scheduler::{BulkSender, Scheduler};
 use crate::t;
 
 /// The running product: the bot's dispatcher over a store, with its clock.
@@ -29,6 +30,7 @@ pub struct Application {
     dispatcher: Dispatcher<Bot, SchemaError, DefaultKey>,
     settings: Settings,
     stop: watch::Sender<bool>,
+    scheduler: Arc<Scheduler>,
 }
 
 /// Stops a running application gracefully: updates in flight finish, nothing half-written.
@@ -80,14 +82,18 @@ impl Application {
         let store = open_store(&settings).await?;
         let plan = load_plan(&settings, &store).await?;
         let me = get_me(&bot).await?;
+        let bulk = BulkSender::new(bot.clone(), settings.bulk_per_second);
         let app = Arc::new(App {
             store: store.clone(),
-            plan: PlanCache::new(plan),
+            plan: PlanCache::new(plan, store.active_plan_stamp().await?),
             clock: clock.clone(),
             admins: settings.admins.clone(),
             bot_username: me.username().to_owned(),
             max_value_change: Decimal::from(settings.max_value_change_percent) / Decimal::from(100),
+            bulk: bulk.clone(),
+            time_zone: settings.time_zone,
         });
+        let scheduler = Scheduler::new(app.clone(), bulk);
         if let Err(e) = crate::bot::set_default_menus(&bot).await {
             tracing::warn!(error = %e, "could not set the command menus");
         }
@@ -97,7 +103,12 @@ impl Application {
             .error_handler(LoggingErrorHandler::with_custom_text("A handler failed"))
             .build();
         let (stop, _) = watch::channel(false);
-        Ok(Application { app, bot, dispatcher, settings, stop })
+        Ok(Application { app, bot, dispatcher, settings, stop, scheduler })
+    }
+
+    /// The reminder scheduler, to drive by hand (`reminders run --at`, tests).
+    pub fn scheduler(&self) -> Arc<Scheduler> {
+        self.scheduler.clone()
     }
 
     pub fn app(&self) -> AppRef {
@@ -132,6 +143,8 @@ impl Application {
                 }
             }
         });
+        let mut cron =
+            if self.settings.run_scheduler { Some(self.scheduler.clone().start().await?) } else { None };
         let errors = LoggingErrorHandler::with_custom_text("Telegram updates could not be fetched");
         match self.settings.webhook_url.clone() {
             Some(url) => {
@@ -151,6 +164,13 @@ impl Application {
             }
         }
         let _ = stopper.await;
+        if let Some(cron) = cron.as_mut()
+            && let Err(e) = cron.shutdown().await
+        {
+            tracing::warn!(error = %e, "the reminder scheduler did not stop cleanly");
+        }
+        // A tick in flight finishes before the store closes.
+        let _ = self.scheduler.run_lock().await;
         self.app.store.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -1,6 +1,6 @@
 //! Joining by invite, help, cancel, language, menus; the admins' invites and people.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
@@ -13,7 +13,7 @@ use super::{AppRef, Ctx, HandlerResult};
 use crate::domain::AgencyCode;
 use crate::domain::people::{InviteRefusal, Lang, Role, invite_code, looks_like_invite, parse_validity};
 use crate::present;
-use crate::store::Invite;
+use crate::store::{Invite, Store};
 use crate::t;
 
 /// `/start` with or without an invite code.
@@ -172,8 +172,9 @@ pub async fn invite(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRes
         say(bot, ctx.chat, t!(ctx.lang, "invite-usage")).await?;
         return Ok(());
     }
-    let made = make_invite(app, role, agency, validity, ctx.person.as_ref().map(|p| p.id)).await?;
-    say(bot, ctx.chat, render_invite(app, ctx.lang, &made)).await?;
+    let made =
+        make_invite(&app.store, ctx.now, role, agency, validity, ctx.person.as_ref().map(|p| p.id)).await?;
+    say(bot, ctx.chat, render_invite(&app.plan.get(), &app.bot_username, ctx.lang, &made)).await?;
     Ok(())
 }
 
@@ -188,7 +189,8 @@ fn role_word(word: &str) -> Option<Role> {
 
 /// Creates an invite with 128 random bits; the command line uses it too.
 pub async fn make_invite(
-    app: &AppRef,
+    store: &Store,
+    now: DateTime<Utc>,
     role: Role,
     agency: Option<AgencyCode>,
     validity: Duration,
@@ -196,14 +198,13 @@ pub async fn make_invite(
 ) -> anyhow::Result<Invite> {
     let mut random = [0u8; 16];
     getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("no randomness for an invite: {e}"))?;
-    let now = app.clock.now();
     let invite = Invite { code: invite_code(random), role, agency, expires_at: now + validity };
-    app.store.create_invite(&invite, created_by, now).await?;
+    store.create_invite(&invite, created_by, now).await?;
     Ok(invite)
 }
 
-pub fn render_invite(app: &AppRef, lang: Lang, invite: &Invite) -> String {
-    let plan = app.plan.get();
+/// The invite as a person reads it, with its deep link.
+pub fn render_invite(plan: &crate::domain::Plan, bot_username: &str, lang: Lang, invite: &Invite) -> String {
     let agency = invite
         .agency
         .as_ref()
@@ -216,7 +217,7 @@ pub fn render_invite(app: &AppRef, lang: Lang, invite: &Invite) -> String {
         "invite-made",
         role = t!(lang, &format!("role-{}", invite.role.as_str())),
         agency = agency,
-        link = format!("https://t.me/{}?start={}", app.bot_username, invite.code),
+        link = format!("https://t.me/{bot_username}?start={}", invite.code),
         expires = local.format("%H:%M %d/%m/%Y").to_string()
     )
 }

@@ -367,7 +367,12 @@ impl Chase {
             n => after.get(n - 1).copied(),
         };
         let grace = policy.overdue_every_working_days.max(1);
-        Chase { reminders, escalation: escalation.map(planned), end: end_of_day(plan, deadline.closes), grace }
+        Chase {
+            reminders,
+            escalation: escalation.map(planned),
+            end: end_of_day(plan, deadline.closes),
+            grace,
+        }
     }
 
     /// Until when a last step planned on `date` is still worth sending.

@@ -9,6 +9,7 @@ mod extensions;
 mod people;
 mod plan;
 mod plan_load;
+mod reminders;
 mod reports;
 
 use std::path::Path;
@@ -24,6 +25,7 @@ use crate::domain::Problems;
 pub use extensions::Extension;
 pub use people::{Invite, Newcomer, Person};
 pub use plan::{ImportSummary, KindCount};
+pub use reminders::SendOutcome;
 pub use reports::{Attachment, ItemChange, ReportEvent, ReportRow};
 
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,13 @@ use crate::domain::Plan;
 use crate::domain::plan_file::*;
 
 impl Store {
+    /// The code and last change of the plan being followed.
+    pub async fn active_plan_stamp(&self) -> Result<Option<(String, chrono::DateTime<chrono::Utc>)>> {
+        Ok(sqlx::query_as("SELECT code, updated_at FROM plan WHERE active = 1 ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
     /// Whether any plan has been imported.
     pub async fn has_plan(&self) -> Result<bool> {
         Ok(sqlx::query_scalar::<_, i64>("SELECT count(*) FROM plan").fetch_one(&self.read).await? > 0)

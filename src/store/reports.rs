@@ -562,3 +562,16 @@ async fn event(
         .await?;
     Ok(())
 }
+
+impl Store {
+    /// Every report of one round and period, of the plan being followed.
+    pub async fn period_reports(&self, round: &str, period: PeriodKey) -> Result<Vec<ReportRow>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
+             WHERE rr.code = ? AND r.period = ? AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+             ORDER BY a.position"
+        );
+        let rows = sqlx::query(&sql).bind(round).bind(period.to_string()).fetch_all(&self.read).await?;
+        rows.iter().map(report_row).collect()
+    }
+}

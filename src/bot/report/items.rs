@@ -1,6 +1,10 @@
 //! One item at a time: a task's status, percent and note; a metric's value (checked, and shown
 //! back when doubtful) and note; a qualitative indicator's narrative; "no change".
 
+// A step handler takes the update's whole context (bot, app, person, conversation, where to
+// answer) plus what the button or text named.
+#![allow(clippy::too_many_arguments)]
+
 use rust_decimal::Decimal;
 use teloxide::prelude::*;
 

@@ -1,0 +1,117 @@
+//! Where a round and period stand: each agency's timeliness, escalation and focal points. One
+//! place computes it for the digests, the leaders' commands and the export.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::calendar::{self, Deadline};
+use crate::domain::people::Role;
+use crate::domain::reminders::{effective_deadline, is_escalated};
+use crate::domain::timeliness::{Rates, Timeliness, timeliness};
+use crate::domain::{AgencyCode, PeriodKey, Plan};
+use crate::store::{Person, ReportRow, Store};
+
+#[derive(Debug, Clone)]
+pub struct AgencyLine {
+    pub agency: AgencyCode,
+    /// The agency's own dates (an extension applied).
+    pub deadline: Deadline,
+    pub extended: bool,
+    pub timeliness: Timeliness,
+    pub escalated: bool,
+    pub report: Option<ReportRow>,
+    pub focal_points: Vec<Person>,
+}
+
+impl AgencyLine {
+    /// Someone of the agency can be reached on Telegram.
+    pub fn reachable(&self) -> bool {
+        self.focal_points.iter().any(|p| p.reachable)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Overview {
+    pub round: String,
+    pub period: PeriodKey,
+    /// The plan's dates for the period.
+    pub deadline: Deadline,
+    pub lines: Vec<AgencyLine>,
+}
+
+impl Overview {
+    pub fn rates(&self) -> Rates {
+        Rates::of(self.lines.iter().map(|l| l.timeliness))
+    }
+
+    pub fn line(&self, agency: &AgencyCode) -> Option<&AgencyLine> {
+        self.lines.iter().find(|l| &l.agency == agency)
+    }
+
+    /// The period's overview; `None` when the round or period is not the plan's.
+    pub async fn load(
+        store: &Store,
+        plan: &Plan,
+        round: &str,
+        period: PeriodKey,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Overview>> {
+        let Some(r) = plan.round(round) else { return Ok(None) };
+        let Some(deadline) = calendar::deadline_of(plan, r, period) else { return Ok(None) };
+        let reports: HashMap<AgencyCode, ReportRow> = store
+            .period_reports(round, period)
+            .await?
+            .into_iter()
+            .map(|rep| (rep.agency.clone(), rep))
+            .collect();
+        let extensions: HashMap<AgencyCode, chrono::NaiveDate> = store
+            .extensions()
+            .await?
+            .into_iter()
+            .filter(|e| e.round == round && e.period == period)
+            .map(|e| (e.agency, e.last_day))
+            .collect();
+        let mut focal: HashMap<AgencyCode, Vec<Person>> = HashMap::new();
+        for p in store.people_with_role(Role::Focal).await? {
+            if let Some(a) = p.agency.clone() {
+                focal.entry(a).or_default().push(p);
+            }
+        }
+        let lines = plan
+            .recipients(r)
+            .into_iter()
+            .map(|a| {
+                let extended = extensions.get(&a.code).copied();
+                let own = effective_deadline(&deadline, extended);
+                let report = reports.get(&a.code).cloned();
+                let handed_in = report
+                    .as_ref()
+                    .filter(|rep| rep.state.is_handed_in())
+                    .and_then(|rep| rep.first_submitted_at);
+                let t = timeliness(plan, &own, handed_in, now);
+                AgencyLine {
+                    agency: a.code.clone(),
+                    escalated: is_escalated(plan, &own, t.is_handed_in(), now),
+                    extended: extended.is_some(),
+                    deadline: own,
+                    timeliness: t,
+                    report,
+                    focal_points: focal.remove(&a.code).unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok(Some(Overview { round: round.to_owned(), period, deadline, lines }))
+    }
+
+    /// The overviews of every period open at `now`, by last day.
+    pub async fn open(store: &Store, plan: &Plan, now: DateTime<Utc>) -> anyhow::Result<Vec<Overview>> {
+        let mut out = Vec::new();
+        for d in calendar::open_deadlines(plan, now) {
+            if let Some(o) = Overview::load(store, plan, &d.round, d.period, now).await? {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,158 @@
+//! What the scheduler says: reminders to focal points, notices to admins, digests to leaders.
+
+use chrono::NaiveDate;
+
+use crate::bot::callback::Callback;
+use crate::bot::send::Screen;
+use crate::domain::Plan;
+use crate::domain::people::Lang;
+use crate::domain::reminders::{Due, Step};
+use crate::domain::report::ItemKey;
+use crate::domain::timeliness::Timeliness;
+use crate::overview::Overview;
+use crate::present;
+use crate::t;
+
+fn round_name(plan: &Plan, lang: Lang, code: &str) -> String {
+    plan.round(code)
+        .map_or_else(|| code.to_owned(), |r| present::name(lang, &r.name_vi, &r.name_en).to_owned())
+}
+
+pub fn agency_name(plan: &Plan, lang: Lang, code: &str) -> String {
+    plan.agency(code)
+        .map_or_else(|| code.to_owned(), |a| present::name(lang, &a.name_vi, &a.name_en).to_owned())
+}
+
+fn item_code(key: &ItemKey) -> String {
+    match key {
+        ItemKey::Task(c) | ItemKey::Metric(c) => c.clone(),
+        ItemKey::Narrative(n) => format!("({n})"),
+    }
+}
+
+/// A focal point's reminder, with the button that opens the report.
+pub fn reminder(
+    lang: Lang,
+    plan: &Plan,
+    due: &Due,
+    empty: &[ItemKey],
+    asks_document: bool,
+    today: NaiveDate,
+) -> Screen {
+    let d = &due.deadline;
+    let last_day = present::date_with_weekday(lang, d.last_day);
+    let when = match due.key.step {
+        Step::Overdue(_) => {
+            t!(lang, "reminder-overdue", last_day = last_day, days = (today - d.last_day).num_days())
+        }
+        _ if today >= d.last_day => t!(lang, "reminder-today", last_day = last_day),
+        _ => t!(lang, "reminder-before", last_day = last_day, days = (d.last_day - today).num_days()),
+    };
+    let missing = if asks_document && empty.is_empty() {
+        t!(lang, "reminder-missing-document")
+    } else if empty.is_empty() {
+        t!(lang, "reminder-missing-none")
+    } else if empty.len() <= 3 {
+        let codes: Vec<String> = empty.iter().map(item_code).collect();
+        t!(lang, "reminder-missing-few", count = empty.len() as i64, items = codes.join(", "))
+    } else {
+        t!(lang, "reminder-missing-many", count = empty.len() as i64)
+    };
+    let text = t!(
+        lang,
+        "reminder",
+        round = round_name(plan, lang, &d.round),
+        period = d.period.to_string(),
+        agency = agency_name(plan, lang, due.key.agency.as_str()),
+        when = when,
+        missing = missing
+    );
+    let button = crate::bot::keyboards::button(
+        t!(lang, "button-report-now"),
+        Callback::Choose { round: d.round.clone(), period: d.period },
+    );
+    Screen::with(text, crate::bot::keyboards::keyboard(vec![vec![button]]))
+}
+
+/// To the admins: an agency nobody can be reached at.
+pub fn unreachable(lang: Lang, plan: &Plan, due: &Due, anyone_joined: bool) -> Screen {
+    let d = &due.deadline;
+    let key = if anyone_joined { "notice-unreachable-blocked" } else { "notice-unreachable-none" };
+    Screen::text(t!(
+        lang,
+        key,
+        agency = agency_name(plan, lang, due.key.agency.as_str()),
+        round = round_name(plan, lang, &d.round),
+        period = d.period.to_string(),
+        last_day = present::date(d.last_day)
+    ))
+}
+
+/// To the admins: an agency still missing after the escalation delay.
+pub fn escalated(lang: Lang, plan: &Plan, due: &Due, working_days: u32) -> Screen {
+    let d = &due.deadline;
+    Screen::text(t!(
+        lang,
+        "notice-escalated",
+        agency = agency_name(plan, lang, due.key.agency.as_str()),
+        round = round_name(plan, lang, &d.round),
+        period = d.period.to_string(),
+        last_day = present::date(d.last_day),
+        days = working_days as i64
+    ))
+}
+
+/// To the admins: a person blocked the bot.
+pub fn blocked(lang: Lang, plan: &Plan, name: &str, agency: Option<&str>, still_reachable: usize) -> Screen {
+    let agency = agency.map(|a| agency_name(plan, lang, a)).unwrap_or_else(|| "—".to_owned());
+    Screen::text(t!(
+        lang,
+        "notice-blocked",
+        name = name.to_owned(),
+        agency = agency,
+        left = still_reachable as i64
+    ))
+}
+
+/// One period in a digest: counts, who is missing, who is escalated.
+pub fn period_summary(lang: Lang, plan: &Plan, o: &Overview) -> String {
+    let rates = o.rates();
+    let mut out = t!(
+        lang,
+        "digest-period",
+        round = round_name(plan, lang, &o.round),
+        period = o.period.to_string(),
+        last_day = present::date(o.deadline.last_day),
+        on_time = rates.on_time as i64,
+        late = rates.late as i64,
+        missing = rates.missing as i64,
+        pending = rates.pending as i64,
+        reporting = rates.reporting_rate() as i64,
+        punctual = rates.on_time_rate() as i64
+    );
+    let names = |pred: &dyn Fn(&crate::overview::AgencyLine) -> bool| -> Vec<String> {
+        o.lines.iter().filter(|l| pred(l)).map(|l| agency_name(plan, lang, l.agency.as_str())).collect()
+    };
+    let missing = names(&|l| l.timeliness == Timeliness::Missing);
+    if !missing.is_empty() {
+        out.push('\n');
+        out.push_str(&t!(lang, "digest-missing", agencies = missing.join(", ")));
+    }
+    let escalated = names(&|l| l.escalated);
+    if !escalated.is_empty() {
+        out.push('\n');
+        out.push_str(&t!(lang, "digest-escalated", agencies = escalated.join(", ")));
+    }
+    out
+}
+
+pub fn digest(lang: Lang, plan: &Plan, title: String, overviews: &[Overview]) -> Screen {
+    let mut parts = vec![title];
+    if overviews.is_empty() {
+        parts.push(t!(lang, "digest-nothing-open"));
+    }
+    for o in overviews {
+        parts.push(period_summary(lang, plan, o));
+    }
+    Screen::text(parts.join("\n\n"))
+}
