@@ -1,0 +1,5 @@
+//! Shared support of the end-to-end tests and benchmarks. Each test binary uses a subset.
+#![allow(dead_code)]
+
+pub mod telegram;
+pub mod updates;
