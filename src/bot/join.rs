@@ -42,10 +42,11 @@ pub async fn start(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerResu
                     ctx.now,
                 )
                 .await?;
+            // The menu first: the greeting points at its commands.
+            set_menu(bot, ctx.chat, Some(person.role), person.language).await;
             let text =
                 greeting(app, person.language, person.role, person.agency.as_ref(), &ctx.user.first_name);
             say(bot, ctx.chat, text).await?;
-            set_menu(bot, ctx.chat, Some(person.role), person.language).await;
         }
         Err(refusal) => {
             let key = match refusal {

@@ -1,5 +1,6 @@
 //! Shared support of the end-to-end tests and benchmarks. Each test binary uses a subset.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod telegram;
 pub mod updates;

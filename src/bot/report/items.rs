@@ -8,7 +8,7 @@
 use rust_decimal::Decimal;
 use teloxide::prelude::*;
 
-use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu};
+use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu, show_menu_next};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::schema::MyDialogue;
@@ -370,7 +370,7 @@ pub async fn skip_note(
     origin: Origin,
     report: i64,
 ) -> HandlerResult {
-    show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+    show_menu_next(bot, app, ctx, dialogue, origin, report).await
 }
 
 /// "Saved 16.a." and the list again.
@@ -390,7 +390,7 @@ async fn saved_then_menu(
     if let Origin::Typed = origin {
         say(bot, ctx.chat, t!(ctx.lang, "item-saved", code = code)).await?;
     }
-    show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+    show_menu_next(bot, app, ctx, dialogue, origin, report).await
 }
 
 /// Why a typed value cannot be read, and what to type instead.
@@ -601,7 +601,7 @@ pub async fn no_change(
             app.store
                 .save_item(report, &key, ItemChange::CopiedFrom { report: from, entry }, person(ctx), ctx.now)
                 .await?;
-            show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+            show_menu_next(bot, app, ctx, dialogue, origin, report).await
         }
         None => {
             let (screen, state) =

@@ -230,6 +230,24 @@ pub async fn choose(
     show_menu(bot, app, ctx, dialogue, origin, report.id, 0).await
 }
 
+/// The report's screen on the page of the first item still empty (else the first page): after
+/// saving one item the next is one tap away.
+pub async fn show_menu_next(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &super::schema::MyDialogue,
+    origin: Origin,
+    report_id: i64,
+) -> HandlerResult {
+    let entries = app.store.items(report_id).await?;
+    let page = match access(app, ctx, report_id).await? {
+        Ok(a) => a.items.iter().position(|k| !is_filled(&entries, k)).map_or(0, |i| i / PAGE),
+        Err(_) => 0,
+    };
+    show_menu(bot, app, ctx, dialogue, origin, report_id, page).await
+}
+
 /// The report's screen: its state and its items as buttons.
 pub async fn show_menu(
     bot: &Bot,

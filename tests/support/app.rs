@@ -1,0 +1,162 @@
+//! The real application, as the binary runs it, against the fake Telegram and a temporary
+//! SQLite file; the clock is set by the test, the scheduler driven by hand.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use dondoc::bot::AppRef;
+use dondoc::clock::ManualClock;
+use dondoc::config::Settings;
+use dondoc::domain::AgencyCode;
+use dondoc::domain::people::{Lang, Role};
+use dondoc::scheduler::Scheduler;
+use dondoc::startup::{Application, ShutdownHandle};
+use dondoc::store::Store;
+use tokio::task::JoinHandle;
+
+use super::telegram::{FakeTelegram, SentMessage, TOKEN, TgUser};
+
+pub const ADMIN_ID: i64 = 900_001;
+
+/// Local time in Hậu Giang: "2022-03-07T08:00" → the UTC instant.
+pub fn local(t: &str) -> DateTime<Utc> {
+    let naive = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").expect("local time");
+    naive.and_local_timezone(chrono_tz::Asia::Ho_Chi_Minh).unwrap().with_timezone(&Utc)
+}
+
+/// A locale text as a person reads it.
+pub fn text(lang: Lang, key: &str, args: &[(&'static str, &str)]) -> String {
+    let args: Vec<(&'static str, dondoc::i18n::Arg)> =
+        args.iter().map(|(k, v)| (*k, dondoc::i18n::Arg::from(v.to_string()))).collect();
+    dondoc::i18n::tr_args(lang, key, &args)
+}
+
+pub struct TestApp {
+    pub tg: FakeTelegram,
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<ManualClock>,
+    pub app: AppRef,
+    pub scheduler: Arc<Scheduler>,
+    pub admin: TgUser,
+    shutdown: Option<ShutdownHandle>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    /// The application at a local instant, on a fresh database, with one settings admin.
+    pub async fn spawn_at(local_time: &str) -> TestApp {
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn,dondoc=info"))
+            .try_init();
+        let tg = FakeTelegram::start().await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = ManualClock::new(local(local_time));
+        let admin = tg.user(ADMIN_ID, "Quản trị", "vi");
+        let (app, scheduler, shutdown, task) = start(&tg, &dir, clock.clone()).await;
+        TestApp { tg, dir, clock, app, scheduler, admin, shutdown: Some(shutdown), task: Some(task) }
+    }
+
+    pub fn settings(dir: &tempfile::TempDir, tg: &FakeTelegram) -> Settings {
+        Settings {
+            database: dir.path().join("dondoc.db"),
+            token: Some(dondoc::config::Secret::new(TOKEN)),
+            api_url: Some(tg.api_url().to_string()),
+            admins: vec![ADMIN_ID],
+            run_scheduler: false,
+            bulk_per_second: 30,
+            ..Settings::default()
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.app.store
+    }
+
+    pub fn set_time(&self, local_time: &str) {
+        self.clock.set(local(local_time));
+    }
+
+    /// Stops the application gracefully and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            s.shutdown();
+        }
+        if let Some(t) = self.task.take() {
+            let result = tokio::time::timeout(std::time::Duration::from_secs(20), t).await;
+            result.expect("the app stops within 20 s").expect("app task").expect("app ran");
+        }
+    }
+
+    /// Stops and starts the application again on the same database and fake Telegram.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let (app, scheduler, shutdown, task) = start(&self.tg, &self.dir, self.clock.clone()).await;
+        self.app = app;
+        self.scheduler = scheduler;
+        self.shutdown = Some(shutdown);
+        self.task = Some(task);
+    }
+
+    /// A fresh single-use invite, made as an admin would.
+    pub async fn invite(&self, role: Role, agency: Option<&str>) -> String {
+        let agency = agency.map(|a| AgencyCode::parse(a).expect("agency code"));
+        let invite = dondoc::bot::make_invite(
+            self.store(),
+            self.clock_now(),
+            role,
+            agency,
+            chrono::Duration::days(7),
+            None,
+        )
+        .await
+        .expect("invite");
+        invite.code
+    }
+
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use dondoc::clock::Clock;
+        self.clock.now()
+    }
+
+    /// A person joins by invite link and is greeted; returns the greeting.
+    pub async fn join(&self, user: &TgUser, role: Role, agency: Option<&str>) -> SentMessage {
+        let code = self.invite(role, agency).await;
+        self.tg.send_text(user, &format!("/start {code}"));
+        self.tg.next_message(user.id).await
+    }
+
+    /// Waits until every update pushed so far has been handled (confirmed by the bot).
+    pub async fn settle(&self) {
+        for _ in 0..500 {
+            if self.tg.pending_updates() == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the bot did not take its updates");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            s.shutdown();
+        }
+    }
+}
+
+async fn start(
+    tg: &FakeTelegram,
+    dir: &tempfile::TempDir,
+    clock: Arc<ManualClock>,
+) -> (AppRef, Arc<Scheduler>, ShutdownHandle, JoinHandle<anyhow::Result<()>>) {
+    let application =
+        Application::build(TestApp::settings(dir, tg), clock).await.expect("application builds");
+    let app = application.app();
+    let scheduler = application.scheduler();
+    let shutdown = application.shutdown_handle();
+    let task = tokio::spawn(application.run_until_stopped());
+    (app, scheduler, shutdown, task)
+}
