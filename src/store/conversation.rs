@@ -54,3 +54,22 @@ impl Store {
             .rows_affected())
     }
 }
+
+impl Store {
+    /// Rows in a table (for tests and the operator's checks).
+    pub async fn count_rows(&self, table: &str) -> Result<i64> {
+        // Table names come from code, never from a person.
+        let sql = format!("SELECT count(*) FROM {table}");
+        Ok(sqlx::query_scalar(&sql).fetch_one(&self.read).await?)
+    }
+
+    /// A digest of every report item's content, to compare states in tests.
+    pub async fn fingerprint(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT coalesce(sum(length(coalesce(status,'')) + coalesce(percent,0) * 7 + length(coalesce(value,''))
+                  * 13 + length(coalesce(note,'')) * 17 + id * 19), 0) FROM report_item",
+        )
+        .fetch_one(&self.read)
+        .await?)
+    }
+}
