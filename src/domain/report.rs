@@ -202,7 +202,7 @@ pub fn doubt(
     if !target.is_zero() && !v.is_zero() {
         let ratio = (v / target).abs();
         if ratio > Decimal::from(10) || ratio < Decimal::new(5, 2) {
-            return Some(ValueDoubt::FarFromTarget { ratio: ratio.round_dp(2) });
+            return Some(ValueDoubt::FarFromTarget { ratio: ratio.round_dp(4) });
         }
     }
     None
