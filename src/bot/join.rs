@@ -168,7 +168,10 @@ pub async fn invite(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRes
             return Ok(());
         }
     }
-    let role = role.unwrap_or(if agency.is_some() { Role::Focal } else { Role::Leader });
+    let Some(role) = role.or(agency.as_ref().map(|_| Role::Focal)) else {
+        say(bot, ctx.chat, t!(ctx.lang, "invite-usage")).await?;
+        return Ok(());
+    };
     if role == Role::Focal && agency.is_none() {
         say(bot, ctx.chat, t!(ctx.lang, "invite-usage")).await?;
         return Ok(());
