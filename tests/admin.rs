@@ -24,10 +24,19 @@ async fn an_admin_invites_lists_and_removes_people() {
 
     // /moi SYT: a focal invite for the health department, with its deep link.
     let invite = say(&t, &t.admin, "/moi SYT 3d").await;
-    let link = invite.text.lines().find(|l| l.starts_with("https://t.me/dondoc_test_bot?start=")).expect(&invite.text).to_owned();
+    let link = invite
+        .text
+        .lines()
+        .find(|l| l.starts_with("https://t.me/dondoc_test_bot?start="))
+        .expect(&invite.text)
+        .to_owned();
     let code = link.rsplit('=').next().unwrap().to_owned();
     assert_eq!(code.len(), 22);
-    assert!(invite.text.contains("Sở Y tế") && invite.text.contains("cán bộ đầu mối"), "{}", invite.summary());
+    assert!(
+        invite.text.contains("Sở Y tế") && invite.text.contains("cán bộ đầu mối"),
+        "{}",
+        invite.summary()
+    );
     assert_eq!(say(&t, &t.admin, "/moi").await.text, text(Lang::Vi, "invite-usage", &[]));
     assert!(say(&t, &t.admin, "/moi XYZ").await.text.starts_with("Không hiểu \"XYZ\""));
 
@@ -40,7 +49,11 @@ async fn an_admin_invites_lists_and_removes_people() {
     assert!(hello.text.contains("/tinhhinh"), "{}", hello.summary());
 
     let people = say(&t, &t.admin, "/nguoidung").await;
-    assert!(people.text.contains("Tâm") && people.text.contains("Sở Y tế") && people.text.contains("Chủ tịch"), "{}", people.summary());
+    assert!(
+        people.text.contains("Tâm") && people.text.contains("Sở Y tế") && people.text.contains("Chủ tịch"),
+        "{}",
+        people.summary()
+    );
     let health = say(&t, &t.admin, "/nguoidung syt").await;
     assert!(health.text.contains("Tâm") && !health.text.contains("Chủ tịch"), "{}", health.summary());
     // Remove Tâm: ask, confirm.
@@ -48,7 +61,10 @@ async fn an_admin_invites_lists_and_removes_people() {
     let ask = t.tg.next_message(t.admin.id).await;
     assert_eq!(ask.text, text(Lang::Vi, "people-ask-remove", &[("name", "Tâm")]));
     t.tg.press(&t.admin, ask.message_id, &ask.data("Xác nhận"));
-    assert_eq!(t.tg.next_message(t.admin.id).await.text, text(Lang::Vi, "people-removed", &[("name", "Tâm")]));
+    assert_eq!(
+        t.tg.next_message(t.admin.id).await.text,
+        text(Lang::Vi, "people-removed", &[("name", "Tâm")])
+    );
     assert_eq!(say(&t, &tam, "/baocao").await.text, text(Lang::Vi, "join-how", &[]));
     // A leader cannot use the admins' commands, nor their buttons.
     let refused = say(&t, &chu_tich, "/moi SYT").await;

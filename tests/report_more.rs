@@ -22,7 +22,9 @@ async fn say(t: &TestApp, user: &TgUser, words: &str) -> SentMessage {
 
 async fn open(t: &TestApp, user: &TgUser, period: &str) -> SentMessage {
     let first = say(t, user, "/baocao").await;
-    if first.text == text(Lang::Vi, "report-choose", &[]) || first.text == text(Lang::En, "report-choose", &[]) {
+    if first.text == text(Lang::Vi, "report-choose", &[])
+        || first.text == text(Lang::En, "report-choose", &[])
+    {
         tap(t, user, &first, period).await
     } else {
         first
@@ -47,9 +49,18 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
     say(&t, &an, "Thu đạt 24% dự toán").await;
     let menu = t.tg.next_message(an.id).await;
     let review = tap(&t, &an, &menu, "Xem lại và gửi").await;
-    assert!(review.text.contains(&text(Lang::Vi, "review-missing", &[("count", "5")])), "{}", review.summary());
+    assert!(
+        review.text.contains(&text(Lang::Vi, "review-missing", &[("count", "5")])),
+        "{}",
+        review.summary()
+    );
     tap(&t, &an, &review, "Gửi báo cáo").await;
-    let q1 = t.store().find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("CTHUE").unwrap()).await.unwrap().unwrap();
+    let q1 = t
+        .store()
+        .find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("CTHUE").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let _ = note;
 
     // Q2: "no change" on 10.a copies status, percent and note in one tap.
@@ -57,11 +68,22 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
     let menu = open(&t, &an, "2022-Q2").await;
     let item = tap(&t, &an, &menu, " 10.a ").await;
     let menu = tap(&t, &an, &item, "Không thay đổi").await;
-    assert!(menu.text.contains(&text(Lang::Vi, "report-progress", &[("filled", "1"), ("total", "6"), ("files", "0")])), "{}", menu.summary());
+    assert!(
+        menu.text.contains(&text(
+            Lang::Vi,
+            "report-progress",
+            &[("filled", "1"), ("total", "6"), ("files", "0")]
+        )),
+        "{}",
+        menu.summary()
+    );
     let q2 = report_of(&menu);
     let items = t.store().items(q2).await.unwrap();
     assert_eq!(items.len(), 1);
-    assert_eq!((items[0].status, items[0].percent, items[0].note.as_deref()), (Some(TaskStatus::InProgress), Some(75), Some("Thu đạt 24% dự toán")));
+    assert_eq!(
+        (items[0].status, items[0].percent, items[0].note.as_deref()),
+        (Some(TaskStatus::InProgress), Some(75), Some("Thu đạt 24% dự toán"))
+    );
     let events = t.store().report_events(q2).await.unwrap();
     assert_eq!(events[0].detail["copied_from_report"], q1.id);
 
@@ -75,7 +97,15 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
         (hoa, metric)
     };
     let doubt = say(&t, &hoa, "9,002").await;
-    assert!(doubt.text.contains(&text(Lang::Vi, "doubt-far-from-target", &[("percent", "0,1"), ("target", "9.002")])), "{}", doubt.summary());
+    assert!(
+        doubt.text.contains(&text(
+            Lang::Vi,
+            "doubt-far-from-target",
+            &[("percent", "0,1"), ("target", "9.002")]
+        )),
+        "{}",
+        doubt.summary()
+    );
     let again = tap(&t, &hoa, &doubt, "Gõ lại").await;
     assert!(again.text.contains("Chỉ số 5.1"), "{}", again.summary());
     let report = report_of(&metric);
@@ -99,7 +129,12 @@ async fn cancel_keeps_what_was_saved_and_a_sent_report_can_be_reopened() {
     let task = tap(&t, &ly, &menu, " 11 ").await;
     let note = tap(&t, &ly, &task, "Hoàn thành").await;
     assert_eq!(say(&t, &ly, "/huy").await.text, text(Lang::Vi, "cancel-report", &[]));
-    let report = t.store().find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("KBNN").unwrap()).await.unwrap().unwrap();
+    let report = t
+        .store()
+        .find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("KBNN").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(t.store().items(report.id).await.unwrap()[0].status, Some(TaskStatus::Done));
     // After cancel, a typed text is not taken as a note.
     assert_eq!(say(&t, &ly, "ghi chú lạc").await.text, text(Lang::Vi, "idle-focal", &[]));
@@ -125,7 +160,8 @@ async fn cancel_keeps_what_was_saved_and_a_sent_report_can_be_reopened() {
     let again = t.store().report(report.id).await.unwrap().unwrap();
     assert_eq!(again.state, ReportState::Submitted);
     assert_eq!(again.first_submitted_at, Some(dondoc_first(&t, report.id).await));
-    let kinds: Vec<String> = t.store().report_events(report.id).await.unwrap().into_iter().map(|e| e.kind).collect();
+    let kinds: Vec<String> =
+        t.store().report_events(report.id).await.unwrap().into_iter().map(|e| e.kind).collect();
     assert_eq!(kinds.iter().filter(|k| *k == "submitted").count(), 2);
     assert_eq!(kinds.iter().filter(|k| *k == "reopened").count(), 1);
 }
@@ -154,8 +190,26 @@ async fn english_stale_states_and_long_reviews() {
     let plan = dondoc::bundled::plan().unwrap();
     for (_, task) in plan.tasks_of(&AgencyCode::parse("SKHDT").unwrap()) {
         let key = ItemKey::Task(task.code.clone());
-        t.store().save_item(report, &key, dondoc::store::ItemChange::Status(TaskStatus::InProgress), person.id, t.clock_now()).await.unwrap();
-        t.store().save_item(report, &key, dondoc::store::ItemChange::Note(Some("ghi chú dài ".repeat(80))), person.id, t.clock_now()).await.unwrap();
+        t.store()
+            .save_item(
+                report,
+                &key,
+                dondoc::store::ItemChange::Status(TaskStatus::InProgress),
+                person.id,
+                t.clock_now(),
+            )
+            .await
+            .unwrap();
+        t.store()
+            .save_item(
+                report,
+                &key,
+                dondoc::store::ItemChange::Note(Some("ghi chú dài ".repeat(80))),
+                person.id,
+                t.clock_now(),
+            )
+            .await
+            .unwrap();
     }
     t.tg.press(&john, menu.message_id, &menu.data("Review"));
     let first_part = t.tg.next_message(john.id).await;

@@ -197,8 +197,9 @@ async fn a_focal_point_joins_reports_every_item_and_submits() {
     assert!(events.iter().all(|e| e.person == Some(person.id)));
     assert_eq!(events.iter().filter(|e| e.kind == "submitted").count(), 1);
     assert_eq!(events.iter().filter(|e| e.kind == "attached").count(), 1);
-    // Tasks: a status and a percent each, and two notes; metrics: a value each.
-    assert_eq!(events.iter().filter(|e| e.kind == "item_changed").count(), 5 * 2 + 2 + 5);
+    // Done tasks: one change (status and its 100 %); in progress: a status then a percent; two
+    // notes; metrics: a value each.
+    assert_eq!(events.iter().filter(|e| e.kind == "item_changed").count(), 3 + 2 * 2 + 2 + 5);
 }
 
 #[tokio::test]

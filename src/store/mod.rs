@@ -65,6 +65,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     read: SqlitePool,
     write: SqlitePool,
+    maintenance: SqlitePool,
+    checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
 }
 
 impl Store {
@@ -78,16 +80,40 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        // The writer never checkpoints inline (a checkpoint syncs the disk and would stall a
+        // person's reply); a background connection does it, beside the writes.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .await?;
         sqlx::migrate!("./migrations").run(&write).await?;
-        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-        Ok(Store { read, write })
+        let read =
+            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
+        let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
+        Ok(Store { read, write, maintenance, checkpoints: std::sync::Arc::new(checkpoints.abort_handle()) })
     }
 
-    /// Closes both pools, waiting for work in flight.
+    /// Closes the pools, waiting for work in flight, and folds the log into the database.
     pub async fn close(&self) {
+        self.checkpoints.abort();
         self.write.close().await;
         self.read.close().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.maintenance).await {
+            tracing::warn!(error = %e, "could not fold the write-ahead log at close");
+        }
+        self.maintenance.close().await;
+    }
+}
+
+/// Copies the write-ahead log into the database every few seconds without blocking the writer.
+async fn checkpoint_now_and_then(pool: SqlitePool) {
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %e, "a background checkpoint failed");
+        }
     }
 }
 

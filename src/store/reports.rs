@@ -42,6 +42,8 @@ pub struct Attachment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemChange {
     Status(TaskStatus),
+    /// A status with the percent it implies ("done" is 100 %), in one change.
+    Progress(TaskStatus, u8),
     Percent(Option<u8>),
     Note(Option<String>),
     Value {
@@ -252,6 +254,11 @@ impl Store {
         let (kind, copied_from) = match &change {
             ItemChange::Status(s) => {
                 after.status = Some(*s);
+                ("status", None)
+            }
+            ItemChange::Progress(s, p) => {
+                after.status = Some(*s);
+                after.percent = Some(*p);
                 ("status", None)
             }
             ItemChange::Percent(p) => {

@@ -251,7 +251,6 @@ pub async fn choose_status(
     let key = ItemKey::Task(task.clone());
     let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
     let who = person(ctx);
-    app.store.save_item(report, &key, ItemChange::Status(status), who, ctx.now).await?;
     // "Done" is all of it and "not started" none of it: no need to ask.
     let implied = match status {
         TaskStatus::Done => Some(100),
@@ -259,9 +258,10 @@ pub async fn choose_status(
         _ => None,
     };
     if let Some(p) = implied {
-        app.store.save_item(report, &key, ItemChange::Percent(Some(p)), who, ctx.now).await?;
+        app.store.save_item(report, &key, ItemChange::Progress(status, p), who, ctx.now).await?;
         return ask_note(bot, ctx, dialogue, origin, report, key).await;
     }
+    app.store.save_item(report, &key, ItemChange::Status(status), who, ctx.now).await?;
     let text = t!(ctx.lang, "task-ask-percent", code = task.clone(), status = status_label(ctx.lang, status));
     let p = |v: Option<u8>, label: String| {
         button(label, Callback::Percent { report, task: task.clone(), percent: v })

@@ -1,6 +1,6 @@
 //! What the tests read back (calls, messages per chat, answers) and the failures they inject.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{ApiRequest, Commands, DEFAULT_WAIT, Failure, FakeTelegram, SentMessage, Stats};
 
@@ -17,6 +17,11 @@ impl FakeTelegram {
     }
 
     /// Every message the bot sent or edited in the chat, in order (an edit is a new entry).
+    /// When an update was first handed to the bot (for latency measurements).
+    pub fn delivered_at(&self, update_id: i64) -> Option<Instant> {
+        self.shared.lock().delivered.get(&update_id).copied()
+    }
+
     pub fn messages(&self, chat_id: i64) -> Vec<SentMessage> {
         self.shared.lock().log.get(&chat_id).cloned().unwrap_or_default()
     }

@@ -121,6 +121,8 @@ pub struct State {
     last_send_to: HashMap<i64, Instant>,
     pub stats: Stats,
     pub seq: u64,
+    /// When each update was first handed to the bot by `getUpdates`.
+    pub delivered: HashMap<i64, Instant>,
 }
 
 impl State {
@@ -187,6 +189,7 @@ impl State {
                 continue;
             }
             pending.returned = true;
+            self.delivered.entry(pending.id).or_insert_with(Instant::now);
             let mut full = json!({ "update_id": pending.id });
             super::super::updates::merge(&mut full, update.clone());
             out.push(full);
