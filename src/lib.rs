@@ -5,6 +5,7 @@
 //! decides what is due and hands it to one sender; `startup` puts them together.
 
 pub mod bundled;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod domain;
