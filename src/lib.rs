@@ -9,6 +9,7 @@ pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod i18n;
 pub mod present;
 pub mod startup;
