@@ -6,11 +6,13 @@
 
 pub mod bot;
 pub mod bundled;
+pub mod charts;
 pub mod cli;
 pub mod cli_ops;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod i18n;
 pub mod overview;
 pub mod present;
