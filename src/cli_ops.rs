@@ -16,7 +16,7 @@ use crate::domain::AgencyCode;
 use crate::domain::people::{Role, parse_validity};
 use crate::domain::reminders;
 use crate::present;
-use crate::scheduler::{BulkSender, LogKey, Scheduler};
+use crate::scheduler::{BulkSender, Scheduler};
 use crate::t;
 
 /// An instant typed on the command line: RFC 3339, or a local "2022-03-07T08:00" in the plan's
@@ -184,29 +184,24 @@ pub async fn reminders_at(settings: &Settings, at: &str, send: bool) -> anyhow::
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let outgoing = scheduler.due_at(now).await?;
+    let batches = scheduler.due_at(now).await?;
+    let lines: Vec<_> = batches.iter().flat_map(|b| b.preview(&app)).collect();
     let local = now.with_timezone(&tz).format("%H:%M %d/%m/%Y").to_string();
-    println!("{}", t!(lang, "cli-preview-header", at = local, count = outgoing.len() as i64));
-    for out in &outgoing {
-        let what = match &out.log {
-            LogKey::Reminder(k) => format!("{} {} {} {}", k.round, k.period, k.agency, k.step),
-            LogKey::Digest { key, .. } => key.clone(),
-        };
-        for (person, screen) in &out.recipients {
-            let first = screen.text.lines().next().unwrap_or_default();
-            let agency = person.agency.as_ref().map(AgencyCode::as_str).unwrap_or("—");
-            println!(
-                "{}",
-                t!(
-                    lang,
-                    "cli-preview-line",
-                    what = what.clone(),
-                    name = person.name.clone(),
-                    agency = agency.to_owned(),
-                    text = first.to_owned()
-                )
-            );
-        }
+    println!("{}", t!(lang, "cli-preview-header", at = local, count = lines.len() as i64));
+    for (what, person, screen) in lines {
+        let first = screen.text.lines().next().unwrap_or_default().to_owned();
+        let agency = person.agency.as_ref().map(AgencyCode::as_str).unwrap_or("—").to_owned();
+        println!(
+            "{}",
+            t!(
+                lang,
+                "cli-preview-line",
+                what = what,
+                name = person.name.clone(),
+                agency = agency,
+                text = first
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

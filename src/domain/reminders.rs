@@ -280,8 +280,11 @@ pub fn due_digests(
         .map(|d| (local_instant(plan, add_working_days(plan, d.last_day, 1), plan.reminders.send_at), d))
         .collect();
     after.sort_by_key(|(at, _)| *at);
+    let grace = policy_grace(plan);
     for (at, d) in &after {
-        let closed = end_of_day(plan, d.closes);
+        // News of a deadline is worth a few working days, not weeks.
+        let day = add_working_days(plan, d.last_day, 1);
+        let closed = end_of_day(plan, d.closes).min(end_of_day(plan, add_working_days(plan, day, grace)));
         let end = after.iter().map(|(t, _)| *t).find(|t| t > at).map_or(closed, |next| next.min(closed));
         if *at <= now && now < end {
             let kind = DigestKind::AfterDeadline { round: d.round.clone(), period: d.period };
@@ -366,7 +369,7 @@ impl Chase {
             0 => Some(deadline.last_day),
             n => after.get(n - 1).copied(),
         };
-        let grace = policy.overdue_every_working_days.max(1);
+        let grace = policy_grace(plan);
         Chase {
             reminders,
             escalation: escalation.map(planned),
@@ -390,6 +393,11 @@ impl Chase {
         let last = i + 1 == self.reminders.len();
         (!last || now < self.useful_until(plan, date)).then_some((step, at))
     }
+}
+
+/// How many working days a last step, or news of a deadline, stays worth sending.
+fn policy_grace(plan: &Plan) -> u32 {
+    plan.reminders.overdue_every_working_days.max(1)
 }
 
 /// The first `n` working days after `from`, up to and including `until`.

@@ -396,13 +396,15 @@ fn a_digest_follows_each_deadline_on_the_next_working_day() {
     };
     assert!(after("2022-02-07T07:59").is_empty(), "the action programme's is due after Tết");
     assert_eq!(after("2022-02-07T08:00"), ["deadline:chuong-trinh-hanh-dong:2022"]);
-    // Until the next one is planned: then only the latest one is due.
-    assert_eq!(after("2022-03-15T07:59"), ["deadline:chuong-trinh-hanh-dong:2022"]);
+    // For two working days, then it is old news; the next deadline's follows its own.
+    assert_eq!(after("2022-02-09T20:00"), ["deadline:chuong-trinh-hanh-dong:2022"]);
+    assert!(after("2022-02-10T08:00").is_empty());
+    assert!(after("2022-03-15T07:59").is_empty());
     assert_eq!(after("2022-03-15T08:00"), ["deadline:bao-cao-quy:2022-Q1"]);
-    assert_eq!(after("2022-06-20T10:00"), ["deadline:bao-cao-quy:2022-Q2"]);
-    // The last one until its period closes.
-    assert_eq!(after("2023-03-14T20:00"), ["deadline:bao-cao-quy:2022-Q4"]);
-    assert!(after("2023-03-15T08:00").is_empty());
+    assert_eq!(after("2022-06-16T10:00"), ["deadline:bao-cao-quy:2022-Q2"]);
+    assert!(after("2022-06-20T10:00").is_empty());
+    assert_eq!(after("2022-12-16T20:00"), ["deadline:bao-cao-quy:2022-Q4"]);
+    assert!(after("2022-12-20T08:00").is_empty(), "Thursday 15/12 plus two working days");
     let due = due_digests(&plan, local("2022-03-15T08:00"), &[5], &none);
     let q1 = DigestKind::AfterDeadline { round: Q.into(), period: q(1) };
     let due: Vec<&DigestDue> = due.iter().filter(|x| x.kind == q1).collect();

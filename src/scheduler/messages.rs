@@ -2,9 +2,11 @@
 
 use chrono::NaiveDate;
 
+use super::due::NoticeLine;
 use crate::bot::callback::Callback;
 use crate::bot::send::Screen;
 use crate::domain::Plan;
+use crate::domain::calendar::Deadline;
 use crate::domain::people::Lang;
 use crate::domain::reminders::{Due, Step};
 use crate::domain::report::ItemKey;
@@ -13,7 +15,7 @@ use crate::overview::Overview;
 use crate::present;
 use crate::t;
 
-fn round_name(plan: &Plan, lang: Lang, code: &str) -> String {
+pub fn round_name(plan: &Plan, lang: Lang, code: &str) -> String {
     plan.round(code)
         .map_or_else(|| code.to_owned(), |r| present::name(lang, &r.name_vi, &r.name_en).to_owned())
 }
@@ -74,32 +76,33 @@ pub fn reminder(
     Screen::with(text, crate::bot::keyboards::keyboard(vec![vec![button]]))
 }
 
-/// To the admins: an agency nobody can be reached at.
-pub fn unreachable(lang: Lang, plan: &Plan, due: &Due, anyone_joined: bool) -> Screen {
-    let d = &due.deadline;
-    let key = if anyone_joined { "notice-unreachable-blocked" } else { "notice-unreachable-none" };
-    Screen::text(t!(
+/// To the admins, one message per round and period: the agencies nobody can be reached at, or
+/// those still missing well after the last day.
+pub fn notice(lang: Lang, plan: &Plan, step: Step, d: &Deadline, lines: &[NoticeLine]) -> Screen {
+    let (key, line_key) = match step {
+        Step::Unreachable => ("notice-unreachable", "notice-unreachable-line"),
+        _ => ("notice-escalated", "notice-escalated-line"),
+    };
+    let mut text = t!(
         lang,
         key,
-        agency = agency_name(plan, lang, due.key.agency.as_str()),
-        round = round_name(plan, lang, &d.round),
-        period = d.period.to_string(),
-        last_day = present::date(d.last_day)
-    ))
-}
-
-/// To the admins: an agency still missing after the escalation delay.
-pub fn escalated(lang: Lang, plan: &Plan, due: &Due, working_days: u32) -> Screen {
-    let d = &due.deadline;
-    Screen::text(t!(
-        lang,
-        "notice-escalated",
-        agency = agency_name(plan, lang, due.key.agency.as_str()),
         round = round_name(plan, lang, &d.round),
         period = d.period.to_string(),
         last_day = present::date(d.last_day),
-        days = working_days as i64
-    ))
+        count = lines.len() as i64
+    );
+    for l in lines {
+        let reason = if l.anyone_joined { "notice-reason-blocked" } else { "notice-reason-none" };
+        text.push('\n');
+        text.push_str(&t!(
+            lang,
+            line_key,
+            agency = agency_name(plan, lang, l.key.agency.as_str()),
+            reason = t!(lang, reason),
+            days = l.working_days as i64
+        ));
+    }
+    Screen::text(text)
 }
 
 /// To the admins: a person blocked the bot.

@@ -1,0 +1,200 @@
+//! What is due at an instant, gathered from the store for the pure planner and grouped into
+//! batches: a reminder per focal point, one notice per round and period for the admins, a
+//! digest per leader.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::messages;
+use crate::bot::AppRef;
+use crate::bot::send::Screen;
+use crate::domain::calendar::{self, Deadline, working_days_between};
+use crate::domain::people::Role;
+use crate::domain::reminders::{
+    AgencyStatus, DigestKind, Recipient, ReminderKey, Step, due_digests, due_reminders,
+};
+use crate::domain::report::items_for;
+use crate::domain::{AgencyCode, PeriodKey};
+use crate::overview::Overview;
+use crate::store::Person;
+use crate::t;
+
+/// One agency in an admins' notice.
+#[derive(Debug, Clone)]
+pub struct NoticeLine {
+    pub key: ReminderKey,
+    /// Someone of the agency joined (so all of them blocked the bot), for "unreachable".
+    pub anyone_joined: bool,
+    /// Working days since the last day, for "escalated".
+    pub working_days: u32,
+}
+
+#[derive(Debug, Clone)]
+pub enum Batch {
+    /// A focal point's reminder.
+    Reminder { key: ReminderKey, person: Person, screen: Screen },
+    /// Agencies the admins must hear about: one message per kind, round and period.
+    Notice { step: Step, deadline: Deadline, lines: Vec<NoticeLine>, admins: Vec<Person> },
+    /// A leader's or admin's digest.
+    Digest { key: String, person: Person, screen: Screen },
+}
+
+impl Batch {
+    /// Who gets it, and the message each gets if every key goes out.
+    pub fn preview(&self, app: &AppRef) -> Vec<(String, Person, Screen)> {
+        match self {
+            Batch::Reminder { key, person, screen } => {
+                vec![(
+                    format!("{} {} {} {}", key.round, key.period, key.agency, key.step),
+                    person.clone(),
+                    screen.clone(),
+                )]
+            }
+            Batch::Notice { step, deadline, lines, admins } => {
+                let plan = app.plan.get();
+                admins
+                    .iter()
+                    .map(|a| {
+                        let what = format!("{} {} {step} ×{}", deadline.round, deadline.period, lines.len());
+                        (what, a.clone(), messages::notice(a.language, &plan, *step, deadline, lines))
+                    })
+                    .collect()
+            }
+            Batch::Digest { key, person, screen } => vec![(key.clone(), person.clone(), screen.clone())],
+        }
+    }
+}
+
+/// Every batch due at `now`.
+pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Batch>> {
+    let plan = app.plan.get();
+    let store = &app.store;
+    let today = calendar::local_date(&plan, now);
+    let handed_in: HashMap<(String, PeriodKey, AgencyCode), bool> =
+        store.report_states().await?.into_iter().map(|(r, p, a, s)| ((r, p, a), s.is_handed_in())).collect();
+    let extensions: HashMap<(String, PeriodKey, AgencyCode), NaiveDate> =
+        store.extensions().await?.into_iter().map(|e| ((e.round, e.period, e.agency), e.last_day)).collect();
+    let mut focal: HashMap<AgencyCode, Vec<Person>> = HashMap::new();
+    for p in store.people_with_role(Role::Focal).await? {
+        if let Some(a) = p.agency.clone() {
+            focal.entry(a).or_default().push(p);
+        }
+    }
+    let admins: Vec<Person> =
+        store.people_with_role(Role::Admin).await?.into_iter().filter(|a| a.reachable).collect();
+    let mut statuses = Vec::new();
+    for d in (today.year() - 1..=today.year() + 1).flat_map(|y| calendar::deadlines(&plan, y)) {
+        let Some(round) = plan.round(&d.round) else { continue };
+        for a in plan.recipients(round) {
+            let key = (d.round.clone(), d.period, a.code.clone());
+            let people = focal.get(&a.code).map(Vec::as_slice).unwrap_or_default();
+            statuses.push(AgencyStatus {
+                round: d.round.clone(),
+                period: d.period,
+                agency: a.code.clone(),
+                submitted: handed_in.get(&key).copied().unwrap_or(false),
+                extended_last_day: extensions.get(&key).copied(),
+                focal_points: people
+                    .iter()
+                    .map(|p| Recipient { person: p.id, reachable: p.reachable })
+                    .collect(),
+            });
+        }
+    }
+    let done = store.reminder_keys_done().await?;
+    let mut out = Vec::new();
+    let mut notices: Vec<Batch> = Vec::new();
+    for due in due_reminders(&plan, now, &statuses, &done) {
+        match (due.key.person, due.key.step) {
+            (Some(id), _) => {
+                let people = focal.get(&due.key.agency).map(Vec::as_slice).unwrap_or_default();
+                let (Some(person), Some(round)) =
+                    (people.iter().find(|p| p.id == id), plan.round(&due.key.round))
+                else {
+                    continue;
+                };
+                let mut empty = items_for(&plan, round, &due.key.agency);
+                if let Some(report) =
+                    store.find_report(&due.key.round, due.key.period, &due.key.agency).await?
+                {
+                    let entries = store.items(report.id).await?;
+                    empty.retain(|k| !entries.iter().any(|e| &e.key == k && e.is_filled()));
+                }
+                let screen =
+                    messages::reminder(person.language, &plan, &due, &empty, round.asks.document, today);
+                out.push(Batch::Reminder { key: due.key.clone(), person: person.clone(), screen });
+            }
+            // Nobody to tell yet (no admin has joined): the key waits for a later tick.
+            (None, _) if admins.is_empty() => {}
+            (None, step) => {
+                let line = NoticeLine {
+                    anyone_joined: focal.get(&due.key.agency).is_some_and(|ps| !ps.is_empty()),
+                    working_days: working_days_between(&plan, due.deadline.last_day, today),
+                    key: due.key.clone(),
+                };
+                let same = |b: &&mut Batch| {
+                    matches!(b, Batch::Notice { step: s, deadline: d, .. }
+                        if *s == step && d.round == due.deadline.round && d.period == due.deadline.period)
+                };
+                match notices.iter_mut().find(|b| same(b)) {
+                    Some(Batch::Notice { lines, .. }) => lines.push(line),
+                    _ => notices.push(Batch::Notice {
+                        step,
+                        deadline: due.deadline.clone(),
+                        lines: vec![line],
+                        admins: admins.clone(),
+                    }),
+                }
+            }
+        }
+    }
+    out.extend(notices);
+    out.extend(digests(app, now).await?);
+    Ok(out)
+}
+
+async fn digests(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Batch>> {
+    let plan = app.plan.get();
+    let store = &app.store;
+    let mut readers: Vec<Person> = store.people_with_role(Role::Leader).await?;
+    readers.extend(store.people_with_role(Role::Admin).await?);
+    readers.retain(|p| p.reachable);
+    let ids: Vec<i64> = readers.iter().map(|p| p.id).collect();
+    let due = due_digests(&plan, now, &ids, &store.digest_keys_done().await?);
+    let mut overviews: HashMap<String, Vec<Overview>> = HashMap::new();
+    let mut out = Vec::new();
+    for d in due {
+        if !overviews.contains_key(&d.key) {
+            let list = match &d.kind {
+                DigestKind::Weekly => Overview::open(store, &plan, now).await?,
+                DigestKind::AfterDeadline { round, period } => {
+                    Overview::load(store, &plan, round, *period, now).await?.into_iter().collect()
+                }
+            };
+            overviews.insert(d.key.clone(), list);
+        }
+        let Some(person) = readers.iter().find(|p| p.id == d.person) else { continue };
+        let lang = person.language;
+        let title = match &d.kind {
+            DigestKind::Weekly => {
+                t!(
+                    lang,
+                    "digest-weekly",
+                    week = d.key.trim_start_matches("weekly:").to_owned(),
+                    plan = plan.code.clone()
+                )
+            }
+            DigestKind::AfterDeadline { round, period } => t!(
+                lang,
+                "digest-after-deadline",
+                round = messages::round_name(&plan, lang, round),
+                period = period.to_string(),
+                plan = plan.code.clone()
+            ),
+        };
+        let screen = messages::digest(lang, &plan, title, &overviews[&d.key]);
+        out.push(Batch::Digest { key: d.key, person: person.clone(), screen });
+    }
+    Ok(out)
+}
