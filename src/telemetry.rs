@@ -64,7 +64,8 @@ impl Write for ScrubbingWriter {
         if let Some(marker) = MARKER.get() {
             line = format!("{} {line}", marker());
         }
-        std::io::stderr().write_all(line.as_bytes())?;
+        // A log that cannot be written (a closed pipe) must never stop the bot.
+        let _ = std::io::stderr().write_all(line.as_bytes());
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {

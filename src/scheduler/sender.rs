@@ -1,8 +1,12 @@
-//! The one place bulk messages leave: reminders, digests, notices and broadcasts. Paced by
-//! teloxide's `Throttle` (30/s overall by default, 1/s per chat) so that interactive replies,
-//! which bypass it, keep room; a 429 waits for its `retry_after`, a network or server failure
-//! retries with backoff, a 403 says the person blocked the bot.
+//! The one place bulk messages leave: reminders, digests, notices and broadcasts. Each message
+//! takes the next slot of an even pace (29/s by default) and then goes through teloxide's
+//! `Throttle` (1/s per chat, 30/s overall). The even pace matters: the throttle lets a second's
+//! worth go at once, and a burst of 29 plus the next second's first few breaks Telegram's
+//! rolling limit. Interactive replies bypass both and keep the rest of the budget. A 429 waits
+//! for its `retry_after`, a network or server failure retries with backoff, a 403 says the
+//! person blocked the bot.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
@@ -28,14 +32,41 @@ pub enum Delivery {
 #[derive(Clone)]
 pub struct BulkSender {
     bot: Throttle<Bot>,
+    pace: Arc<Pace>,
     backoff: Duration,
+}
+
+/// Evenly spaced slots: a message waits for the next one.
+struct Pace {
+    next: tokio::sync::Mutex<tokio::time::Instant>,
+    every: Duration,
+}
+
+impl Pace {
+    async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().await;
+            let slot = (*next).max(tokio::time::Instant::now());
+            *next = slot + self.every;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
 }
 
 impl BulkSender {
     /// Must be made inside the runtime: the throttle runs a worker task.
     pub fn new(bot: Bot, per_second: u32) -> BulkSender {
-        let limits = Limits { messages_per_sec_overall: per_second.clamp(1, 30), ..Limits::default() };
-        BulkSender { bot: Throttle::new_spawn(bot, limits), backoff: Duration::from_secs(1) }
+        let per_second = per_second.clamp(1, 30);
+        let pace = Pace {
+            next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+            every: Duration::from_secs(1) / per_second,
+        };
+        BulkSender {
+            bot: Throttle::new_spawn(bot, Limits::default()),
+            pace: Arc::new(pace),
+            backoff: Duration::from_secs(1),
+        }
     }
 
     /// The same sender with another first backoff (tests wait less).
@@ -68,6 +99,7 @@ impl BulkSender {
         let mut wait = self.backoff;
         let mut last_error = String::new();
         for _ in 0..4 {
+            self.pace.wait().await;
             let mut req = self.bot.send_message(chat, text.clone());
             if let Some(kb) = &keyboard {
                 req = req.reply_markup(kb.clone());
