@@ -325,9 +325,7 @@ async fn deadlines(settings: &Settings, year: Option<i32>) -> anyhow::Result<Exi
         )
     );
     for d in &all {
-        let round = plan
-            .round(&d.round)
-            .map_or(d.round.clone(), |r| present::name(lang, &r.name_vi, &r.name_en).to_owned());
+        let round = present::round_name(&plan, lang, &d.round);
         println!(
             "{}",
             t!(

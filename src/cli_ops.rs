@@ -115,9 +115,7 @@ pub async fn calendar(settings: &Settings, year: Option<i32>) -> anyhow::Result<
         )
     );
     for s in steps {
-        let round = plan
-            .round(&s.round)
-            .map_or(s.round.clone(), |r| present::name(lang, &r.name_vi, &r.name_en).to_owned());
+        let round = present::round_name(&plan, lang, &s.round);
         let local = s.at.with_timezone(&plan.time_zone).format("%H:%M").to_string();
         println!(
             "{}",

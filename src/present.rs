@@ -44,3 +44,13 @@ pub fn name<'a>(lang: Lang, vi: &'a str, en: &'a str) -> &'a str {
         _ => vi,
     }
 }
+
+/// A round's name in the reader's language (its code if the plan no longer has it).
+pub fn round_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String {
+    plan.round(code).map_or_else(|| code.to_owned(), |r| name(lang, &r.name_vi, &r.name_en).to_owned())
+}
+
+/// An agency's name in the reader's language (its code if the plan no longer has it).
+pub fn agency_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String {
+    plan.agency(code).map_or_else(|| code.to_owned(), |a| name(lang, &a.name_vi, &a.name_en).to_owned())
+}

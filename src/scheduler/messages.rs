@@ -15,15 +15,7 @@ use crate::overview::Overview;
 use crate::present;
 use crate::t;
 
-pub fn round_name(plan: &Plan, lang: Lang, code: &str) -> String {
-    plan.round(code)
-        .map_or_else(|| code.to_owned(), |r| present::name(lang, &r.name_vi, &r.name_en).to_owned())
-}
-
-pub fn agency_name(plan: &Plan, lang: Lang, code: &str) -> String {
-    plan.agency(code)
-        .map_or_else(|| code.to_owned(), |a| present::name(lang, &a.name_vi, &a.name_en).to_owned())
-}
+pub use crate::present::{agency_name, round_name};
 
 fn item_code(key: &ItemKey) -> String {
     match key {
