@@ -90,6 +90,12 @@ async fn a_dozen_bad_inputs_each_get_one_sentence_and_change_nothing() {
     assert_eq!(say(&t, &hoa, "/xyz").await.text, vi("unknown-command", &[("command", "xyz")]));
     t.tg.send_group_text(&hoa, -100_123, "/baocao");
     assert_eq!(t.tg.next_message(-100_123).await.text, vi("private-only", &[("bot", "dondoc_test_bot")]));
+    // A number where a button is expected: the task's status is chosen with buttons.
+    let menu = say(&t, &hoa, "/baocao").await;
+    let menu = tap(&t, &hoa, &menu, "2022-Q1").await;
+    let task = tap(&t, &hoa, &menu, " 9.a ").await;
+    assert!(task.text.contains("9.a"), "{}", task.summary());
+    assert_eq!(say(&t, &hoa, "50").await.text, vi("use-buttons", &[]));
     // A leader's command from a focal point.
     assert_eq!(say(&t, &hoa, "/tinhhinh").await.text, vi("only-leader", &[]));
     assert_eq!(say(&t, &hoa, "/moi SYT").await.text, vi("only-admin", &[]));

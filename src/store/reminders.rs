@@ -198,3 +198,57 @@ fn outcome_columns(outcome: &SendOutcome) -> (&'static str, Option<i64>, Option<
         SendOutcome::Retry { error } => ("retry", None, Some(error.clone())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::bundled::seed_plan;
+    use crate::store::testing::temp_store;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2022-03-07T01:00:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    fn key(person: Option<i64>) -> ReminderKey {
+        ReminderKey {
+            round: "bao-cao-quy".into(),
+            period: PeriodKey::Quarter(2022, 1),
+            agency: AgencyCode::parse("SYT").unwrap(),
+            person,
+            step: Step::Before(7),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_is_claimed_once_and_a_crash_after_the_claim_never_sends_it_again() {
+        let (store, _dir) = temp_store().await;
+        store.import_plan(&seed_plan(), now()).await.unwrap();
+        // Agency-wide keys (no person) are as unique as personal ones.
+        assert!(store.claim_reminder(&key(None), now()).await.unwrap());
+        assert!(!store.claim_reminder(&key(None), now()).await.unwrap(), "a racing tick gets nothing");
+        assert!(
+            store.claim_reminder(&key(Some(1)), now()).await.is_err(),
+            "no such person: the log keeps its references"
+        );
+        assert_eq!(store.reminder_log_counts().await.unwrap(), vec![("sending".to_owned(), 1)]);
+        // The process died between the claim and the record: the key counts as done.
+        assert!(store.reminder_keys_done().await.unwrap().contains(&key(None)));
+        assert!(!store.claim_reminder(&key(None), now()).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_retry_can_be_claimed_again_a_failure_cannot() {
+        let (store, _dir) = temp_store().await;
+        store.import_plan(&seed_plan(), now()).await.unwrap();
+        let k = key(None);
+        assert!(store.claim_reminder(&k, now()).await.unwrap());
+        store.record_reminder(&k, &SendOutcome::Retry { error: "500".into() }, now()).await.unwrap();
+        assert!(!store.reminder_keys_done().await.unwrap().contains(&k));
+        assert!(store.claim_reminder(&k, now()).await.unwrap(), "a retry is claimed again");
+        store.record_reminder(&k, &SendOutcome::Failed { error: "blocked".into() }, now()).await.unwrap();
+        assert!(!store.claim_reminder(&k, now()).await.unwrap());
+        assert!(store.reminder_keys_done().await.unwrap().contains(&k));
+    }
+}
