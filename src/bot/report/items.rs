@@ -1,32 +1,29 @@
-//! One item at a time: a task's status, percent and note; a metric's value (checked, and shown
-//! back when doubtful) and note; a qualitative indicator's narrative; "no change".
+//! One item at a time: the screen that asks for it, its note, a qualitative indicator's
+//! narrative, "no change", a task's full wording. Progress and values are in their own files.
 
 // A step handler takes the update's whole context (bot, app, person, conversation, where to
 // answer) plus what the button or text named.
 #![allow(clippy::too_many_arguments)]
 
-use rust_decimal::Decimal;
 use teloxide::prelude::*;
 
-use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu, show_menu_next};
+use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu_next};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::schema::MyDialogue;
-use crate::bot::send::{Origin, Screen, say, send, show};
+use crate::bot::send::{Origin, Screen, say, show};
 use crate::bot::state::State;
 use crate::bot::{AppRef, Ctx, HandlerResult};
-use crate::domain::number::{NumberError, Quantity, format_vn};
+use crate::domain::number::{Quantity, format_vn};
 use crate::domain::people::{Lang, Role};
 use crate::domain::plan::{Direction, Metric};
-use crate::domain::report::{
-    ItemEntry, ItemKey, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, TaskStatus, ValueDoubt, doubt, unit_fits,
-};
+use crate::domain::report::{ItemEntry, ItemKey, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, TaskStatus};
 use crate::present;
 use crate::store::ItemChange;
 use crate::t;
 
 /// Checks that the report is editable by the person and that the item is one of its own.
-async fn item_access(
+pub(super) async fn item_access(
     bot: &Bot,
     app: &AppRef,
     ctx: &Ctx,
@@ -57,15 +54,15 @@ async fn item_access(
     }
 }
 
-fn person(ctx: &Ctx) -> i64 {
+pub(super) fn person(ctx: &Ctx) -> i64 {
     ctx.person.as_ref().map_or(0, |p| p.id)
 }
 
-fn current(entries: &[ItemEntry], key: &ItemKey) -> Option<ItemEntry> {
+pub(super) fn current(entries: &[ItemEntry], key: &ItemKey) -> Option<ItemEntry> {
     entries.iter().find(|e| &e.key == key).cloned()
 }
 
-fn status_label(lang: Lang, s: TaskStatus) -> String {
+pub(super) fn status_label(lang: Lang, s: TaskStatus) -> String {
     t!(lang, &format!("status-{}", s.as_str().replace('_', "-")))
 }
 
@@ -238,87 +235,7 @@ pub fn describe(lang: Lang, plan: &crate::domain::Plan, e: &ItemEntry) -> String
     if out.is_empty() { "—".to_owned() } else { out }
 }
 
-pub async fn choose_status(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    task: String,
-    status: TaskStatus,
-) -> HandlerResult {
-    let key = ItemKey::Task(task.clone());
-    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
-    let who = person(ctx);
-    // "Done" is all of it and "not started" none of it: no need to ask.
-    let implied = match status {
-        TaskStatus::Done => Some(100),
-        TaskStatus::NotStarted => Some(0),
-        _ => None,
-    };
-    if let Some(p) = implied {
-        app.store.save_item(report, &key, ItemChange::Progress(status, p), who, ctx.now).await?;
-        return ask_note(bot, ctx, dialogue, origin, report, key).await;
-    }
-    app.store.save_item(report, &key, ItemChange::Status(status), who, ctx.now).await?;
-    let text = t!(ctx.lang, "task-ask-percent", code = task.clone(), status = status_label(ctx.lang, status));
-    let p = |v: Option<u8>, label: String| {
-        button(label, Callback::Percent { report, task: task.clone(), percent: v })
-    };
-    let rows = vec![
-        vec![
-            p(Some(25), "25%".into()),
-            p(Some(50), "50%".into()),
-            p(Some(75), "75%".into()),
-            p(Some(100), "100%".into()),
-        ],
-        vec![p(None, t!(ctx.lang, "button-skip"))],
-    ];
-    dialogue.update(State::TaskPercent { report, task }).await?;
-    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
-    Ok(())
-}
-
-pub async fn choose_percent(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    task: String,
-    percent: Option<u8>,
-) -> HandlerResult {
-    let key = ItemKey::Task(task);
-    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
-    if percent.is_some() {
-        app.store.save_item(report, &key, ItemChange::Percent(percent), person(ctx), ctx.now).await?;
-    }
-    ask_note(bot, ctx, dialogue, origin, report, key).await
-}
-
-/// A typed percent: a whole number from 0 to 100, with or without "%".
-pub async fn receive_percent(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    report: i64,
-    task: String,
-    text: &str,
-) -> HandlerResult {
-    let typed = text.trim().trim_end_matches('%').trim();
-    match typed.parse::<u8>().ok().filter(|p| *p <= 100) {
-        Some(p) => choose_percent(bot, app, ctx, dialogue, Origin::Typed, report, task, Some(p)).await,
-        None => {
-            say(bot, ctx.chat, t!(ctx.lang, "task-bad-percent", typed = text.trim().to_owned())).await?;
-            Ok(())
-        }
-    }
-}
-
-async fn ask_note(
+pub(super) async fn ask_note(
     bot: &Bot,
     ctx: &Ctx,
     dialogue: &MyDialogue,
@@ -348,17 +265,43 @@ pub async fn receive_note(
     key: ItemKey,
     text: &str,
 ) -> HandlerResult {
-    let note = text.trim();
-    let length = note.chars().count();
-    if length > MAX_NOTE_CHARS {
-        let msg = t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NOTE_CHARS as i64);
-        say(bot, ctx.chat, msg).await?;
+    save_text(bot, app, ctx, dialogue, report, key, text, MAX_NOTE_CHARS).await
+}
+
+/// A typed narrative for a qualitative indicator.
+pub async fn receive_narrative(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    report: i64,
+    indicator: u32,
+    text: &str,
+) -> HandlerResult {
+    save_text(bot, app, ctx, dialogue, report, ItemKey::Narrative(indicator), text, MAX_NARRATIVE_CHARS).await
+}
+
+/// Saves a typed text as the item's note (within `max` characters), then the list again.
+async fn save_text(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    report: i64,
+    key: ItemKey,
+    text: &str,
+    max: usize,
+) -> HandlerResult {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length > max {
+        say(bot, ctx.chat, t!(ctx.lang, "note-too-long", length = length as i64, max = max as i64)).await?;
         return Ok(());
     }
     let Some(_) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
         return Ok(());
     };
-    app.store.save_item(report, &key, ItemChange::Note(Some(note.to_owned())), person(ctx), ctx.now).await?;
+    app.store.save_item(report, &key, ItemChange::Note(Some(text.to_owned())), person(ctx), ctx.now).await?;
     saved_then_menu(bot, app, ctx, dialogue, Origin::Typed, report, &key).await
 }
 
@@ -391,196 +334,6 @@ async fn saved_then_menu(
         say(bot, ctx.chat, t!(ctx.lang, "item-saved", code = code)).await?;
     }
     show_menu_next(bot, app, ctx, dialogue, origin, report).await
-}
-
-/// Why a typed value cannot be read, and what to type instead.
-fn number_problem(lang: Lang, metric: &Metric, error: &NumberError) -> String {
-    match error {
-        NumberError::Ambiguous { input, readings } => t!(
-            lang,
-            "value-ambiguous",
-            typed = input.clone(),
-            first = readings[0].clone(),
-            second = readings[1].clone()
-        ),
-        NumberError::Malformed { input, suggestion: Some(s) } => {
-            t!(lang, "value-malformed-suggest", typed = input.clone(), suggestion = s.clone())
-        }
-        NumberError::TooLong { max } => t!(lang, "value-too-long", max = *max as i64),
-        NumberError::UnexpectedUnit { unit } => {
-            t!(lang, "value-wrong-unit", typed = unit.clone(), unit = metric.unit.clone())
-        }
-        _ => t!(lang, "value-unreadable", example = example(metric)),
-    }
-}
-
-/// An example in the metric's own notation: "2.250" for tỷ đồng, "10,2" for a rate, "37/51".
-fn example(metric: &Metric) -> String {
-    let t = metric.target.value;
-    let sample = if t.fract().is_zero() && t >= Decimal::from(1000) { t / Decimal::from(4) } else { t };
-    let sample = sample.round_dp(if t.fract().is_zero() { 0 } else { 1 });
-    match metric.target.out_of {
-        Some(of) => format!("{}/{}", format_vn(&sample), format_vn(&of)),
-        None => format_vn(&sample),
-    }
-}
-
-/// A typed value for a metric: read the Vietnamese way, unit checked, shown back when
-/// doubtful, else saved.
-pub async fn receive_value(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    report: i64,
-    metric_code: String,
-    text: &str,
-) -> HandlerResult {
-    let key = ItemKey::Metric(metric_code.clone());
-    let Some(access) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
-        return Ok(());
-    };
-    let Some((_, metric)) = access.plan.metric(&metric_code) else {
-        anyhow::bail!("metric {metric_code} left the plan")
-    };
-    let quantity = match Quantity::parse(text) {
-        Ok(q) => q,
-        Err(e) => {
-            say(bot, ctx.chat, number_problem(ctx.lang, metric, &e)).await?;
-            return Ok(());
-        }
-    };
-    if let Some(unit) = quantity.unit.as_deref().filter(|u| !unit_fits(&metric.unit, u)) {
-        say(
-            bot,
-            ctx.chat,
-            t!(ctx.lang, "value-wrong-unit", typed = unit.to_owned(), unit = metric.unit.clone()),
-        )
-        .await?;
-        return Ok(());
-    }
-    let previous =
-        app.store.last_accepted_value(&access.report.agency, &metric_code, access.report.period).await?;
-    if let Some(d) = doubt(metric, &quantity, previous, app.max_value_change) {
-        let shown = Quantity { unit: Some(metric.unit.clone()), ..quantity.clone() }.to_string();
-        let why = match d {
-            ValueDoubt::LargeChange { previous, change_percent } => t!(
-                ctx.lang,
-                "doubt-large-change",
-                previous = format_vn(&previous),
-                change = format_vn(&change_percent)
-            ),
-            ValueDoubt::FarFromTarget { ratio } => t!(
-                ctx.lang,
-                "doubt-far-from-target",
-                percent = format_vn(&(ratio * Decimal::from(100)).round_dp(1)),
-                target = metric.target.to_string()
-            ),
-            ValueDoubt::OutOfBounds => t!(ctx.lang, "doubt-out-of-bounds", unit = metric.unit.clone()),
-        };
-        let rows = vec![vec![
-            button(
-                t!(ctx.lang, "button-confirm-value"),
-                Callback::ConfirmValue { report, metric: metric_code.clone() },
-            ),
-            button(t!(ctx.lang, "button-retype"), Callback::Retype { report, metric: metric_code.clone() }),
-        ]];
-        dialogue
-            .update(State::ConfirmValue {
-                report,
-                metric: metric_code.clone(),
-                value: quantity.value.to_string(),
-                out_of: quantity.out_of.map(|o| o.to_string()),
-            })
-            .await?;
-        let text = t!(ctx.lang, "doubt-ask", value = shown, why = why);
-        send(bot, ctx.chat, Screen::with(text, keyboard(rows))).await?;
-        return Ok(());
-    }
-    save_value(bot, app, ctx, dialogue, Origin::Typed, report, key, quantity.value, quantity.out_of).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn save_value(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    key: ItemKey,
-    value: Decimal,
-    out_of: Option<Decimal>,
-) -> HandlerResult {
-    app.store.save_item(report, &key, ItemChange::Value { value, out_of }, person(ctx), ctx.now).await?;
-    ask_note(bot, ctx, dialogue, origin, report, key).await
-}
-
-/// "Yes, save" on a doubtful value: only valid while that value is the one waiting.
-pub async fn confirm_value(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    state: &State,
-    report: i64,
-    metric: String,
-) -> HandlerResult {
-    let waiting = match state {
-        State::ConfirmValue { report: r, metric: m, value, out_of } if *r == report && *m == metric => {
-            let parse = |s: &str| Decimal::from_str_exact(s).ok();
-            parse(value).map(|v| (v, out_of.as_deref().and_then(parse)))
-        }
-        _ => None,
-    };
-    let Some((value, out_of)) = waiting else {
-        // A button from an older screen: start the list again.
-        say(bot, ctx.chat, t!(ctx.lang, "button-stale")).await?;
-        return show_menu(bot, app, ctx, dialogue, Origin::Typed, report, 0).await;
-    };
-    let key = ItemKey::Metric(metric);
-    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
-    save_value(bot, app, ctx, dialogue, origin, report, key, value, out_of).await
-}
-
-pub async fn retype(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    metric: String,
-) -> HandlerResult {
-    ask_item(bot, app, ctx, dialogue, origin, report, ItemKey::Metric(metric)).await
-}
-
-/// A typed narrative for a qualitative indicator.
-pub async fn receive_narrative(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    report: i64,
-    indicator: u32,
-    text: &str,
-) -> HandlerResult {
-    let narrative = text.trim();
-    let length = narrative.chars().count();
-    if length > MAX_NARRATIVE_CHARS {
-        let msg = t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NARRATIVE_CHARS as i64);
-        say(bot, ctx.chat, msg).await?;
-        return Ok(());
-    }
-    let key = ItemKey::Narrative(indicator);
-    let Some(_) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
-        return Ok(());
-    };
-    app.store
-        .save_item(report, &key, ItemChange::Note(Some(narrative.to_owned())), person(ctx), ctx.now)
-        .await?;
-    saved_then_menu(bot, app, ctx, dialogue, Origin::Typed, report, &key).await
 }
 
 /// "No change since the last period": the agency's previous answer, in one tap.

@@ -1,13 +1,14 @@
 //! The focal point's report: opening it, its list of items, and the rights every step checks.
 
 mod items;
+mod progress;
 mod submit;
+mod values;
 
-pub use items::{
-    ask_item, choose_percent, choose_status, confirm_value, no_change, receive_narrative, receive_note,
-    receive_percent, receive_value, retype, skip_note, wording,
-};
+pub use items::{ask_item, no_change, receive_narrative, receive_note, skip_note, wording};
+pub use progress::{choose_percent, choose_status, receive_percent};
 pub use submit::{attach_file, attach_help, reopen, review, submit};
+pub use values::{confirm_value, receive_value, retype};
 
 use std::sync::Arc;
 

@@ -1,0 +1,186 @@
+//! A metric's value: read the Vietnamese way, its unit checked, shown back when doubtful,
+//! saved only when sure.
+
+// A step handler takes the update's whole context plus what the button or text named.
+#![allow(clippy::too_many_arguments)]
+
+use rust_decimal::Decimal;
+use teloxide::prelude::*;
+
+use super::items::{ask_item, ask_note, item_access, person};
+use super::show_menu;
+use crate::bot::callback::Callback;
+use crate::bot::keyboards::{button, keyboard};
+use crate::bot::schema::MyDialogue;
+use crate::bot::send::{Origin, Screen, say, send};
+use crate::bot::state::State;
+use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::domain::number::{NumberError, Quantity, format_vn};
+use crate::domain::people::Lang;
+use crate::domain::plan::Metric;
+use crate::domain::report::{ItemKey, ValueDoubt, doubt, unit_fits};
+use crate::store::ItemChange;
+use crate::t;
+
+/// Why a typed value cannot be read, and what to type instead.
+fn number_problem(lang: Lang, metric: &Metric, error: &NumberError) -> String {
+    match error {
+        NumberError::Ambiguous { input, readings } => t!(
+            lang,
+            "value-ambiguous",
+            typed = input.clone(),
+            first = readings[0].clone(),
+            second = readings[1].clone()
+        ),
+        NumberError::Malformed { input, suggestion: Some(s) } => {
+            t!(lang, "value-malformed-suggest", typed = input.clone(), suggestion = s.clone())
+        }
+        NumberError::TooLong { max } => t!(lang, "value-too-long", max = *max as i64),
+        NumberError::UnexpectedUnit { unit } => {
+            t!(lang, "value-wrong-unit", typed = unit.clone(), unit = metric.unit.clone())
+        }
+        _ => t!(lang, "value-unreadable", example = example(metric)),
+    }
+}
+
+/// An example in the metric's own notation: "2.250" for tỷ đồng, "10,2" for a rate, "37/51".
+fn example(metric: &Metric) -> String {
+    let t = metric.target.value;
+    let sample = if t.fract().is_zero() && t >= Decimal::from(1000) { t / Decimal::from(4) } else { t };
+    let sample = sample.round_dp(if t.fract().is_zero() { 0 } else { 1 });
+    match metric.target.out_of {
+        Some(of) => format!("{}/{}", format_vn(&sample), format_vn(&of)),
+        None => format_vn(&sample),
+    }
+}
+
+/// A typed value for a metric: read the Vietnamese way, unit checked, shown back when
+/// doubtful, else saved.
+pub async fn receive_value(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    report: i64,
+    metric_code: String,
+    text: &str,
+) -> HandlerResult {
+    let key = ItemKey::Metric(metric_code.clone());
+    let Some(access) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
+        return Ok(());
+    };
+    let Some((_, metric)) = access.plan.metric(&metric_code) else {
+        anyhow::bail!("metric {metric_code} left the plan")
+    };
+    let quantity = match Quantity::parse(text) {
+        Ok(q) => q,
+        Err(e) => {
+            say(bot, ctx.chat, number_problem(ctx.lang, metric, &e)).await?;
+            return Ok(());
+        }
+    };
+    if let Some(unit) = quantity.unit.as_deref().filter(|u| !unit_fits(&metric.unit, u)) {
+        say(
+            bot,
+            ctx.chat,
+            t!(ctx.lang, "value-wrong-unit", typed = unit.to_owned(), unit = metric.unit.clone()),
+        )
+        .await?;
+        return Ok(());
+    }
+    let previous =
+        app.store.last_accepted_value(&access.report.agency, &metric_code, access.report.period).await?;
+    if let Some(d) = doubt(metric, &quantity, previous, app.max_value_change) {
+        let shown = Quantity { unit: Some(metric.unit.clone()), ..quantity.clone() }.to_string();
+        let why = match d {
+            ValueDoubt::LargeChange { previous, change_percent } => t!(
+                ctx.lang,
+                "doubt-large-change",
+                previous = format_vn(&previous),
+                change = format_vn(&change_percent)
+            ),
+            ValueDoubt::FarFromTarget { ratio } => t!(
+                ctx.lang,
+                "doubt-far-from-target",
+                percent = format_vn(&(ratio * Decimal::from(100)).round_dp(1)),
+                target = metric.target.to_string()
+            ),
+            ValueDoubt::OutOfBounds => t!(ctx.lang, "doubt-out-of-bounds", unit = metric.unit.clone()),
+        };
+        let rows = vec![vec![
+            button(
+                t!(ctx.lang, "button-confirm-value"),
+                Callback::ConfirmValue { report, metric: metric_code.clone() },
+            ),
+            button(t!(ctx.lang, "button-retype"), Callback::Retype { report, metric: metric_code.clone() }),
+        ]];
+        dialogue
+            .update(State::ConfirmValue {
+                report,
+                metric: metric_code.clone(),
+                value: quantity.value.to_string(),
+                out_of: quantity.out_of.map(|o| o.to_string()),
+            })
+            .await?;
+        let text = t!(ctx.lang, "doubt-ask", value = shown, why = why);
+        send(bot, ctx.chat, Screen::with(text, keyboard(rows))).await?;
+        return Ok(());
+    }
+    save_value(bot, app, ctx, dialogue, Origin::Typed, report, key, quantity.value, quantity.out_of).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_value(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    key: ItemKey,
+    value: Decimal,
+    out_of: Option<Decimal>,
+) -> HandlerResult {
+    app.store.save_item(report, &key, ItemChange::Value { value, out_of }, person(ctx), ctx.now).await?;
+    ask_note(bot, ctx, dialogue, origin, report, key).await
+}
+
+/// "Yes, save" on a doubtful value: only valid while that value is the one waiting.
+pub async fn confirm_value(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    state: &State,
+    report: i64,
+    metric: String,
+) -> HandlerResult {
+    let waiting = match state {
+        State::ConfirmValue { report: r, metric: m, value, out_of } if *r == report && *m == metric => {
+            let parse = |s: &str| Decimal::from_str_exact(s).ok();
+            parse(value).map(|v| (v, out_of.as_deref().and_then(parse)))
+        }
+        _ => None,
+    };
+    let Some((value, out_of)) = waiting else {
+        // A button from an older screen: start the list again.
+        say(bot, ctx.chat, t!(ctx.lang, "button-stale")).await?;
+        return show_menu(bot, app, ctx, dialogue, Origin::Typed, report, 0).await;
+    };
+    let key = ItemKey::Metric(metric);
+    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
+    save_value(bot, app, ctx, dialogue, origin, report, key, value, out_of).await
+}
+
+pub async fn retype(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    report: i64,
+    metric: String,
+) -> HandlerResult {
+    ask_item(bot, app, ctx, dialogue, origin, report, ItemKey::Metric(metric)).await
+}
