@@ -57,6 +57,29 @@ impl Overview {
         period: PeriodKey,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<Overview>> {
+        Overview::load_with(store, plan, round, period, now, true).await
+    }
+
+    /// The same without the focal points (every line's list is empty): what the counts, the
+    /// charts and the workbook need, without reading every person.
+    pub async fn load_timeliness(
+        store: &Store,
+        plan: &Plan,
+        round: &str,
+        period: PeriodKey,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Overview>> {
+        Overview::load_with(store, plan, round, period, now, false).await
+    }
+
+    async fn load_with(
+        store: &Store,
+        plan: &Plan,
+        round: &str,
+        period: PeriodKey,
+        now: DateTime<Utc>,
+        with_people: bool,
+    ) -> anyhow::Result<Option<Overview>> {
         let Some(r) = plan.round(round) else { return Ok(None) };
         let Some(deadline) = calendar::deadline_of(plan, r, period) else { return Ok(None) };
         let reports: HashMap<AgencyCode, ReportRow> = store
@@ -73,7 +96,8 @@ impl Overview {
             .map(|e| (e.agency, e.last_day))
             .collect();
         let mut focal: HashMap<AgencyCode, Vec<Person>> = HashMap::new();
-        for p in store.people_with_role(Role::Focal).await? {
+        let people = if with_people { store.people_with_role(Role::Focal).await? } else { vec![] };
+        for p in people {
             if let Some(a) = p.agency.clone() {
                 focal.entry(a).or_default().push(p);
             }

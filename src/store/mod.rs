@@ -6,6 +6,7 @@
 
 mod conversation;
 mod extensions;
+mod leadership;
 mod people;
 mod plan;
 mod plan_load;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{
 use crate::domain::Problems;
 
 pub use extensions::Extension;
+pub use leadership::{HandedInItem, ItemKinds};
 pub use people::{Invite, Newcomer, Person};
 pub use plan::{ImportSummary, KindCount};
 pub use reminders::SendOutcome;

@@ -66,9 +66,9 @@ pub struct ReportEvent {
     pub detail: serde_json::Value,
 }
 
-const REPORT_COLUMNS: &str = "r.id, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
+pub(super) const REPORT_COLUMNS: &str = "r.id, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
      r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.review_comment, r.updated_at";
-const REPORT_FROM: &str =
+pub(super) const REPORT_FROM: &str =
     "report r JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id";
 
 pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
@@ -94,12 +94,12 @@ const ITEM_SELECT: &str = "SELECT i.id, i.status, i.percent, i.value, i.value_ou
      LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id \
      LEFT JOIN indicator ind ON ind.id = i.indicator_id";
 
-fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
+pub(super) fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
     text.map(|t| Decimal::from_str_exact(&t).map_err(|e| StoreError::Corrupt(format!("decimal {t}: {e}"))))
         .transpose()
 }
 
-fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
+pub(super) fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
     let key = match (row.get::<Option<String>, _>("task"), row.get::<Option<String>, _>("metric")) {
         (Some(t), _) => ItemKey::Task(t),
         (None, Some(m)) => ItemKey::Metric(m),
