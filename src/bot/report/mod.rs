@@ -4,8 +4,8 @@ mod items;
 mod submit;
 
 pub use items::{
-    ask_item, choose_percent, choose_status, confirm_value, no_change, receive_narrative, receive_note,
-    receive_percent, receive_value, retype, skip_note, wording,
+    ask_item, choose_percent, choose_status, confirm_value, describe, no_change, receive_narrative,
+    receive_note, receive_percent, receive_value, retype, skip_note, wording,
 };
 pub use submit::{attach_file, attach_help, reopen, review, submit};
 
