@@ -72,7 +72,13 @@ async fn only_handed_in_reports_count_with_who_entered_each_item() {
     assert_eq!(q1[0].entry.value, Some(Decimal::from(2250)));
     assert_eq!((q1[0].by.as_deref(), q1[0].state), (Some("Hoa"), ReportState::Submitted));
     let all = store.handed_in_items(ROUND, Some(Q1), ItemKinds::All).await.unwrap();
-    assert_eq!(all.len(), 2, "the task too");
+    let keys: Vec<&ItemKey> = all.iter().map(|i| &i.entry.key).collect();
+    assert_eq!(
+        keys,
+        [&ItemKey::Metric("5.1".into()), &ItemKey::Task("9.a".into())],
+        "the task too, in order"
+    );
+    assert_eq!(all[1].entry.status, Some(TaskStatus::Done));
     let year = store.handed_in_items(ROUND, None, ItemKinds::MetricsAndNarratives).await.unwrap();
     assert_eq!(year.iter().map(|i| i.period).collect::<Vec<_>>(), [Q1, Q2]);
 

@@ -99,7 +99,7 @@ pub(super) fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
         .transpose()
 }
 
-pub(super) fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
+fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
     let key = match (row.get::<Option<String>, _>("task"), row.get::<Option<String>, _>("metric")) {
         (Some(t), _) => ItemKey::Task(t),
         (None, Some(m)) => ItemKey::Metric(m),
