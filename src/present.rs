@@ -1,8 +1,8 @@
 //! How values read to a person: dates, weekdays, numbers, in the person's language.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::domain::Plan;
 use crate::domain::number::format_vn;
@@ -75,15 +75,12 @@ pub fn direction(lang: Lang, d: Direction) -> String {
     t!(lang, &format!("direction-{}", d.as_str().replace('_', "-")))
 }
 
-/// A text progress bar of ten cells and the whole percent: "▓▓▓▓▓▓▓░░░ 72%". Over 100 % the bar
-/// is full and the figure says by how much.
+/// A text progress bar of ten cells and the whole percent: "▓▓▓▓▓▓▓░░░ 72%". A cell fills when
+/// its tenth is reached and the figure is cut, not rounded (99,6 % has not reached the target);
+/// over 100 % the bar is full and the figure says by how much.
 pub fn bar(percent: &Decimal) -> String {
-    let whole = percent.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    let cells = (percent / Decimal::from(10))
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
-        .to_i64()
-        .unwrap_or(0)
-        .clamp(0, 10) as usize;
+    let whole = percent.trunc();
+    let cells = (percent / Decimal::from(10)).floor().to_i64().unwrap_or(0).clamp(0, 10) as usize;
     format!("{}{} {}%", "▓".repeat(cells), "░".repeat(10 - cells), format_vn(&whole))
 }
 
@@ -101,10 +98,11 @@ mod tests {
         let bar_of = |s: &str| bar(&Decimal::from_str_exact(s).unwrap());
         assert_eq!(bar_of("72.4"), "▓▓▓▓▓▓▓░░░ 72%");
         assert_eq!(bar_of("0"), "░░░░░░░░░░ 0%");
-        assert_eq!(bar_of("4.9"), "░░░░░░░░░░ 5%");
-        assert_eq!(bar_of("5"), "▓░░░░░░░░░ 5%");
+        assert_eq!(bar_of("4.9"), "░░░░░░░░░░ 4%");
+        assert_eq!(bar_of("10"), "▓░░░░░░░░░ 10%");
+        assert_eq!(bar_of("99.6"), "▓▓▓▓▓▓▓▓▓░ 99%");
         assert_eq!(bar_of("100"), "▓▓▓▓▓▓▓▓▓▓ 100%");
-        assert_eq!(bar_of("1250.5"), "▓▓▓▓▓▓▓▓▓▓ 1.251%");
+        assert_eq!(bar_of("1250.5"), "▓▓▓▓▓▓▓▓▓▓ 1.250%");
         assert_eq!(bar_of("-20"), "░░░░░░░░░░ -20%");
     }
 }

@@ -175,3 +175,81 @@ pub fn assemble(
         .collect();
     Some(IndicatorView { number, periods: periods.to_vec(), metrics, narratives })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::bundled::seed_plan;
+    use crate::domain::report::{ItemEntry, ReportState};
+
+    fn item(
+        period: PeriodKey,
+        agency: &str,
+        key: ItemKey,
+        value: Option<&str>,
+        note: Option<&str>,
+    ) -> HandedInItem {
+        HandedInItem {
+            period,
+            agency: AgencyCode::parse(agency).unwrap(),
+            state: ReportState::Submitted,
+            entry: ItemEntry {
+                key,
+                status: None,
+                percent: None,
+                value: value.map(|v| Decimal::from_str_exact(v).unwrap()),
+                value_out_of: None,
+                note: note.map(str::to_owned),
+                updated_at: Utc.with_ymd_and_hms(2022, 3, 10, 2, 0, 0).unwrap(),
+                updated_by: None,
+            },
+            by: Some("Hoa".into()),
+        }
+    }
+
+    #[test]
+    fn the_latest_value_is_the_responsible_agencys_with_the_period_before_it() {
+        let plan = seed_plan();
+        let periods: Vec<PeriodKey> = (1..=4).map(|q| PeriodKey::Quarter(2022, q)).collect();
+        let revenue = || ItemKey::Metric("5.1".into());
+        let items = vec![
+            item(periods[0], "STC", revenue(), Some("2250"), None),
+            item(periods[2], "STC", revenue(), Some("7000"), None),
+            // Another agency's figure for the same metric is not the metric's.
+            item(periods[3], "CTHUE", revenue(), Some("9999"), None),
+            item(periods[0], "CAT", ItemKey::Narrative(17), None, Some("Ổn định")),
+            item(periods[1], "CAT", ItemKey::Narrative(17), None, Some("Giữ vững")),
+        ];
+        let view = assemble(&plan, 5, &periods, &items).unwrap();
+        let line = &view.metrics[0];
+        assert_eq!(line.latest().map(|r| (r.period, r.value)), Some((periods[2], Decimal::from(7000))));
+        // The period before the latest (Q2) was not reported.
+        assert_eq!(line.previous().map(|(i, r)| (i, r.is_some())), Some((1, false)));
+        assert_eq!(view.metrics[1].latest(), None);
+        let chart = view.chart(
+            Lang::Vi,
+            ChartText {
+                title: "t".into(),
+                y_label: "y".into(),
+                target_label: "x".into(),
+                no_data: "-".into(),
+            },
+        );
+        let first = &chart.metrics[0].percent_of_target;
+        assert_eq!(first.len(), 4);
+        assert!(
+            first[0].is_some_and(|p| (p - 24.99).abs() < 0.01) && first[1].is_none() && first[3].is_none()
+        );
+
+        let defence = assemble(&plan, 17, &periods, &items).unwrap();
+        assert_eq!(defence.narratives.len(), 1, "only the police reported");
+        assert_eq!(
+            (defence.narratives[0].period, defence.narratives[0].text.as_str()),
+            (periods[1], "Giữ vững")
+        );
+        let first_only = assemble(&plan, 5, &periods[..1], &items).unwrap();
+        assert_eq!(first_only.metrics[0].previous(), None, "nothing before the first period");
+    }
+}
