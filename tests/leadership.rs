@@ -153,13 +153,17 @@ async fn a_leader_asks_each_command_and_sees_what_the_reports_say() {
         )),
         "{overdue}"
     );
-    let finance = vi("overdue-line", &[("agency", "Sở Tài chính"), ("days", "37")]);
-    let hoa_ok = vi("overdue-focal", &[("people", &vi("overdue-focal-reachable", &[("name", "Hoa")]))]);
-    assert!(overdue.contains(&format!("{finance}\n   {hoa_ok}")), "{overdue}");
-    let lan_blocked = vi("overdue-focal", &[("people", &vi("overdue-focal-blocked", &[("name", "Lan")]))]);
-    assert!(overdue.contains(&lan_blocked), "{overdue}");
-    let building = vi("overdue-line", &[("agency", "Sở Xây dựng"), ("days", "37")]);
-    assert!(overdue.contains(&format!("{building}\n   {}", vi("overdue-no-focal", &[]))), "{overdue}");
+    let hoa_ok = vi("overdue-focal-reachable", &[("name", "Hoa")]);
+    let finance = vi("overdue-line", &[("agency", "Sở Tài chính"), ("days", "37"), ("focal", &hoa_ok)]);
+    assert!(overdue.contains(&finance), "{finance:?} not in:\n{overdue}");
+    let lan_blocked = vi("overdue-focal-blocked", &[("name", "Lan")]);
+    let health = vi("overdue-line", &[("agency", "Sở Y tế"), ("days", "37"), ("focal", &lan_blocked)]);
+    assert!(overdue.contains(&health), "{health:?} not in:\n{overdue}");
+    let nobody = vi("overdue-no-focal", &[]);
+    let building = vi("overdue-line", &[("agency", "Sở Xây dựng"), ("days", "37"), ("focal", &nobody)]);
+    assert!(overdue.contains(&building), "{building:?} not in:\n{overdue}");
+    assert!(overdue.ends_with(&vi("overdue-blocked-hint", &[])), "{overdue}");
+    assert!(overdue.contains(&vi("overdue-no-focal-hint", &[])), "{overdue}");
 
     // /donvi: by a few unaccented letters; the latest report item by item and the year.
     let finance = joined(&ask(&t, &leader, "/donvi tai chinh").await);

@@ -34,7 +34,7 @@ indicator-usage = Type /indicator with a number (1–18) or a few words of the i
 indicator-not-found = No indicator matches "{ $query }". Type a number from 1 to 18 or a few words of its name, e.g. /indicator revenue.
 indicator-choose = { $count } indicators match "{ $query }". Choose one:
 indicator-heading = 📈 ({ $number }) { $name }
-indicator-metric = { $code } { $name } — year's target: { $direction } { $target } { $unit }
+indicator-metric = { $code } { $name } — year's target: { $direction } { $target }
 indicator-latest = { $period }: { $value } · { $bar } { $progress }
 indicator-previous = Previous period ({ $period }): { $value }
 indicator-previous-none = Previous period ({ $period }): not reported
@@ -82,12 +82,13 @@ agency-year-not-open = not open yet
 
 overdue-none = ✅ No agency is past its deadline in the open periods.
 overdue-heading = ⏰ Overdue { $round } { $period } (last day { $last_day }): { $count } agencies
-overdue-line = • { $agency }: { $days } days overdue
-overdue-line-extended = • { $agency }: { $days } days overdue (extended to { $last_day })
+overdue-line = • { $agency }: { $days } days overdue — { $focal }
+overdue-line-extended = • { $agency }: { $days } days overdue, extended to { $last_day } — { $focal }
 overdue-focal-reachable = ✅ { $name }
 overdue-focal-blocked = ⛔ { $name } (blocked the bot)
-overdue-focal = Focal points: { $people }
-overdue-no-focal = ⚠️ No focal point yet: phone them and send an invite (/invite).
+overdue-no-focal = ⚠️ no focal point
+overdue-no-focal-hint = ⚠️ Agencies without a focal point: phone them and send an invite (/invite).
+overdue-blocked-hint = ⛔ Focal points who blocked the bot get no reminders: phone them.
 
 ## /export
 

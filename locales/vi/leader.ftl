@@ -34,7 +34,7 @@ indicator-usage = Gõ /chitieu kèm số (1–18) hoặc vài chữ trong tên c
 indicator-not-found = Không có chỉ tiêu nào khớp với "{ $query }". Gõ số từ 1 đến 18 hoặc vài chữ trong tên, ví dụ /chitieu ngân sách.
 indicator-choose = Có { $count } chỉ tiêu khớp với "{ $query }". Chọn một:
 indicator-heading = 📈 ({ $number }) { $name }
-indicator-metric = { $code } { $name } — kế hoạch năm: { $direction } { $target } { $unit }
+indicator-metric = { $code } { $name } — kế hoạch năm: { $direction } { $target }
 indicator-latest = { $period }: { $value } · { $bar } { $progress }
 indicator-previous = Kỳ trước ({ $period }): { $value }
 indicator-previous-none = Kỳ trước ({ $period }): chưa báo cáo
@@ -82,12 +82,13 @@ agency-year-not-open = chưa mở
 
 overdue-none = ✅ Không có đơn vị nào quá hạn báo cáo ở các kỳ đang mở.
 overdue-heading = ⏰ Quá hạn { $round } { $period } (hạn cuối { $last_day }): { $count } đơn vị
-overdue-line = • { $agency }: quá { $days } ngày
-overdue-line-extended = • { $agency }: quá { $days } ngày (đã gia hạn đến { $last_day })
+overdue-line = • { $agency }: quá { $days } ngày — { $focal }
+overdue-line-extended = • { $agency }: quá { $days } ngày, đã gia hạn đến { $last_day } — { $focal }
 overdue-focal-reachable = ✅ { $name }
 overdue-focal-blocked = ⛔ { $name } (đã chặn bot)
-overdue-focal = Đầu mối: { $people }
-overdue-no-focal = ⚠️ Chưa có cán bộ đầu mối, hãy gọi điện và gửi link mời (/moi).
+overdue-no-focal = ⚠️ chưa có đầu mối
+overdue-no-focal-hint = ⚠️ Đơn vị chưa có đầu mối: hãy gọi điện và gửi link mời (/moi).
+overdue-blocked-hint = ⛔ Đầu mối đã chặn bot không nhận được nhắc nhở: hãy gọi điện.
 
 ## /xuat
 

@@ -1,9 +1,10 @@
 //! `/chitieu N` or a word of its name: each metric's latest value against its target, the
 //! period before it, who reported it and when; a qualitative indicator's narratives.
 
+use rust_decimal::Decimal;
 use teloxide::prelude::*;
 
-use super::{agency_name, round_name};
+use super::agency_name;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard, label};
 use crate::bot::send::{Screen, send};
@@ -16,7 +17,6 @@ use crate::domain::progress::{Progress, progress};
 use crate::domain::report::percent_of_target;
 use crate::domain::search::find_indicators;
 use crate::leadership::indicator::{IndicatorView, MetricLine, Reading};
-use crate::leadership::metric_round;
 use crate::{present, t};
 
 pub async fn indicator(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerResult {
@@ -70,10 +70,14 @@ pub async fn show_indicator(bot: &Bot, app: &AppRef, ctx: &Ctx, number: u32) -> 
     Ok(())
 }
 
+/// "9.002 tỷ đồng", "10,5%", "36/51 xã".
+fn quantity(value: Decimal, out_of: Option<Decimal>, unit: &str) -> String {
+    let unit = unit.trim();
+    Quantity { value, out_of, unit: (!unit.is_empty()).then(|| unit.to_owned()) }.to_string()
+}
+
 fn value_text(line: &MetricLine, r: &Reading) -> String {
-    let unit = line.metric.unit.trim();
-    Quantity { value: r.value, out_of: r.out_of, unit: (!unit.is_empty()).then(|| unit.to_owned()) }
-        .to_string()
+    quantity(r.value, r.out_of, &line.metric.unit)
 }
 
 fn metric_lines(plan: &Plan, lang: Lang, view: &IndicatorView, line: &MetricLine) -> Vec<String> {
@@ -89,8 +93,7 @@ fn metric_lines(plan: &Plan, lang: Lang, view: &IndicatorView, line: &MetricLine
         code = m.code.clone(),
         name = present::name(lang, &m.name_vi, &m.name_en).to_owned(),
         direction = direction,
-        target = m.target.to_string(),
-        unit = m.unit.clone()
+        target = quantity(m.target.value, m.target.out_of, &m.unit)
     )];
     let Some(latest) = line.latest() else {
         out.push(format!(
@@ -144,9 +147,6 @@ pub fn render(plan: &Plan, lang: Lang, view: &IndicatorView) -> Screen {
         number = indicator.number as i64,
         name = present::name(lang, &indicator.name_vi, &indicator.name_en).to_owned()
     )];
-    if let Some(round) = metric_round(plan) {
-        lines.push(round_name(plan, lang, &round.code));
-    }
     for line in &view.metrics {
         lines.push(String::new());
         lines.extend(metric_lines(plan, lang, view, line));

@@ -27,6 +27,7 @@ pub async fn overdue(bot: &Bot, app: &AppRef, ctx: &Ctx) -> HandlerResult {
 
 pub fn render(plan: &Plan, lang: Lang, overviews: &[Overview], today: chrono::NaiveDate) -> String {
     let mut parts = Vec::new();
+    let (mut nobody, mut blocked) = (false, false);
     for o in overviews {
         let missing: Vec<_> = o.lines.iter().filter(|l| l.timeliness == Timeliness::Missing).collect();
         if missing.is_empty() {
@@ -43,17 +44,8 @@ pub fn render(plan: &Plan, lang: Lang, overviews: &[Overview], today: chrono::Na
         for l in missing {
             let days = (today - l.deadline.last_day).num_days();
             let agency = agency_name(plan, lang, l.agency.as_str());
-            lines.push(if l.extended {
-                t!(
-                    lang,
-                    "overdue-line-extended",
-                    agency = agency,
-                    days = days,
-                    last_day = present::date(l.deadline.last_day)
-                )
-            } else {
-                t!(lang, "overdue-line", agency = agency, days = days)
-            });
+            nobody |= l.focal_points.is_empty();
+            blocked |= l.focal_points.iter().any(|p| !p.reachable);
             let focal = if l.focal_points.is_empty() {
                 t!(lang, "overdue-no-focal")
             } else {
@@ -66,14 +58,32 @@ pub fn render(plan: &Plan, lang: Lang, overviews: &[Overview], today: chrono::Na
                         t!(lang, key, name = person_label(p))
                     })
                     .collect();
-                t!(lang, "overdue-focal", people = people.join(", "))
+                people.join(", ")
             };
-            lines.push(format!("   {focal}"));
+            lines.push(if l.extended {
+                let last_day = present::date(l.deadline.last_day);
+                t!(
+                    lang,
+                    "overdue-line-extended",
+                    agency = agency,
+                    days = days,
+                    last_day = last_day,
+                    focal = focal
+                )
+            } else {
+                t!(lang, "overdue-line", agency = agency, days = days, focal = focal)
+            });
         }
         parts.push(lines.join("\n"));
     }
     if parts.is_empty() {
         return t!(lang, "overdue-none");
+    }
+    if nobody {
+        parts.push(t!(lang, "overdue-no-focal-hint"));
+    }
+    if blocked {
+        parts.push(t!(lang, "overdue-blocked-hint"));
     }
     parts.join("\n\n")
 }
