@@ -51,6 +51,12 @@ async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted
     );
     assert!(t.store().extensions().await.unwrap().is_empty());
 
+    // Stopped before the reason: nothing is granted.
+    say(&t, &t.admin, "/giahan SYT 2022-Q1 21/03/2022").await;
+    assert_eq!(say(&t, &t.admin, "/huy").await.text, vi("cancel-nothing-changed", &[]));
+    assert_eq!(say(&t, &t.admin, "Lý do").await.text, vi("idle-reader", &[]));
+    assert!(t.store().extensions().await.unwrap().is_empty());
+
     // The quarter by default is the quarterly round; the reason comes next.
     let ask = say(&t, &t.admin, "/giahan syt 2022-Q1 21/03/2022").await;
     assert_eq!(
@@ -151,5 +157,10 @@ async fn a_notice_is_previewed_then_sent_to_every_focal_point_and_the_blocked_ar
         direct.text,
         vi("broadcast-preview", &[("count", "3"), ("text", "Nộp báo cáo quý trước 14/03")])
     );
+    // Stopped at the preview: nothing goes out.
+    assert_eq!(say(&t, &t.admin, "/huy").await.text, vi("cancel-nothing-changed", &[]));
+    t.tg.press(&t.admin, direct.message_id, &direct.data("Gửi"));
+    assert_eq!(t.tg.next_message(t.admin.id).await.text, vi("broadcast-nothing", &[]));
+    t.tg.expect_silence(people[0].id, std::time::Duration::from_millis(200)).await;
     assert_eq!(t.store().audit_entries("broadcast").await.unwrap().len(), 1);
 }

@@ -68,3 +68,4 @@ broadcast-message = 📢 Notice from the Department of Planning and Investment:
     { $text }
 broadcast-done = ✅ Notice sent: { $reached } received it, { $blocked } blocked the bot, { $failed } could not be reached now.
 button-send-broadcast = 📨 Send
+cancel-nothing-changed = Stopped; nothing changed.

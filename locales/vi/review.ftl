@@ -68,3 +68,4 @@ broadcast-message = 📢 Thông báo của Sở Kế hoạch và Đầu tư:
     { $text }
 broadcast-done = ✅ Đã gửi thông báo: { $reached } người nhận được, { $blocked } người đã chặn bot, { $failed } người chưa gửi được.
 button-send-broadcast = 📨 Gửi
+cancel-nothing-changed = Đã dừng; không có gì thay đổi.
