@@ -11,6 +11,7 @@ mod people;
 mod plan;
 mod plan_load;
 mod reminders;
+mod report_history;
 mod reports;
 
 use std::path::Path;
@@ -28,7 +29,8 @@ pub use leadership::{HandedInItem, ItemKinds};
 pub use people::{Invite, Newcomer, Person};
 pub use plan::{ImportSummary, KindCount};
 pub use reminders::SendOutcome;
-pub use reports::{Attachment, ItemChange, ReportEvent, ReportRow};
+pub use report_history::ReportEvent;
+pub use reports::{Attachment, ItemChange, ReportRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
