@@ -56,6 +56,18 @@ pub enum Command {
         #[arg(long, default_value = "7d")]
         expires: String,
     },
+    /// Write the consolidated workbook of a period (as /xuat sends it), and optionally its CSV
+    Export {
+        /// The period: 2022-Q1 (a quarter) or 2022 (the year's one-off round)
+        #[arg(long)]
+        period: String,
+        /// The Excel workbook to write
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+        /// Also write the same rows as CSV here
+        #[arg(long, value_name = "FILE.csv")]
+        csv: Option<PathBuf>,
+    },
     /// Preview, plan or send reminders by hand
     Reminders {
         #[command(subcommand)]
@@ -118,6 +130,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Deadlines { year } => deadlines(&settings, year).await,
         Command::Invite { agency, role, expires } => {
             crate::cli_ops::invite(&settings, agency, &role, &expires).await
+        }
+        Command::Export { period, out, csv } => {
+            crate::cli_ops::export(&settings, &period, &out, csv.as_deref()).await
         }
         Command::Reminders { action: RemindersAction::Preview { at } } => {
             crate::cli_ops::reminders_at(&settings, &at, false).await

@@ -1,5 +1,7 @@
-//! The operators' commands that work on the running product's data: invites and reminders.
+//! The operators' commands that work on the running product's data: invites, reminders and
+//! the consolidated workbook.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -199,6 +201,43 @@ pub async fn reminders_at(settings: &Settings, at: &str, send: bool) -> anyhow::
                 agency = agency,
                 text = first
             )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dondoc export --period 2022-Q1 --out FILE.xlsx [--csv FILE.csv]`: the workbook `/xuat`
+/// sends, written to files (in the settings' language).
+pub async fn export(
+    settings: &Settings,
+    period: &str,
+    out: &Path,
+    csv: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let lang = settings.language;
+    let Ok(key) = period.parse::<crate::domain::PeriodKey>() else {
+        eprintln!("{}", t!(lang, "export-bad-period", typed = period.to_owned()));
+        return Ok(ExitCode::from(1));
+    };
+    let store = open_store(settings).await?;
+    let plan = load_plan(settings, &store).await?;
+    let Some(round) = crate::leadership::round_of_period(&plan, key) else {
+        eprintln!("{}", t!(lang, "export-unknown-period", period = key.to_string()));
+        store.close().await;
+        return Ok(ExitCode::from(1));
+    };
+    let data = crate::leadership::workbook::build(&store, &plan, &round.code, key, Utc::now(), lang)
+        .await?
+        .context("the period has no dates in the plan")?;
+    store.close().await;
+    let files = tokio::task::spawn_blocking(move || crate::leadership::workbook::files(&data)).await??;
+    std::fs::write(out, &files.xlsx).with_context(|| format!("writing {}", out.display()))?;
+    println!("{}", t!(lang, "cli-export-done", period = key.to_string(), path = out.display().to_string()));
+    if let Some(path) = csv {
+        std::fs::write(path, files.csv.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "{}",
+            t!(lang, "cli-export-done", period = key.to_string(), path = path.display().to_string())
         );
     }
     Ok(ExitCode::SUCCESS)

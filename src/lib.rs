@@ -14,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod leadership;
 pub mod overview;
 pub mod present;
 pub mod scheduler;

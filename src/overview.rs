@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::calendar::{self, Deadline};
 use crate::domain::people::Role;
@@ -57,6 +57,30 @@ impl Overview {
         period: PeriodKey,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<Overview>> {
+        let focal = focal_points(store).await?;
+        Overview::load_with(store, plan, round, period, now, &focal).await
+    }
+
+    /// The same without the focal points (every line's list is empty): what the counts, the
+    /// charts and the workbook need, without reading every person.
+    pub async fn load_timeliness(
+        store: &Store,
+        plan: &Plan,
+        round: &str,
+        period: PeriodKey,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Overview>> {
+        Overview::load_with(store, plan, round, period, now, &HashMap::new()).await
+    }
+
+    async fn load_with(
+        store: &Store,
+        plan: &Plan,
+        round: &str,
+        period: PeriodKey,
+        now: DateTime<Utc>,
+        focal: &HashMap<AgencyCode, Vec<Person>>,
+    ) -> anyhow::Result<Option<Overview>> {
         let Some(r) = plan.round(round) else { return Ok(None) };
         let Some(deadline) = calendar::deadline_of(plan, r, period) else { return Ok(None) };
         let reports: HashMap<AgencyCode, ReportRow> = store
@@ -65,19 +89,15 @@ impl Overview {
             .into_iter()
             .map(|rep| (rep.agency.clone(), rep))
             .collect();
-        let extensions: HashMap<AgencyCode, chrono::NaiveDate> = store
+        let extensions: HashMap<AgencyCode, NaiveDate> = store
             .extensions()
             .await?
             .into_iter()
             .filter(|e| e.round == round && e.period == period)
             .map(|e| (e.agency, e.last_day))
             .collect();
-        let mut focal: HashMap<AgencyCode, Vec<Person>> = HashMap::new();
-        for p in store.people_with_role(Role::Focal).await? {
-            if let Some(a) = p.agency.clone() {
-                focal.entry(a).or_default().push(p);
-            }
-        }
+        // Whether a missing agency is escalated depends only on its dates: most share the plan's.
+        let mut escalation: HashMap<(NaiveDate, NaiveDate), bool> = HashMap::new();
         let lines = plan
             .recipients(r)
             .into_iter()
@@ -90,14 +110,18 @@ impl Overview {
                     .filter(|rep| rep.state.is_handed_in())
                     .and_then(|rep| rep.first_submitted_at);
                 let t = timeliness(plan, &own, handed_in, now);
+                let escalated = !t.is_handed_in()
+                    && *escalation
+                        .entry((own.last_day, own.closes))
+                        .or_insert_with(|| is_escalated(plan, &own, false, now));
                 AgencyLine {
                     agency: a.code.clone(),
-                    escalated: is_escalated(plan, &own, t.is_handed_in(), now),
+                    escalated,
                     extended: extended.is_some(),
                     deadline: own,
                     timeliness: t,
                     report,
-                    focal_points: focal.remove(&a.code).unwrap_or_default(),
+                    focal_points: focal.get(&a.code).cloned().unwrap_or_default(),
                 }
             })
             .collect();
@@ -106,12 +130,24 @@ impl Overview {
 
     /// The overviews of every period open at `now`, by last day.
     pub async fn open(store: &Store, plan: &Plan, now: DateTime<Utc>) -> anyhow::Result<Vec<Overview>> {
+        let focal = focal_points(store).await?;
         let mut out = Vec::new();
         for d in calendar::open_deadlines(plan, now) {
-            if let Some(o) = Overview::load(store, plan, &d.round, d.period, now).await? {
+            if let Some(o) = Overview::load_with(store, plan, &d.round, d.period, now, &focal).await? {
                 out.push(o);
             }
         }
         Ok(out)
     }
+}
+
+/// Every focal point, by agency (read once for all the periods of a view).
+async fn focal_points(store: &Store) -> anyhow::Result<HashMap<AgencyCode, Vec<Person>>> {
+    let mut focal: HashMap<AgencyCode, Vec<Person>> = HashMap::new();
+    for p in store.people_with_role(Role::Focal).await? {
+        if let Some(a) = p.agency.clone() {
+            focal.entry(a).or_default().push(p);
+        }
+    }
+    Ok(focal)
 }

@@ -1,9 +1,14 @@
 //! How values read to a person: dates, weekdays, numbers, in the person's language.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
+use crate::domain::Plan;
 use crate::domain::number::format_vn;
+use crate::domain::plan::Direction;
+use crate::domain::report::{ReportState, TaskStatus};
+use crate::domain::timeliness::Timeliness;
 use crate::i18n::Lang;
 
 use crate::t;
@@ -53,4 +58,61 @@ pub fn round_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String 
 /// An agency's name in the reader's language (its code if the plan no longer has it).
 pub fn agency_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String {
     plan.agency(code).map_or_else(|| code.to_owned(), |a| name(lang, &a.name_vi, &a.name_en).to_owned())
+}
+
+/// A task's status as a label ("Đang thực hiện").
+pub fn task_status(lang: Lang, status: TaskStatus) -> String {
+    t!(lang, &format!("status-{}", status.as_str().replace('_', "-")))
+}
+
+/// "Đúng hạn", "Trễ 3 ngày", "Chưa nộp", "Chưa đến hạn".
+pub fn timeliness(lang: Lang, t: Timeliness) -> String {
+    match t {
+        Timeliness::OnTime => t!(lang, "timeliness-on-time"),
+        Timeliness::Late { days } => t!(lang, "timeliness-late", days = days),
+        Timeliness::Missing => t!(lang, "timeliness-missing"),
+        Timeliness::Pending => t!(lang, "timeliness-pending"),
+    }
+}
+
+/// "đang soạn", "đã gửi, chờ xem xét", "đã được chấp nhận", "bị trả lại để sửa".
+pub fn report_state(lang: Lang, state: ReportState) -> String {
+    t!(lang, &format!("state-{}", state.as_str()))
+}
+
+/// "Tối thiểu", "Tối đa", "Giảm".
+pub fn direction(lang: Lang, d: Direction) -> String {
+    t!(lang, &format!("direction-{}", d.as_str().replace('_', "-")))
+}
+
+/// A text progress bar of ten cells and the whole percent: "▓▓▓▓▓▓▓░░░ 72%". A cell fills when
+/// its tenth is reached and the figure is cut, not rounded (99,6 % has not reached the target);
+/// over 100 % the bar is full and the figure says by how much.
+pub fn bar(percent: &Decimal) -> String {
+    let whole = percent.trunc();
+    let cells = (percent / Decimal::from(10)).floor().to_i64().unwrap_or(0).clamp(0, 10) as usize;
+    format!("{}{} {}%", "▓".repeat(cells), "░".repeat(10 - cells), format_vn(&whole))
+}
+
+/// An instant as the plan's local "10:30 12/03/2022".
+pub fn local_time(plan: &Plan, at: DateTime<Utc>) -> String {
+    at.with_timezone(&plan.time_zone).format("%H:%M %d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_have_ten_cells_and_a_whole_percent() {
+        let bar_of = |s: &str| bar(&Decimal::from_str_exact(s).unwrap());
+        assert_eq!(bar_of("72.4"), "▓▓▓▓▓▓▓░░░ 72%");
+        assert_eq!(bar_of("0"), "░░░░░░░░░░ 0%");
+        assert_eq!(bar_of("4.9"), "░░░░░░░░░░ 4%");
+        assert_eq!(bar_of("10"), "▓░░░░░░░░░ 10%");
+        assert_eq!(bar_of("99.6"), "▓▓▓▓▓▓▓▓▓░ 99%");
+        assert_eq!(bar_of("100"), "▓▓▓▓▓▓▓▓▓▓ 100%");
+        assert_eq!(bar_of("1250.5"), "▓▓▓▓▓▓▓▓▓▓ 1.250%");
+        assert_eq!(bar_of("-20"), "░░░░░░░░░░ -20%");
+    }
 }

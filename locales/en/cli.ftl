@@ -41,3 +41,4 @@ step-unreachable = to the admins: cannot be reached
 cli-preview-header = At { $at }, { $count } messages are due:
 cli-preview-line = - { $what } → { $name } ({ $agency }): { $text }
 cli-reminders-run = Sent { $sent }, failed { $failed }, to retry { $retry }, already sent by another run { $skipped }.
+cli-export-done = Wrote the consolidated report for { $period } to { $path }.

@@ -41,3 +41,4 @@ step-unreachable = báo quản trị: không liên lạc được
 cli-preview-header = Lúc { $at } sẽ gửi { $count } tin:
 cli-preview-line = - { $what } → { $name } ({ $agency }): { $text }
 cli-reminders-run = Đã gửi { $sent }, lỗi { $failed }, sẽ thử lại { $retry }, đã có lượt khác gửi { $skipped }.
+cli-export-done = Đã ghi báo cáo tổng hợp kỳ { $period } vào { $path }.

@@ -89,6 +89,15 @@ pub enum Callback {
     Chart {
         indicator: u32,
     },
+    /// Show an indicator (leaders' search with several matches).
+    Indicator {
+        number: u32,
+    },
+    /// Send the chart of every agency's timeliness in one round and period.
+    TimelinessChart {
+        round: String,
+        period: PeriodKey,
+    },
     /// Show an agency (leaders' search with several matches).
     Agency {
         code: String,
@@ -134,6 +143,8 @@ impl Callback {
             AdminReopen { report } => format!("O:{report}"),
             View { report } => format!("V:{report}"),
             Chart { indicator } => format!("g:{indicator}"),
+            Indicator { number } => format!("I:{number}"),
+            TimelinessChart { round, period } => format!("T:{round}:{period}"),
             Agency { code } => format!("G:{code}"),
             Remove { person } => format!("x:{person}"),
             ConfirmRemove { person } => format!("X:{person}"),
@@ -207,6 +218,14 @@ impl Callback {
                 arity(1)?;
                 Chart { indicator: args[0].parse().ok().filter(|n| (1..=99).contains(n))? }
             }
+            "I" => {
+                arity(1)?;
+                Indicator { number: args[0].parse().ok().filter(|n| (1..=99).contains(n))? }
+            }
+            "T" => {
+                arity(2)?;
+                TimelinessChart { round: text(0)?, period: args[1].parse().ok()? }
+            }
             "G" => arity(1).and(text(0)).map(|code| Agency { code })?,
             "x" => arity(1).and(id(0)).map(|person| Remove { person })?,
             "X" => arity(1).and(id(0)).map(|person| ConfirmRemove { person })?,
@@ -250,6 +269,12 @@ mod tests {
             Callback::AdminReopen { report: 5 },
             Callback::View { report: 5 },
             Callback::Chart { indicator: 13 },
+            Callback::Indicator { number: 18 },
+            Callback::TimelinessChart {
+                round: "chuong-trinh-hanh-dong".into(),
+                period: PeriodKey::Year(2022),
+            },
+            Callback::TimelinessChart { round: "bao-cao-quy".into(), period: PeriodKey::Quarter(2022, 4) },
             Callback::Agency { code: "H-CHAUTHANHA".into() },
             Callback::Remove { person: 3 },
             Callback::ConfirmRemove { person: 3 },
@@ -278,6 +303,11 @@ mod tests {
             "zz:1",
             "i:1:q1",
             "g:0",
+            "I:0",
+            "I:x",
+            "T:bao-cao-quy",
+            "T:bao-cao-quy:2022-Q5",
+            "T::2022-Q1",
         ] {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }

@@ -119,7 +119,18 @@ pub async fn help(bot: &Bot, ctx: &Ctx, state: &State) -> HandlerResult {
 }
 
 pub async fn cancel(bot: &Bot, ctx: &Ctx, state: &State) -> HandlerResult {
-    let key = if state.report().is_some() { "cancel-report" } else { "cancel-idle" };
+    let admin_step = matches!(
+        state,
+        State::ReturnComment { .. }
+            | State::ExtensionReason { .. }
+            | State::BroadcastText
+            | State::ConfirmBroadcast { .. }
+    );
+    let key = match state {
+        _ if state.report().is_some() => "cancel-report",
+        _ if admin_step => "cancel-nothing-changed",
+        _ => "cancel-idle",
+    };
     say(bot, ctx.chat, t!(ctx.lang, key)).await?;
     Ok(())
 }

@@ -299,6 +299,10 @@ async fn route_callback(
         AdminReopen { report } if admin => super::review::admin_reopen(bot, app, ctx, origin, report).await,
         View { report } if reader => super::review::view(bot, app, ctx, origin, report).await,
         Chart { indicator } if reader => super::leader::chart(bot, app, ctx, indicator).await,
+        Indicator { number } if reader => super::leader::show_indicator(bot, app, ctx, number).await,
+        TimelinessChart { round, period } if reader => {
+            super::leader::timeliness_chart(bot, app, ctx, &round, period).await
+        }
         Agency { code } if reader => super::leader::agency(bot, app, ctx, &code).await,
         Export { period } if reader => super::leader::export(bot, app, ctx, &period.to_string()).await,
         Remove { person } if admin => join::ask_remove(bot, app, ctx, origin, person).await,

@@ -168,6 +168,33 @@ pub fn current_deadline(plan: &Plan, round: &ReportingRound, now: DateTime<Utc>)
         .cloned()
 }
 
+/// The period leaders mean by "now", over every round: the open one whose last day is nearest
+/// ahead, else the open one whose last day passed most recently.
+pub fn leading_deadline(plan: &Plan, now: DateTime<Utc>) -> Option<Deadline> {
+    let today = local_date(plan, now);
+    let open = open_deadlines(plan, now);
+    open.iter()
+        .filter(|d| d.last_day >= today)
+        .min_by_key(|d| d.last_day)
+        .or_else(|| open.iter().max_by_key(|d| d.last_day))
+        .cloned()
+}
+
+/// The rounds that have a period `period` ("2022-Q1": the quarterly round; "2022": the
+/// one-off programme), in plan order.
+pub fn rounds_with_period(plan: &Plan, period: PeriodKey) -> Vec<&ReportingRound> {
+    plan.rounds.iter().filter(|r| deadline_of(plan, r, period).is_some()).collect()
+}
+
+/// A date as people type it: "21/03/2022", "21/3/2022" or "2022-03-21".
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .ok()
+        .filter(|d| d.year() >= 1000)
+}
+
 /// The instant of the local `date` at the local `time` in the plan's time zone. A local time
 /// skipped by a daylight-saving change is taken at the first quarter-hour after the gap.
 pub fn local_instant(plan: &Plan, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
@@ -349,6 +376,31 @@ mod tests {
         let eight = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
         assert_eq!(local_instant(&plan, d(2022, 3, 14), eight), at("2022-03-14T01:00:00Z"));
         assert_eq!(local_instant(&plan, d(2022, 3, 15), NaiveTime::MIN), at("2022-03-14T17:00:00Z"));
+    }
+
+    #[test]
+    fn the_leading_period_is_the_next_last_day_else_the_latest_past() {
+        let plan = seed_plan();
+        let leading = |s: &str| leading_deadline(&plan, at(s)).map(|d| format!("{}/{}", d.round, d.period));
+        assert_eq!(leading("2022-01-20T03:00:00Z").as_deref(), Some("chuong-trinh-hanh-dong/2022"));
+        assert_eq!(leading("2022-03-07T03:00:00Z").as_deref(), Some("bao-cao-quy/2022-Q1"));
+        assert_eq!(leading("2022-03-20T03:00:00Z").as_deref(), Some("bao-cao-quy/2022-Q1"));
+        assert_eq!(leading("2022-04-05T03:00:00Z").as_deref(), Some("bao-cao-quy/2022-Q2"));
+        let rounds =
+            |p: PeriodKey| rounds_with_period(&plan, p).iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+        assert_eq!(rounds(PeriodKey::Quarter(2022, 2)), ["bao-cao-quy"]);
+        assert_eq!(rounds(PeriodKey::Year(2022)), ["chuong-trinh-hanh-dong"]);
+        assert!(rounds(PeriodKey::Quarter(2023, 1)).is_empty());
+    }
+
+    #[test]
+    fn days_typed_either_way() {
+        assert_eq!(parse_day("21/03/2022"), Some(d(2022, 3, 21)));
+        assert_eq!(parse_day(" 21/3/2022 "), Some(d(2022, 3, 21)));
+        assert_eq!(parse_day("2022-03-21"), Some(d(2022, 3, 21)));
+        for bad in ["31/02/2022", "21-03-2022", "21/03", "hôm nay", "21/03/22"] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
     }
 
     #[test]

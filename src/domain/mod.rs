@@ -7,8 +7,10 @@ pub mod plan;
 pub mod plan_check;
 pub mod plan_file;
 pub mod problems;
+pub mod progress;
 pub mod reminders;
 pub mod report;
+pub mod search;
 pub mod timeliness;
 
 pub use calendar::{Deadline, PeriodKey};

@@ -6,10 +6,12 @@
 
 mod conversation;
 mod extensions;
+mod leadership;
 mod people;
 mod plan;
 mod plan_load;
 mod reminders;
+mod report_history;
 mod reports;
 
 use std::path::Path;
@@ -23,10 +25,12 @@ use sqlx::sqlite::{
 use crate::domain::Problems;
 
 pub use extensions::Extension;
+pub use leadership::{HandedInItem, ItemKinds};
 pub use people::{Invite, Newcomer, Person};
 pub use plan::{ImportSummary, KindCount};
 pub use reminders::SendOutcome;
-pub use reports::{Attachment, ItemChange, ReportEvent, ReportRow};
+pub use report_history::ReportEvent;
+pub use reports::{Attachment, ItemChange, ReportRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -57,18 +57,9 @@ pub enum ItemChange {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportEvent {
-    pub kind: String,
-    pub item: Option<ItemKey>,
-    pub person: Option<i64>,
-    pub at: DateTime<Utc>,
-    pub detail: serde_json::Value,
-}
-
-const REPORT_COLUMNS: &str = "r.id, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
+pub(super) const REPORT_COLUMNS: &str = "r.id, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
      r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.review_comment, r.updated_at";
-const REPORT_FROM: &str =
+pub(super) const REPORT_FROM: &str =
     "report r JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id";
 
 pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
@@ -89,17 +80,17 @@ pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
     })
 }
 
-const ITEM_SELECT: &str = "SELECT i.id, i.status, i.percent, i.value, i.value_out_of, i.note, i.updated_at, \
+pub(super) const ITEM_SELECT: &str = "SELECT i.id, i.status, i.percent, i.value, i.value_out_of, i.note, i.updated_at, \
      i.updated_by, t.code AS task, m.code AS metric, ind.number AS indicator FROM report_item i \
      LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id \
      LEFT JOIN indicator ind ON ind.id = i.indicator_id";
 
-fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
+pub(super) fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
     text.map(|t| Decimal::from_str_exact(&t).map_err(|e| StoreError::Corrupt(format!("decimal {t}: {e}"))))
         .transpose()
 }
 
-fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
+pub(super) fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
     let key = match (row.get::<Option<String>, _>("task"), row.get::<Option<String>, _>("metric")) {
         (Some(t), _) => ItemKey::Task(t),
         (None, Some(m)) => ItemKey::Metric(m),
@@ -442,83 +433,6 @@ impl Store {
         event(&mut tx, report_id, None, to_event(to), Some(person), now, detail).await?;
         tx.commit().await?;
         self.report(report_id).await?.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))
-    }
-
-    /// The agency's latest earlier answer for an item in the same round: what "no change" copies.
-    pub async fn previous_entry(
-        &self,
-        report: &ReportRow,
-        key: &ItemKey,
-    ) -> Result<Option<(i64, ItemEntry)>> {
-        let sql = format!(
-            "{ITEM_SELECT} JOIN report r ON r.id = i.report_id JOIN reporting_round rr ON rr.id = r.round_id
-             JOIN agency a ON a.id = r.agency_id
-             WHERE rr.code = ? AND a.code = ? AND r.period < ? AND r.id != ?
-               AND (i.status IS NOT NULL OR i.value IS NOT NULL OR i.note IS NOT NULL)
-             ORDER BY r.period DESC"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(&report.round)
-            .bind(report.agency.as_str())
-            .bind(report.period.to_string())
-            .bind(report.id)
-            .fetch_all(&self.read)
-            .await?;
-        for row in &rows {
-            let entry = item_entry(row)?;
-            if &entry.key == key {
-                let report_id: i64 = sqlx::query_scalar("SELECT report_id FROM report_item WHERE id = ?")
-                    .bind(row.get::<i64, _>("id"))
-                    .fetch_one(&self.read)
-                    .await?;
-                return Ok(Some((report_id, entry)));
-            }
-        }
-        Ok(None)
-    }
-
-    /// The agency's last accepted value of a metric before `period`: the yardstick for doubts.
-    pub async fn last_accepted_value(
-        &self,
-        agency: &AgencyCode,
-        metric: &str,
-        before: PeriodKey,
-    ) -> Result<Option<Decimal>> {
-        let value: Option<String> = sqlx::query_scalar(
-            "SELECT i.value FROM report_item i JOIN report r ON r.id = i.report_id JOIN agency a ON a.id = r.agency_id
-             JOIN metric m ON m.id = i.metric_id
-             WHERE a.code = ? AND m.code = ? AND r.state = 'accepted' AND r.period < ? AND i.value IS NOT NULL
-             ORDER BY r.period DESC LIMIT 1",
-        )
-        .bind(agency.as_str())
-        .bind(metric)
-        .bind(before.to_string())
-        .fetch_optional(&self.read)
-        .await?;
-        decimal(value)
-    }
-
-    /// The history of a report (and of its items), oldest first.
-    pub async fn report_events(&self, report_id: i64) -> Result<Vec<ReportEvent>> {
-        let rows = sqlx::query(
-            "SELECT e.kind, e.person_id, e.at, e.detail FROM report_event e WHERE e.report_id = ? ORDER BY e.id",
-        )
-        .bind(report_id)
-        .fetch_all(&self.read)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let detail: serde_json::Value = serde_json::from_str(r.get("detail")).unwrap_or_default();
-                ReportEvent {
-                    kind: r.get("kind"),
-                    item: detail.get("item").and_then(|i| i.as_str()).and_then(ItemKey::decode),
-                    person: r.get("person_id"),
-                    at: r.get("at"),
-                    detail,
-                }
-            })
-            .collect())
     }
 }
 

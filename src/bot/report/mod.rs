@@ -5,7 +5,7 @@ mod progress;
 mod submit;
 mod values;
 
-pub use items::{ask_item, no_change, receive_narrative, receive_note, skip_note, wording};
+pub use items::{ask_item, describe, no_change, receive_narrative, receive_note, skip_note, wording};
 pub use progress::{choose_percent, choose_status, receive_percent};
 pub use submit::{attach_file, attach_help, reopen, review, submit};
 pub use values::{confirm_value, receive_value, retype};

@@ -1,0 +1,175 @@
+//! `/chitieu N` or a word of its name: each metric's latest value against its target, the
+//! period before it, who reported it and when; a qualitative indicator's narratives.
+
+use rust_decimal::Decimal;
+use teloxide::prelude::*;
+
+use super::agency_name;
+use crate::bot::callback::Callback;
+use crate::bot::keyboards::{button, keyboard, label};
+use crate::bot::send::{Screen, send};
+use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::domain::Plan;
+use crate::domain::number::Quantity;
+use crate::domain::people::Lang;
+use crate::domain::plan::Direction;
+use crate::domain::progress::{Progress, progress};
+use crate::domain::report::percent_of_target;
+use crate::domain::search::find_indicators;
+use crate::leadership::indicator::{IndicatorView, MetricLine, Reading};
+use crate::{present, t};
+
+pub async fn indicator(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerResult {
+    let plan = app.plan.get();
+    let query = arg.trim();
+    if query.is_empty() {
+        let rows = choices(&plan, ctx.lang, plan.indicators.iter().map(|i| i.number));
+        send(bot, ctx.chat, Screen::with(t!(ctx.lang, "indicator-usage"), rows)).await?;
+        return Ok(());
+    }
+    match find_indicators(&plan, query).as_slice() {
+        [] => {
+            send(bot, ctx.chat, Screen::text(t!(ctx.lang, "indicator-not-found", query = query.to_owned())))
+                .await?
+        }
+        [one] => return show_indicator(bot, app, ctx, one.number).await,
+        several => {
+            let rows = choices(&plan, ctx.lang, several.iter().map(|i| i.number));
+            let text =
+                t!(ctx.lang, "indicator-choose", count = several.len() as i64, query = query.to_owned());
+            send(bot, ctx.chat, Screen::with(text, rows)).await?
+        }
+    }
+    Ok(())
+}
+
+/// One button per indicator.
+fn choices(
+    plan: &Plan,
+    lang: Lang,
+    numbers: impl Iterator<Item = u32>,
+) -> teloxide::types::InlineKeyboardMarkup {
+    let rows = numbers
+        .filter_map(|n| plan.indicator(n))
+        .map(|i| {
+            let text = format!("({}) {}", i.number, present::name(lang, &i.name_vi, &i.name_en));
+            vec![button(label(&text, 48), Callback::Indicator { number: i.number })]
+        })
+        .collect();
+    keyboard(rows)
+}
+
+pub async fn show_indicator(bot: &Bot, app: &AppRef, ctx: &Ctx, number: u32) -> HandlerResult {
+    let plan = app.plan.get();
+    let Some(view) = IndicatorView::load(&app.store, &plan, number).await? else {
+        let text = t!(ctx.lang, "indicator-not-found", query = number.to_string());
+        send(bot, ctx.chat, Screen::text(text)).await?;
+        return Ok(());
+    };
+    send(bot, ctx.chat, render(&plan, ctx.lang, &view)).await?;
+    Ok(())
+}
+
+/// "9.002 tỷ đồng", "10,5%", "36/51 xã".
+fn quantity(value: Decimal, out_of: Option<Decimal>, unit: &str) -> String {
+    let unit = unit.trim();
+    Quantity { value, out_of, unit: (!unit.is_empty()).then(|| unit.to_owned()) }.to_string()
+}
+
+fn value_text(line: &MetricLine, r: &Reading) -> String {
+    quantity(r.value, r.out_of, &line.metric.unit)
+}
+
+fn metric_lines(plan: &Plan, lang: Lang, view: &IndicatorView, line: &MetricLine) -> Vec<String> {
+    let m = &line.metric;
+    let direction = match m.direction {
+        Direction::AtLeast => "≥",
+        Direction::AtMost => "≤",
+        Direction::ReduceBy => "↓",
+    };
+    let mut out = vec![t!(
+        lang,
+        "indicator-metric",
+        code = m.code.clone(),
+        name = present::name(lang, &m.name_vi, &m.name_en).to_owned(),
+        direction = direction,
+        target = quantity(m.target.value, m.target.out_of, &m.unit)
+    )];
+    let Some(latest) = line.latest() else {
+        out.push(format!(
+            "   {}",
+            t!(lang, "indicator-no-value", agency = agency_name(plan, lang, m.agency.as_str()))
+        ));
+        return out;
+    };
+    let bar = percent_of_target(m, latest.value).map(|p| present::bar(&p)).unwrap_or_default();
+    let mark = match progress(m, latest.value, latest.period) {
+        Progress::OnTrack => t!(lang, "progress-on-track"),
+        Progress::Behind => t!(lang, "progress-behind"),
+    };
+    out.push(format!(
+        "   {}",
+        t!(
+            lang,
+            "indicator-latest",
+            period = latest.period.to_string(),
+            value = value_text(line, latest),
+            bar = bar,
+            progress = mark
+        )
+    ));
+    if let Some((i, previous)) = line.previous() {
+        let period = view.periods[i].to_string();
+        let text = match previous {
+            Some(r) => t!(lang, "indicator-previous", period = period, value = value_text(line, r)),
+            None => t!(lang, "indicator-previous-none", period = period),
+        };
+        out.push(format!("   {text}"));
+    }
+    out.push(format!(
+        "   {}",
+        t!(
+            lang,
+            "indicator-who",
+            agency = agency_name(plan, lang, m.agency.as_str()),
+            person = latest.by.clone().unwrap_or_else(|| t!(lang, "indicator-someone")),
+            at = present::local_time(plan, latest.at)
+        )
+    ));
+    out
+}
+
+pub fn render(plan: &Plan, lang: Lang, view: &IndicatorView) -> Screen {
+    let Some(indicator) = plan.indicator(view.number) else { return Screen::default() };
+    let mut lines = vec![t!(
+        lang,
+        "indicator-heading",
+        number = indicator.number as i64,
+        name = present::name(lang, &indicator.name_vi, &indicator.name_en).to_owned()
+    )];
+    for line in &view.metrics {
+        lines.push(String::new());
+        lines.extend(metric_lines(plan, lang, view, line));
+    }
+    if indicator.is_qualitative() {
+        lines.push(t!(lang, "indicator-qualitative"));
+        if view.narratives.is_empty() {
+            lines.push(t!(lang, "indicator-no-narrative"));
+        }
+        for n in &view.narratives {
+            lines.push(String::new());
+            lines.push(t!(
+                lang,
+                "indicator-narrative",
+                agency = agency_name(plan, lang, n.agency.as_str()),
+                period = n.period.to_string(),
+                person = n.by.clone().unwrap_or_else(|| t!(lang, "indicator-someone")),
+                at = present::local_time(plan, n.at),
+                text = n.text.clone()
+            ));
+        }
+        return Screen::text(lines.join("\n"));
+    }
+    let chart = button(t!(lang, "button-indicator-chart"), Callback::Chart { indicator: view.number });
+    Screen::with(lines.join("\n"), keyboard(vec![vec![chart]]))
+}

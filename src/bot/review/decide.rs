@@ -1,0 +1,301 @@
+//! Accept, return with a comment, reopen an accepted report, read a report in full.
+
+use teloxide::prelude::*;
+
+use super::{Named, still_admin, tell_focal_points};
+use crate::bot::callback::Callback;
+use crate::bot::keyboards::{button, keyboard};
+use crate::bot::report::{describe, effective_deadline, heading, item_label};
+use crate::bot::schema::MyDialogue;
+use crate::bot::send::{Origin, Screen, say, send, show};
+use crate::bot::state::State;
+use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::domain::people::{Lang, Role};
+use crate::domain::report::{MAX_NOTE_CHARS, ReportState, items_for};
+use crate::domain::timeliness::timeliness;
+use crate::store::{ReportRow, StoreError};
+use crate::{present, t};
+
+fn me(ctx: &Ctx) -> i64 {
+    ctx.person.as_ref().map_or(0, |p| p.id)
+}
+
+/// The report a button names, or "not found" said (and the tap logged).
+async fn named_report(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    origin: Origin,
+    id: i64,
+) -> anyhow::Result<Option<ReportRow>> {
+    if let Some(r) = app.store.report(id).await? {
+        return Ok(Some(r));
+    }
+    let detail = serde_json::json!({"report": id});
+    app.store.audit(Some(me(ctx)), Some(ctx.user.id.0 as i64), "unknown_report", detail, ctx.now).await?;
+    show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "review-not-found"))).await?;
+    Ok(None)
+}
+
+/// Why a review decision does not apply to the report as it is now; nothing changes.
+async fn explain(app: &AppRef, lang: Lang, report: &ReportRow) -> anyhow::Result<String> {
+    let plan = app.plan.get();
+    let n = Named::of(&plan, lang, report);
+    if report.state == ReportState::Accepted {
+        let by = match report.reviewed_by {
+            Some(id) => app.store.person_names(&[id]).await?.remove(&id).unwrap_or_default(),
+            None => String::new(),
+        };
+        let at = report.reviewed_at.map(|at| present::local_time(&plan, at)).unwrap_or_default();
+        return Ok(t!(
+            lang,
+            "review-already-accepted",
+            round = n.round,
+            period = n.period,
+            agency = n.agency,
+            by = by,
+            at = at
+        ));
+    }
+    let state = present::report_state(lang, report.state);
+    Ok(t!(lang, "review-not-submitted", round = n.round, period = n.period, agency = n.agency, state = state))
+}
+
+pub async fn accept(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id: i64) -> HandlerResult {
+    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+    let changed = app
+        .store
+        .change_report_state(id, &[ReportState::Submitted], ReportState::Accepted, me(ctx), None, ctx.now)
+        .await;
+    let accepted = match changed {
+        Ok(r) => r,
+        Err(StoreError::Conflict(_)) => {
+            let now = app.store.report(id).await?.unwrap_or(report);
+            show(bot, ctx.chat, origin, Screen::text(explain(app, ctx.lang, &now).await?)).await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let plan = app.plan.get();
+    let n = Named::of(&plan, ctx.lang, &accepted);
+    let rows = vec![
+        vec![button(t!(ctx.lang, "button-view"), Callback::View { report: id })],
+        vec![button(t!(ctx.lang, "button-admin-reopen"), Callback::AdminReopen { report: id })],
+    ];
+    let text = t!(ctx.lang, "review-accepted-done", round = n.round, period = n.period, agency = n.agency);
+    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
+    let at = present::local_time(&plan, ctx.now);
+    tell_focal_points(bot, app, &accepted.agency, |lang| {
+        let n = Named::of(&plan, lang, &accepted);
+        Screen::text(t!(
+            lang,
+            "review-focal-accepted",
+            round = n.round,
+            period = n.period,
+            agency = n.agency,
+            at = at.clone()
+        ))
+    })
+    .await;
+    Ok(())
+}
+
+/// "Trả lại": the comment is asked for first; nothing changes until it is typed.
+pub async fn ask_return_comment(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    origin: Origin,
+    id: i64,
+) -> HandlerResult {
+    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+    if report.state != ReportState::Submitted {
+        show(bot, ctx.chat, origin, Screen::text(explain(app, ctx.lang, &report).await?)).await?;
+        return Ok(());
+    }
+    dialogue.update(State::ReturnComment { report: id }).await?;
+    let n = Named::of(&app.plan.get(), ctx.lang, &report);
+    say(
+        bot,
+        ctx.chat,
+        t!(ctx.lang, "review-ask-comment", round = n.round, period = n.period, agency = n.agency),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn receive_return_comment(
+    bot: &Bot,
+    app: &AppRef,
+    ctx: &Ctx,
+    dialogue: &MyDialogue,
+    id: i64,
+    text: &str,
+) -> HandlerResult {
+    if !still_admin(bot, ctx, dialogue).await? {
+        return Ok(());
+    }
+    let comment = text.trim();
+    if comment.is_empty() {
+        say(bot, ctx.chat, t!(ctx.lang, "review-comment-empty")).await?;
+        return Ok(());
+    }
+    let length = comment.chars().count();
+    if length > MAX_NOTE_CHARS {
+        say(
+            bot,
+            ctx.chat,
+            t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NOTE_CHARS as i64),
+        )
+        .await?;
+        return Ok(());
+    }
+    dialogue.update(State::Idle).await?;
+    let changed = app
+        .store
+        .change_report_state(
+            id,
+            &[ReportState::Submitted],
+            ReportState::Returned,
+            me(ctx),
+            Some(comment),
+            ctx.now,
+        )
+        .await;
+    let returned = match changed {
+        Ok(r) => r,
+        Err(StoreError::Conflict(_)) | Err(StoreError::NotFound(_)) => {
+            let text = match app.store.report(id).await? {
+                Some(now) => explain(app, ctx.lang, &now).await?,
+                None => t!(ctx.lang, "review-not-found"),
+            };
+            say(bot, ctx.chat, text).await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let plan = app.plan.get();
+    let n = Named::of(&plan, ctx.lang, &returned);
+    let done = t!(
+        ctx.lang,
+        "review-returned-done",
+        round = n.round,
+        period = n.period,
+        agency = n.agency,
+        comment = comment.to_owned()
+    );
+    let view = keyboard(vec![vec![button(t!(ctx.lang, "button-view"), Callback::View { report: id })]]);
+    send(bot, ctx.chat, Screen::with(done, view)).await?;
+    tell_focal_points(bot, app, &returned.agency, |lang| {
+        let n = Named::of(&plan, lang, &returned);
+        let text = t!(
+            lang,
+            "review-focal-returned",
+            round = n.round,
+            period = n.period,
+            agency = n.agency,
+            comment = comment.to_owned()
+        );
+        let open = button(t!(lang, "button-open-report"), Callback::Open { report: id });
+        Screen::with(text, keyboard(vec![vec![open]]))
+    })
+    .await;
+    Ok(())
+}
+
+/// An accepted report back to its agency for corrections; only an admin may, and the history
+/// records who and when.
+pub async fn admin_reopen(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id: i64) -> HandlerResult {
+    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+    let plan = app.plan.get();
+    let changed = app
+        .store
+        .change_report_state(id, &[ReportState::Accepted], ReportState::Draft, me(ctx), None, ctx.now)
+        .await;
+    let reopened = match changed {
+        Ok(r) => r,
+        Err(StoreError::Conflict(_)) => {
+            let now = app.store.report(id).await?.unwrap_or(report);
+            let n = Named::of(&plan, ctx.lang, &now);
+            let state = present::report_state(ctx.lang, now.state);
+            let text = t!(
+                ctx.lang,
+                "review-reopen-not-accepted",
+                round = n.round,
+                period = n.period,
+                agency = n.agency,
+                state = state
+            );
+            show(bot, ctx.chat, origin, Screen::text(text)).await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let n = Named::of(&plan, ctx.lang, &reopened);
+    let text = t!(ctx.lang, "review-reopened-done", round = n.round, period = n.period, agency = n.agency);
+    show(bot, ctx.chat, origin, Screen::text(text)).await?;
+    tell_focal_points(bot, app, &reopened.agency, |lang| {
+        let n = Named::of(&plan, lang, &reopened);
+        let text = t!(lang, "review-focal-reopened", round = n.round, period = n.period, agency = n.agency);
+        let open = button(t!(lang, "button-open-report"), Callback::Open { report: id });
+        Screen::with(text, keyboard(vec![vec![open]]))
+    })
+    .await;
+    Ok(())
+}
+
+/// The whole report for an admin or a leader, in new messages (split when long); an admin gets
+/// the decisions its state allows.
+pub async fn view(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id: i64) -> HandlerResult {
+    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+    let plan = app.plan.get();
+    let lang = ctx.lang;
+    let Some(deadline) = effective_deadline(app, &plan, &report).await? else {
+        show(bot, ctx.chat, origin, Screen::text(t!(lang, "review-not-found"))).await?;
+        return Ok(());
+    };
+    let mut lines = vec![heading(&plan, lang, &report, deadline.last_day)];
+    lines.push(t!(lang, "review-view-state", state = present::report_state(lang, report.state)));
+    if let Some(at) = report.first_submitted_at.filter(|_| report.state.is_handed_in()) {
+        let status = present::timeliness(lang, timeliness(&plan, &deadline, Some(at), ctx.now));
+        lines.push(t!(lang, "review-view-submitted", at = present::local_time(&plan, at), status = status));
+    }
+    if let (Some(by), Some(at)) = (report.reviewed_by, report.reviewed_at) {
+        let name = app.store.person_names(&[by]).await?.remove(&by).unwrap_or_default();
+        lines.push(t!(lang, "review-view-reviewed", by = name, at = present::local_time(&plan, at)));
+    }
+    if let Some(comment) = report.review_comment.as_ref().filter(|_| report.state == ReportState::Returned) {
+        lines.push(t!(lang, "review-view-comment", comment = comment.clone()));
+    }
+    lines.push(String::new());
+    let entries = app.store.items(id).await?;
+    let keys = plan.round(&report.round).map(|r| items_for(&plan, r, &report.agency)).unwrap_or_default();
+    for key in &keys {
+        let entry = entries.iter().find(|e| &e.key == key && e.is_filled());
+        lines.push(item_label(&plan, lang, key, entry.is_some()));
+        if let Some(e) = entry {
+            lines.push(format!("    {}", describe(lang, &plan, e)));
+        }
+    }
+    for a in app.store.attachments(id).await? {
+        lines.push(format!("📎 {}", a.file_name.unwrap_or_else(|| t!(lang, "attachment-photo"))));
+    }
+    let rows = match report.state {
+        ReportState::Submitted if ctx.is(Role::Admin) => vec![vec![
+            button(t!(lang, "button-accept"), Callback::Accept { report: id }),
+            button(t!(lang, "button-return"), Callback::Return { report: id }),
+        ]],
+        ReportState::Accepted if ctx.is(Role::Admin) => {
+            vec![vec![button(t!(lang, "button-admin-reopen"), Callback::AdminReopen { report: id })]]
+        }
+        _ => vec![],
+    };
+    let screen = if rows.is_empty() {
+        Screen::text(lines.join("\n"))
+    } else {
+        Screen::with(lines.join("\n"), keyboard(rows))
+    };
+    send(bot, ctx.chat, screen).await?;
+    Ok(())
+}

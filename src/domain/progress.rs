@@ -1,0 +1,137 @@
+//! Whether a reported value is on track for the year's target, as a leader would judge it in
+//! the middle of the year.
+//!
+//! The plan's targets are for the whole year. A level (a growth rate, a share, a ratio per
+//! 10,000 people, "36 of 51 communes") is on track when it already meets the target in its
+//! direction. A value that builds up over the year (revenue collected, jobs created, communes
+//! newly recognized, a poverty rate reduced by a point) cannot meet the year's target in March:
+//! it is on track when it has reached at least the share of the target that matches the share
+//! of the year gone by at the end of the period reported on (a quarter of it after Q1).
+
+use rust_decimal::Decimal;
+
+use super::calendar::PeriodKey;
+use super::plan::{Direction, Metric};
+use super::report::meets_target;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Progress {
+    OnTrack,
+    Behind,
+}
+
+/// Share of the year gone by at the end of `period`: Q1 → 1/4, H1 → 1/2, March → 1/4, the
+/// year → 1.
+pub fn elapsed_share(period: PeriodKey) -> Decimal {
+    let months = match period {
+        PeriodKey::Year(_) => 12,
+        PeriodKey::Half(_, h) => 6 * h,
+        PeriodKey::Quarter(_, q) => 3 * q,
+        PeriodKey::Month(_, m) => m,
+    };
+    Decimal::from(months.min(12)) / Decimal::from(12)
+}
+
+/// Whether the metric's value builds up over the year. Reductions ("giảm 1%/năm") do; among
+/// "at least" targets, absolute amounts and counts do (money, enterprises, jobs, communes),
+/// while shares (%, ‰), rates ("triệu đồng/người", "per 10,000 people") and "36/51" totals are
+/// levels. "At most" targets are limits, met or not at any time.
+pub fn accumulates(metric: &Metric) -> bool {
+    match metric.direction {
+        Direction::ReduceBy => true,
+        Direction::AtMost => false,
+        Direction::AtLeast => {
+            let unit = metric.unit.trim();
+            let share = unit.starts_with(['%', '‰']);
+            let rate =
+                unit.contains('/') || per_population(&metric.name_vi) || per_population(&metric.wording);
+            !share && !rate && metric.target.out_of.is_none()
+        }
+    }
+}
+
+/// "Bác sĩ trên 10.000 dân", "GRDP bình quân đầu người": a ratio to the population.
+fn per_population(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    lower.contains("bình quân")
+        || words.windows(2).any(|w| w[0] == "trên" && w[1].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The least (for "at most" targets, the most) value that is on track at the end of `period`.
+pub fn expected(metric: &Metric, period: PeriodKey) -> Decimal {
+    if accumulates(metric) { metric.target.value * elapsed_share(period) } else { metric.target.value }
+}
+
+/// Whether `value`, reported for `period`, is on track for the year's target.
+pub fn progress(metric: &Metric, value: Decimal, period: PeriodKey) -> Progress {
+    let on_track =
+        if accumulates(metric) { value >= expected(metric, period) } else { meets_target(metric, value) };
+    if on_track { Progress::OnTrack } else { Progress::Behind }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundled::seed_plan;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    const Q1: PeriodKey = PeriodKey::Quarter(2022, 1);
+    const Q3: PeriodKey = PeriodKey::Quarter(2022, 3);
+
+    #[test]
+    fn the_share_of_the_year_gone_by_at_the_end_of_a_period() {
+        assert_eq!(elapsed_share(Q1), dec("0.25"));
+        assert_eq!(elapsed_share(PeriodKey::Half(2022, 1)), dec("0.5"));
+        assert_eq!(elapsed_share(PeriodKey::Month(2022, 9)), dec("0.75"));
+        assert_eq!(elapsed_share(PeriodKey::Year(2022)), Decimal::ONE);
+    }
+
+    #[test]
+    fn money_counts_and_reductions_build_up_while_levels_and_limits_do_not() {
+        let plan = seed_plan();
+        let builds_up = |code: &str| accumulates(plan.metric(code).unwrap().1);
+        // Revenue, investment, exports, jobs created, communes newly recognized, enterprises.
+        for code in ["5.1", "4.1", "6.1", "11.1", "14.1", "7.1"] {
+            assert!(builds_up(code), "{code} builds up over the year");
+        }
+        // The poverty rate is reduced by a point over the year.
+        assert!(builds_up("10.1"));
+        // Growth rates and shares, per-capita and per-10,000 ratios, "36/51", limits.
+        for code in ["1.1", "3.2", "2.1", "12.2", "13.2", "13.3", "14.2", "14.4", "8.1", "13.1"] {
+            assert!(!builds_up(code), "{code} is a level or a limit");
+        }
+    }
+
+    #[test]
+    fn a_quarter_of_the_revenue_after_the_first_quarter_is_on_track() {
+        let plan = seed_plan();
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        assert_eq!(expected(revenue, Q1), dec("2250.5"));
+        assert_eq!(progress(revenue, dec("2250.5"), Q1), Progress::OnTrack);
+        assert_eq!(progress(revenue, dec("2250"), Q1), Progress::Behind);
+        // The same amount after nine months is well behind.
+        assert_eq!(progress(revenue, dec("2250.5"), Q3), Progress::Behind);
+        assert_eq!(progress(revenue, dec("6800"), Q3), Progress::OnTrack);
+    }
+
+    #[test]
+    fn levels_meet_the_target_in_its_direction_whatever_the_period() {
+        let plan = seed_plan();
+        let (_, growth) = plan.metric("1.1").unwrap();
+        assert_eq!(progress(growth, dec("7.5"), Q1), Progress::Behind);
+        assert_eq!(progress(growth, dec("8.2"), Q1), Progress::OnTrack);
+        let (_, malnutrition) = plan.metric("13.1").unwrap();
+        assert_eq!(progress(malnutrition, dec("10.2"), Q1), Progress::OnTrack);
+        assert_eq!(progress(malnutrition, dec("10.8"), Q1), Progress::Behind);
+        let (_, communes) = plan.metric("14.2").unwrap();
+        assert_eq!(progress(communes, dec("35"), Q3), Progress::Behind);
+        assert_eq!(progress(communes, dec("36"), Q1), Progress::OnTrack);
+        let (_, poverty) = plan.metric("10.1").unwrap();
+        assert_eq!(progress(poverty, dec("0.3"), Q1), Progress::OnTrack, "0,3 of 1 point after Q1");
+        assert_eq!(progress(poverty, dec("0.3"), Q3), Progress::Behind);
+    }
+}

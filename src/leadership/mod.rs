@@ -1,0 +1,57 @@
+//! What the leaders and the planning department read, assembled from the store and the plan:
+//! where the current period stands, one indicator over the year, one agency over the year, and
+//! the rows of the consolidated workbook. No Telegram here: the bot and the command line
+//! render these.
+
+pub mod agency;
+pub mod indicator;
+pub mod status;
+pub mod workbook;
+
+use crate::domain::calendar::{Deadline, round_deadlines};
+use crate::domain::plan::{ReportingRound, Schedule};
+use crate::domain::{PeriodKey, Plan};
+
+/// The round whose reports carry the metrics: the recurring one when there is one.
+pub fn metric_round(plan: &Plan) -> Option<&ReportingRound> {
+    let asks = plan.rounds.iter().filter(|r| r.asks.metrics);
+    let mut recurring = asks.clone().filter(|r| matches!(r.schedule, Schedule::Recurring { .. }));
+    recurring.next().or_else(|| asks.clone().next())
+}
+
+/// The periods of a round that start in the plan's year, in order (a December period's last
+/// day may fall in January).
+pub fn year_deadlines(plan: &Plan, round: &ReportingRound) -> Vec<Deadline> {
+    let mut out: Vec<Deadline> = (plan.year..=plan.year + 1)
+        .flat_map(|y| round_deadlines(plan, round, y))
+        .filter(|d| d.period.year() == plan.year)
+        .collect();
+    out.sort_by_key(|d| d.last_day);
+    out.dedup();
+    out
+}
+
+/// The round a period belongs to: the one asking for items when several have it.
+pub fn round_of_period(plan: &Plan, period: PeriodKey) -> Option<&ReportingRound> {
+    let rounds = crate::domain::calendar::rounds_with_period(plan, period);
+    rounds.iter().find(|r| r.asks.tasks || r.asks.metrics).or(rounds.first()).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundled::seed_plan;
+
+    #[test]
+    fn the_quarterly_round_carries_the_metrics_over_four_periods() {
+        let plan = seed_plan();
+        let round = metric_round(&plan).unwrap();
+        assert_eq!(round.code, "bao-cao-quy");
+        let periods: Vec<String> =
+            year_deadlines(&plan, round).iter().map(|d| d.period.to_string()).collect();
+        assert_eq!(periods, ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"]);
+        assert_eq!(round_of_period(&plan, PeriodKey::Year(2022)).unwrap().code, "chuong-trinh-hanh-dong");
+        assert_eq!(round_of_period(&plan, PeriodKey::Quarter(2022, 3)).unwrap().code, "bao-cao-quy");
+        assert!(round_of_period(&plan, PeriodKey::Month(2022, 3)).is_none());
+    }
+}

@@ -1,0 +1,237 @@
+//! The rows of the consolidated workbook for one period, from the store: the same for `/xuat`
+//! and `dondoc export`.
+//!
+//! A metric's value is the one its responsible agency handed in (submitted or accepted) for the
+//! period; anything else is "not reported". A task gets one row per agency it is assigned to.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::domain::report::{ItemKey, percent_of_target};
+use crate::domain::{AgencyCode, PeriodKey, Plan};
+use crate::export::{
+    ExportData, ExportText, IndicatorHeaders, IndicatorRows, MetricRow, SectionRows, TaskHeaders, TaskRow,
+    TimelinessHeaders, TimelinessRow,
+};
+use crate::i18n::Lang;
+use crate::overview::Overview;
+use crate::store::{HandedInItem, ItemKinds, Store};
+use crate::{present, t};
+
+/// The workbook's data for one round and period; `None` when the period is not the round's.
+pub async fn build(
+    store: &Store,
+    plan: &Plan,
+    round: &str,
+    period: PeriodKey,
+    now: DateTime<Utc>,
+    lang: Lang,
+) -> anyhow::Result<Option<ExportData>> {
+    let Some(overview) = Overview::load_timeliness(store, plan, round, period, now).await? else {
+        return Ok(None);
+    };
+    let items = store.handed_in_items(round, Some(period), ItemKinds::All).await?;
+    Ok(Some(assemble(plan, &overview, &items, now, lang)))
+}
+
+/// The same from what was read (pure).
+pub fn assemble(
+    plan: &Plan,
+    overview: &Overview,
+    items: &[HandedInItem],
+    now: DateTime<Utc>,
+    lang: Lang,
+) -> ExportData {
+    let local = |at: DateTime<Utc>| -> NaiveDateTime { at.with_timezone(&plan.time_zone).naive_local() };
+    let by_key: HashMap<(&AgencyCode, &ItemKey), &HandedInItem> =
+        items.iter().map(|i| ((&i.agency, &i.entry.key), i)).collect();
+    let agency_name = |code: &AgencyCode| {
+        plan.agency(code.as_str())
+            .map_or_else(|| code.to_string(), |a| present::name(lang, &a.name_vi, &a.name_en).to_owned())
+    };
+    let indicators = plan
+        .indicators
+        .iter()
+        .map(|ind| {
+            let metrics = ind
+                .metrics
+                .iter()
+                .map(|m| {
+                    let key = ItemKey::Metric(m.code.clone());
+                    let got = by_key.get(&(&m.agency, &key)).filter(|i| i.entry.value.is_some());
+                    let value = got.and_then(|i| i.entry.value);
+                    MetricRow {
+                        code: m.code.clone(),
+                        name: present::name(lang, &m.name_vi, &m.name_en).to_owned(),
+                        unit: m.unit.clone(),
+                        target: m.target.value,
+                        target_out_of: m.target.out_of,
+                        direction: present::direction(lang, m.direction),
+                        value,
+                        percent_of_target: value.and_then(|v| percent_of_target(m, v)),
+                        agency: agency_name(&m.agency),
+                        reported_at: got.map(|i| local(i.entry.updated_at)),
+                        note: got.and_then(|i| i.entry.note.clone()),
+                    }
+                })
+                .collect();
+            let key = ItemKey::Narrative(ind.number);
+            let told: Vec<(&AgencyCode, String)> = plan
+                .expand(&ind.agencies)
+                .into_iter()
+                .filter_map(|a| {
+                    let item = by_key.get(&(&a.code, &key)).filter(|i| i.entry.is_filled())?;
+                    Some((&a.code, item.entry.note.clone().unwrap_or_default()))
+                })
+                .collect();
+            let (narrative, narrative_agency) = match told.as_slice() {
+                [] => (None, None),
+                [(a, text)] => (Some(text.clone()), Some(agency_name(a))),
+                several => (
+                    Some(
+                        several
+                            .iter()
+                            .map(|(a, text)| format!("{}: {text}", agency_name(a)))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    ),
+                    Some(several.iter().map(|(a, _)| agency_name(a)).collect::<Vec<_>>().join(", ")),
+                ),
+            };
+            IndicatorRows {
+                number: ind.number,
+                name: present::name(lang, &ind.name_vi, &ind.name_en).to_owned(),
+                metrics,
+                narrative,
+                narrative_agency,
+            }
+        })
+        .collect();
+    let sections = plan
+        .sections
+        .iter()
+        .map(|s| {
+            let agencies = plan.expand(&s.assignees);
+            let tasks = s
+                .tasks
+                .iter()
+                .flat_map(|task| {
+                    let key = ItemKey::Task(task.code.clone());
+                    agencies.iter().map(move |a| (task, a, key.clone()))
+                })
+                .map(|(task, a, key)| {
+                    let got = by_key.get(&(&a.code, &key));
+                    TaskRow {
+                        code: task.code.clone(),
+                        text: task.text.clone(),
+                        agency: present::name(lang, &a.name_vi, &a.name_en).to_owned(),
+                        status: got.and_then(|i| i.entry.status).map(|st| present::task_status(lang, st)),
+                        percent: got.and_then(|i| i.entry.percent),
+                        note: got.and_then(|i| i.entry.note.clone()),
+                        updated_at: got.map(|i| local(i.entry.updated_at)),
+                    }
+                })
+                .collect();
+            SectionRows { number: s.number, heading: s.heading.clone(), tasks }
+        })
+        .collect();
+    let timeliness = overview
+        .lines
+        .iter()
+        .map(|l| TimelinessRow {
+            agency_code: l.agency.to_string(),
+            agency: agency_name(&l.agency),
+            last_day: overview.deadline.last_day,
+            extended_to: l.extended.then_some(l.deadline.last_day),
+            submitted_at: l
+                .report
+                .as_ref()
+                .filter(|r| r.state.is_handed_in())
+                .and_then(|r| r.first_submitted_at)
+                .map(local),
+            status: present::timeliness(lang, l.timeliness),
+            days_late: match l.timeliness {
+                crate::domain::timeliness::Timeliness::Late { days } => Some(days),
+                _ => None,
+            },
+        })
+        .collect();
+    ExportData {
+        plan_code: plan.code.clone(),
+        plan_title: plan.title.clone(),
+        period: overview.period.to_string(),
+        generated: local(now),
+        indicators,
+        sections,
+        timeliness,
+        text: export_text(lang, &plan.code),
+    }
+}
+
+/// Every text of the workbook, from the locales.
+pub fn export_text(lang: Lang, plan_code: &str) -> ExportText {
+    let s = |key: &str| t!(lang, key);
+    ExportText {
+        indicators_sheet: s("export-indicators-sheet"),
+        timeliness_sheet: s("export-timeliness-sheet"),
+        report_title: t!(lang, "export-report-title", plan = plan_code.to_owned()),
+        indicators_heading: s("export-indicators-heading"),
+        timeliness_heading: s("export-timeliness-heading"),
+        period_label: s("export-period-label"),
+        generated_label: s("export-generated-label"),
+        not_reported: s("export-not-reported"),
+        narrative: s("export-narrative"),
+        indicator_headers: IndicatorHeaders {
+            number: s("export-h-number"),
+            indicator: s("export-h-indicator"),
+            code: s("export-h-code"),
+            metric: s("export-h-metric"),
+            unit: s("export-h-unit"),
+            target: s("export-h-target"),
+            target_out_of: s("export-h-target-out-of"),
+            value: s("export-h-value"),
+            percent_of_target: s("export-h-percent-of-target"),
+            direction: s("export-h-direction"),
+            agency: s("export-h-reporting-agency"),
+            reported_at: s("export-h-reported-at"),
+            note: s("export-h-note"),
+        },
+        task_headers: TaskHeaders {
+            code: s("export-h-task-code"),
+            task: s("export-h-task"),
+            agency: s("export-h-task-agency"),
+            status: s("export-h-status"),
+            percent: s("export-h-percent-done"),
+            note: s("export-h-note"),
+            updated_at: s("export-h-updated-at"),
+        },
+        timeliness_headers: TimelinessHeaders {
+            agency_code: s("export-h-agency-code"),
+            agency: s("export-h-agency"),
+            last_day: s("export-h-last-day"),
+            extended_to: s("export-h-extended-to"),
+            submitted_at: s("export-h-submitted-at"),
+            status: s("export-h-status"),
+            days_late: s("export-h-days-late"),
+        },
+    }
+}
+
+/// The workbook and its CSV twin, with their file names ("09-KH-UBND_2022-Q1.xlsx"). CPU work:
+/// call it off the async threads.
+pub struct Files {
+    pub xlsx: Vec<u8>,
+    pub xlsx_name: String,
+    pub csv: String,
+    pub csv_name: String,
+}
+
+pub fn files(data: &ExportData) -> Result<Files, crate::export::ExportError> {
+    Ok(Files {
+        xlsx: crate::export::xlsx(data)?,
+        xlsx_name: crate::export::file_name(&data.plan_code, &data.period, "xlsx"),
+        csv: crate::export::csv(data),
+        csv_name: crate::export::file_name(&data.plan_code, &data.period, "csv"),
+    })
+}
