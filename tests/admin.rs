@@ -6,24 +6,18 @@ use std::time::Duration;
 
 use dondoc::domain::people::{Lang, Role};
 use support::app::{TestApp, text};
-use support::telegram::{SentMessage, TgUser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-async fn say(t: &TestApp, user: &TgUser, words: &str) -> SentMessage {
-    t.tg.send_text(user, words);
-    t.tg.next_message(user.id).await
-}
 
 #[tokio::test]
 async fn an_admin_invites_lists_and_removes_people() {
     let t = TestApp::spawn_at("2022-03-07T09:00").await;
-    let welcome = say(&t, &t.admin, "/start").await;
+    let welcome = t.say(&t.admin, "/start").await;
     assert!(welcome.text.starts_with("Chào Quản trị!"), "{}", welcome.summary());
     let admin_menu = t.tg.my_commands();
     let _ = admin_menu;
 
     // /moi SYT: a focal invite for the health department, with its deep link.
-    let invite = say(&t, &t.admin, "/moi SYT 3d").await;
+    let invite = t.say(&t.admin, "/moi SYT 3d").await;
     let link = invite
         .text
         .lines()
@@ -37,24 +31,24 @@ async fn an_admin_invites_lists_and_removes_people() {
         "{}",
         invite.summary()
     );
-    assert_eq!(say(&t, &t.admin, "/moi").await.text, text(Lang::Vi, "invite-usage", &[]));
-    assert!(say(&t, &t.admin, "/moi XYZ").await.text.starts_with("Không hiểu \"XYZ\""));
+    assert_eq!(t.say(&t.admin, "/moi").await.text, text(Lang::Vi, "invite-usage", &[]));
+    assert!(t.say(&t.admin, "/moi XYZ").await.text.starts_with("Không hiểu \"XYZ\""));
 
     let tam = t.tg.user(8001, "Tâm", "vi");
-    assert!(say(&t, &tam, &format!("/start {code}")).await.text.starts_with("Chào Tâm!"));
-    let leader_code = say(&t, &t.admin, "/moi lanhdao").await;
+    assert!(t.say(&tam, &format!("/start {code}")).await.text.starts_with("Chào Tâm!"));
+    let leader_code = t.say(&t.admin, "/moi lanhdao").await;
     let leader_link = leader_code.text.lines().find(|l| l.starts_with("https://")).unwrap().to_owned();
     let chu_tich = t.tg.user(8002, "Chủ tịch", "vi");
-    let hello = say(&t, &chu_tich, &format!("/start {}", leader_link.rsplit('=').next().unwrap())).await;
+    let hello = t.say(&chu_tich, &format!("/start {}", leader_link.rsplit('=').next().unwrap())).await;
     assert!(hello.text.contains("/tinhhinh"), "{}", hello.summary());
 
-    let people = say(&t, &t.admin, "/nguoidung").await;
+    let people = t.say(&t.admin, "/nguoidung").await;
     assert!(
         people.text.contains("Tâm") && people.text.contains("Sở Y tế") && people.text.contains("Chủ tịch"),
         "{}",
         people.summary()
     );
-    let health = say(&t, &t.admin, "/nguoidung syt").await;
+    let health = t.say(&t.admin, "/nguoidung syt").await;
     assert!(health.text.contains("Tâm") && !health.text.contains("Chủ tịch"), "{}", health.summary());
     // Remove Tâm: ask, confirm.
     t.tg.press(&t.admin, health.message_id, &health.data("Xóa Tâm"));
@@ -65,9 +59,9 @@ async fn an_admin_invites_lists_and_removes_people() {
         t.tg.next_message(t.admin.id).await.text,
         text(Lang::Vi, "people-removed", &[("name", "Tâm")])
     );
-    assert_eq!(say(&t, &tam, "/baocao").await.text, text(Lang::Vi, "join-how", &[]));
+    assert_eq!(t.say(&tam, "/baocao").await.text, text(Lang::Vi, "join-how", &[]));
     // A leader cannot use the admins' commands, nor their buttons.
-    let refused = say(&t, &chu_tich, "/moi SYT").await;
+    let refused = t.say(&chu_tich, "/moi SYT").await;
     assert_eq!(refused.text, text(Lang::Vi, "only-admin", &[]));
     let me = t.store().person_by_telegram(chu_tich.id).await.unwrap().unwrap();
     // A forged "confirm removal" on a message of his own chat.

@@ -7,14 +7,8 @@ use dondoc::domain::people::{Lang, Role};
 use dondoc::domain::{AgencyCode, PeriodKey};
 use support::app::{TestApp, text};
 use support::reports::{hand_in, value};
-use support::telegram::{SentMessage, TgUser};
 
 const Q1: PeriodKey = PeriodKey::Quarter(2022, 1);
-
-async fn say(t: &TestApp, user: &TgUser, words: &str) -> SentMessage {
-    t.tg.send_text(user, words);
-    t.tg.next_message(user.id).await
-}
 
 fn vi(key: &str, args: &[(&'static str, &str)]) -> String {
     text(Lang::Vi, key, args)
@@ -23,27 +17,27 @@ fn vi(key: &str, args: &[(&'static str, &str)]) -> String {
 #[tokio::test]
 async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted() {
     let t = TestApp::spawn_at("2022-03-10T09:00").await;
-    say(&t, &t.admin, "/start").await;
+    t.say(&t.admin, "/start").await;
     let lan = t.tg.user(9501, "Lan", "vi");
     t.join(&lan, Role::Focal, Some("SYT")).await;
     let syt = AgencyCode::parse("SYT").unwrap();
 
     // Mistakes get one sentence each and change nothing.
-    assert_eq!(say(&t, &t.admin, "/giahan SYT").await.text, vi("extend-usage", &[]));
+    assert_eq!(t.say(&t.admin, "/giahan SYT").await.text, vi("extend-usage", &[]));
     assert_eq!(
-        say(&t, &t.admin, "/giahan SYT 2022-Q5 21/03/2022").await.text,
+        t.say(&t.admin, "/giahan SYT 2022-Q5 21/03/2022").await.text,
         vi("extend-bad-period", &[("typed", "2022-Q5")])
     );
     assert_eq!(
-        say(&t, &t.admin, "/giahan SYT 2022-Q1 21.03.2022").await.text,
+        t.say(&t.admin, "/giahan SYT 2022-Q1 21.03.2022").await.text,
         vi("extend-bad-date", &[("typed", "21.03.2022")])
     );
     assert_eq!(
-        say(&t, &t.admin, "/giahan XYZ 2022-Q1 21/03/2022").await.text,
+        t.say(&t.admin, "/giahan XYZ 2022-Q1 21/03/2022").await.text,
         vi("agency-not-found", &[("query", "XYZ")])
     );
     assert_eq!(
-        say(&t, &t.admin, "/giahan SYT 2022-Q1 2022-03-14").await.text,
+        t.say(&t.admin, "/giahan SYT 2022-Q1 2022-03-14").await.text,
         vi(
             "extend-not-later",
             &[("round", "Báo cáo tiến độ hàng quý"), ("period", "2022-Q1"), ("last_day", "14/03/2022")]
@@ -52,13 +46,13 @@ async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted
     assert!(t.store().extensions().await.unwrap().is_empty());
 
     // Stopped before the reason: nothing is granted.
-    say(&t, &t.admin, "/giahan SYT 2022-Q1 21/03/2022").await;
-    assert_eq!(say(&t, &t.admin, "/huy").await.text, vi("cancel-nothing-changed", &[]));
-    assert_eq!(say(&t, &t.admin, "Lý do").await.text, vi("idle-reader", &[]));
+    t.say(&t.admin, "/giahan SYT 2022-Q1 21/03/2022").await;
+    assert_eq!(t.say(&t.admin, "/huy").await.text, vi("cancel-nothing-changed", &[]));
+    assert_eq!(t.say(&t.admin, "Lý do").await.text, vi("idle-reader", &[]));
     assert!(t.store().extensions().await.unwrap().is_empty());
 
     // The quarter by default is the quarterly round; the reason comes next.
-    let ask = say(&t, &t.admin, "/giahan syt 2022-Q1 21/03/2022").await;
+    let ask = t.say(&t.admin, "/giahan syt 2022-Q1 21/03/2022").await;
     assert_eq!(
         ask.text,
         vi(
@@ -72,9 +66,9 @@ async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted
             ]
         )
     );
-    assert_eq!(say(&t, &t.admin, "   ").await.text, vi("extend-reason-empty", &[]));
+    assert_eq!(t.say(&t.admin, "   ").await.text, vi("extend-reason-empty", &[]));
     let reason = "Đơn vị chờ số liệu tiêm chủng của Bộ Y tế";
-    let done = say(&t, &t.admin, reason).await;
+    let done = t.say(&t.admin, reason).await;
     assert!(done.text.starts_with("✅"), "{}", done.summary());
     let told = t.tg.next_message(lan.id).await;
     assert_eq!(
@@ -99,7 +93,7 @@ async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted
     // Handed in on the 18th: on time by its own last day, as /donvi and the status count it.
     t.set_time("2022-03-18T09:00");
     hand_in(&t, &lan, "SYT", Q1, vec![value("13.1", "10")]).await;
-    let health = say(&t, &t.admin, "/donvi SYT").await;
+    let health = t.say(&t.admin, "/donvi SYT").await;
     let line = vi(
         "agency-year-line",
         &[
@@ -110,14 +104,14 @@ async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted
         ],
     );
     assert!(health.text.contains(&line), "{line:?} not in:\n{}", health.text);
-    let status = say(&t, &t.admin, "/tinhhinh").await;
+    let status = t.say(&t.admin, "/tinhhinh").await;
     assert!(status.text.contains("✅ đúng hạn 1 ·"), "{}", status.text);
 }
 
 #[tokio::test]
 async fn a_notice_is_previewed_then_sent_to_every_focal_point_and_the_blocked_are_counted() {
     let t = TestApp::spawn_at("2022-03-10T09:00").await;
-    say(&t, &t.admin, "/start").await;
+    t.say(&t.admin, "/start").await;
     let mut people = Vec::new();
     for (id, agency) in [(9601, "SYT"), (9602, "STC"), (9603, "SXD")] {
         let user = t.tg.user(id, &format!("Đầu mối {agency}"), "vi");
@@ -128,9 +122,9 @@ async fn a_notice_is_previewed_then_sent_to_every_focal_point_and_the_blocked_ar
     t.join(&leader, Role::Leader, None).await;
 
     // Without text, the bot asks for it; the preview says to how many it goes.
-    assert_eq!(say(&t, &t.admin, "/thongbao").await.text, vi("broadcast-ask", &[]));
+    assert_eq!(t.say(&t.admin, "/thongbao").await.text, vi("broadcast-ask", &[]));
     let notice = "Họp giao ban trực tuyến lúc 14:00 thứ Sáu, 11/03/2022.";
-    let preview = say(&t, &t.admin, notice).await;
+    let preview = t.say(&t.admin, notice).await;
     assert_eq!(preview.text, vi("broadcast-preview", &[("count", "3"), ("text", notice)]));
     // Nothing goes out before "Gửi".
     t.tg.expect_silence(people[0].id, std::time::Duration::from_millis(200)).await;
@@ -152,13 +146,13 @@ async fn a_notice_is_previewed_then_sent_to_every_focal_point_and_the_blocked_ar
     // A second tap finds nothing waiting; a notice typed with the command is previewed at once.
     t.tg.press(&t.admin, preview.message_id, &preview.data("Gửi"));
     assert_eq!(t.tg.next_message(t.admin.id).await.text, vi("broadcast-nothing", &[]));
-    let direct = say(&t, &t.admin, "/thongbao Nộp báo cáo quý trước 14/03").await;
+    let direct = t.say(&t.admin, "/thongbao Nộp báo cáo quý trước 14/03").await;
     assert_eq!(
         direct.text,
         vi("broadcast-preview", &[("count", "3"), ("text", "Nộp báo cáo quý trước 14/03")])
     );
     // Stopped at the preview: nothing goes out.
-    assert_eq!(say(&t, &t.admin, "/huy").await.text, vi("cancel-nothing-changed", &[]));
+    assert_eq!(t.say(&t.admin, "/huy").await.text, vi("cancel-nothing-changed", &[]));
     t.tg.press(&t.admin, direct.message_id, &direct.data("Gửi"));
     assert_eq!(t.tg.next_message(t.admin.id).await.text, vi("broadcast-nothing", &[]));
     t.tg.expect_silence(people[0].id, std::time::Duration::from_millis(200)).await;

@@ -28,23 +28,13 @@ async fn snapshot(store: &Store) -> Vec<(String, i64)> {
     out
 }
 
-async fn tap(t: &TestApp, user: &TgUser, msg: &SentMessage, button: &str) -> SentMessage {
-    t.tg.press(user, msg.message_id, &msg.data(button));
-    t.tg.next_message(user.id).await
-}
-
-async fn say(t: &TestApp, user: &TgUser, words: &str) -> SentMessage {
-    t.tg.send_text(user, words);
-    t.tg.next_message(user.id).await
-}
-
 /// A focal point of the finance department with the Q1 report open on its revenue metric.
 async fn on_revenue(t: &TestApp) -> (TgUser, SentMessage) {
     let hoa = t.tg.user(6001, "Hoa", "vi");
     t.join(&hoa, Role::Focal, Some("STC")).await;
-    let choose = say(t, &hoa, "/baocao").await;
-    let menu = tap(t, &hoa, &choose, "2022-Q1").await;
-    let metric = tap(t, &hoa, &menu, " 5.1 ").await;
+    let choose = t.say(&hoa, "/baocao").await;
+    let menu = t.tap(&hoa, &choose, "2022-Q1").await;
+    let metric = t.tap(&hoa, &menu, " 5.1 ").await;
     (hoa, metric)
 }
 
@@ -58,19 +48,19 @@ async fn a_dozen_bad_inputs_each_get_one_sentence_and_change_nothing() {
 
     // A value in the English notation is ambiguous: both readings are shown, nothing is guessed.
     assert_eq!(
-        say(&t, &hoa, "1.5").await.text,
+        t.say(&hoa, "1.5").await.text,
         vi("value-ambiguous", &[("typed", "1.5"), ("first", "1,5"), ("second", "15")])
     );
     assert_eq!(
-        say(&t, &hoa, "1,234.5").await.text,
+        t.say(&hoa, "1,234.5").await.text,
         vi("value-malformed-suggest", &[("typed", "1,234.5"), ("suggestion", "1.234,5")])
     );
-    assert_eq!(say(&t, &hoa, "chín nghìn").await.text, vi("value-unreadable", &[("example", "2.250")]));
+    assert_eq!(t.say(&hoa, "chín nghìn").await.text, vi("value-unreadable", &[("example", "2.250")]));
     assert_eq!(
-        say(&t, &hoa, "2.250 triệu đồng").await.text,
+        t.say(&hoa, "2.250 triệu đồng").await.text,
         vi("value-wrong-unit", &[("typed", "triệu đồng"), ("unit", "tỷ đồng")])
     );
-    assert_eq!(say(&t, &hoa, &"9".repeat(70)).await.text, vi("value-too-long", &[("max", "64")]));
+    assert_eq!(t.say(&hoa, &"9".repeat(70)).await.text, vi("value-too-long", &[("max", "64")]));
     // A sticker, a voice message, an edited message.
     t.tg.send_sticker(&hoa);
     assert_eq!(t.tg.next_message(hoa.id).await.text, vi("unsupported-message", &[("step", &step)]));
@@ -85,20 +75,20 @@ async fn a_dozen_bad_inputs_each_get_one_sentence_and_change_nothing() {
     assert_eq!(t.tg.next_message(hoa.id).await.text, vi("edited-ignored", &[]));
     // A note over the limit.
     let long = "x".repeat(1001);
-    assert_eq!(say(&t, &hoa, &long).await.text, vi("note-too-long", &[("length", "1001"), ("max", "1000")]));
+    assert_eq!(t.say(&hoa, &long).await.text, vi("note-too-long", &[("length", "1001"), ("max", "1000")]));
     // An unknown command, and a command in a group chat.
-    assert_eq!(say(&t, &hoa, "/xyz").await.text, vi("unknown-command", &[("command", "xyz")]));
+    assert_eq!(t.say(&hoa, "/xyz").await.text, vi("unknown-command", &[("command", "xyz")]));
     t.tg.send_group_text(&hoa, -100_123, "/baocao");
     assert_eq!(t.tg.next_message(-100_123).await.text, vi("private-only", &[("bot", "dondoc_test_bot")]));
     // A number where a button is expected: the task's status is chosen with buttons.
-    let menu = say(&t, &hoa, "/baocao").await;
-    let menu = tap(&t, &hoa, &menu, "2022-Q1").await;
-    let task = tap(&t, &hoa, &menu, " 9.a ").await;
+    let menu = t.say(&hoa, "/baocao").await;
+    let menu = t.tap(&hoa, &menu, "2022-Q1").await;
+    let task = t.tap(&hoa, &menu, " 9.a ").await;
     assert!(task.text.contains("9.a"), "{}", task.summary());
-    assert_eq!(say(&t, &hoa, "50").await.text, vi("use-buttons", &[]));
+    assert_eq!(t.say(&hoa, "50").await.text, vi("use-buttons", &[]));
     // A leader's command from a focal point.
-    assert_eq!(say(&t, &hoa, "/tinhhinh").await.text, vi("only-leader", &[]));
-    assert_eq!(say(&t, &hoa, "/moi SYT").await.text, vi("only-admin", &[]));
+    assert_eq!(t.say(&hoa, "/tinhhinh").await.text, vi("only-leader", &[]));
+    assert_eq!(t.say(&hoa, "/moi SYT").await.text, vi("only-admin", &[]));
     t.tg.expect_silence(hoa.id, Duration::from_millis(200)).await;
     // Only the one good value changed anything.
     assert_eq!(snapshot(t.store()).await, after_value);
@@ -110,32 +100,32 @@ async fn strangers_and_used_or_expired_invites_get_no_rights() {
     let t = TestApp::spawn_at("2022-03-07T09:00").await;
     let stranger = t.tg.user(6100, "Khách", "vi");
     let how = text(Lang::Vi, "join-how", &[]);
-    assert_eq!(say(&t, &stranger, "xin chào").await.text, how);
-    assert_eq!(say(&t, &stranger, "/baocao").await.text, how);
-    assert_eq!(say(&t, &stranger, "/start").await.text, how);
+    assert_eq!(t.say(&stranger, "xin chào").await.text, how);
+    assert_eq!(t.say(&stranger, "/baocao").await.text, how);
+    assert_eq!(t.say(&stranger, "/start").await.text, how);
     assert!(!how.contains("Sở Y tế") && !how.contains("09/KH-UBND"), "reveals nothing of the plan");
-    assert_eq!(say(&t, &stranger, "/start hello").await.text, text(Lang::Vi, "join-unknown", &[]));
+    assert_eq!(t.say(&stranger, "/start hello").await.text, text(Lang::Vi, "join-unknown", &[]));
     assert_eq!(
-        say(&t, &stranger, "/start AAAAAAAAAAAAAAAAAAAAAA").await.text,
+        t.say(&stranger, "/start AAAAAAAAAAAAAAAAAAAAAA").await.text,
         text(Lang::Vi, "join-unknown", &[])
     );
 
     let code = t.invite(Role::Focal, Some("SYT")).await;
     let first = t.tg.user(6101, "Một", "vi");
-    assert!(say(&t, &first, &format!("/start {code}")).await.text.starts_with("Chào Một"));
+    assert!(t.say(&first, &format!("/start {code}")).await.text.starts_with("Chào Một"));
     let late = t.invite(Role::Leader, None).await;
     let before = snapshot(t.store()).await;
     let second = t.tg.user(6102, "Hai", "vi");
-    assert_eq!(say(&t, &second, &format!("/start {code}")).await.text, text(Lang::Vi, "join-used", &[]));
-    assert_eq!(say(&t, &second, "/baocao").await.text, how);
+    assert_eq!(t.say(&second, &format!("/start {code}")).await.text, text(Lang::Vi, "join-used", &[]));
+    assert_eq!(t.say(&second, "/baocao").await.text, how);
 
     t.clock.advance(chrono::Duration::days(8));
-    assert_eq!(say(&t, &second, &format!("/start {late}")).await.text, text(Lang::Vi, "join-expired", &[]));
+    assert_eq!(t.say(&second, &format!("/start {late}")).await.text, text(Lang::Vi, "join-expired", &[]));
     assert_eq!(snapshot(t.store()).await, before);
     assert!(t.store().person_by_telegram(second.id).await.unwrap().is_none());
     // An English speaker is answered in English.
     let anna = t.tg.user(6103, "Anna", "en");
-    assert_eq!(say(&t, &anna, "hello").await.text, text(Lang::En, "join-how", &[]));
+    assert_eq!(t.say(&anna, "hello").await.text, text(Lang::En, "join-how", &[]));
 }
 
 #[tokio::test]
@@ -184,7 +174,7 @@ async fn an_update_delivered_twice_is_handled_once() {
     // The same callback query under a new update id: once.
     let (_, query) = t.tg.press(&hoa, note.message_id, &note.data("Bỏ qua"));
     let menu = t.tg.next_message(hoa.id).await;
-    let task = tap(&t, &hoa, &menu, " 9.a ").await;
+    let task = t.tap(&hoa, &menu, " 9.a ").await;
     let data = task.data("Hoàn thành");
     let (_, status_query) = t.tg.press(&hoa, task.message_id, &data);
     t.tg.next_message(hoa.id).await;

@@ -10,22 +10,12 @@ use rust_decimal::Decimal;
 use support::app::{TestApp, text};
 use support::telegram::{SentMessage, TgUser};
 
-async fn tap(t: &TestApp, user: &TgUser, msg: &SentMessage, button: &str) -> SentMessage {
-    t.tg.press(user, msg.message_id, &msg.data(button));
-    t.tg.next_message(user.id).await
-}
-
-async fn say(t: &TestApp, user: &TgUser, words: &str) -> SentMessage {
-    t.tg.send_text(user, words);
-    t.tg.next_message(user.id).await
-}
-
 async fn open(t: &TestApp, user: &TgUser, period: &str) -> SentMessage {
-    let first = say(t, user, "/baocao").await;
+    let first = t.say(user, "/baocao").await;
     if first.text == text(Lang::Vi, "report-choose", &[])
         || first.text == text(Lang::En, "report-choose", &[])
     {
-        tap(t, user, &first, period).await
+        t.tap(user, &first, period).await
     } else {
         first
     }
@@ -43,18 +33,18 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
     t.join(&an, Role::Focal, Some("CTHUE")).await;
     // Q1: task 10.a done with a note, sent.
     let menu = open(&t, &an, "2022-Q1").await;
-    let task = tap(&t, &an, &menu, " 10.a ").await;
-    let note = tap(&t, &an, &task, "Đang thực hiện").await;
-    let note = tap(&t, &an, &note, "75%").await;
-    say(&t, &an, "Thu đạt 24% dự toán").await;
+    let task = t.tap(&an, &menu, " 10.a ").await;
+    let note = t.tap(&an, &task, "Đang thực hiện").await;
+    let note = t.tap(&an, &note, "75%").await;
+    t.say(&an, "Thu đạt 24% dự toán").await;
     let menu = t.tg.next_message(an.id).await;
-    let review = tap(&t, &an, &menu, "Xem lại và gửi").await;
+    let review = t.tap(&an, &menu, "Xem lại và gửi").await;
     assert!(
         review.text.contains(&text(Lang::Vi, "review-missing", &[("count", "5")])),
         "{}",
         review.summary()
     );
-    tap(&t, &an, &review, "Gửi báo cáo").await;
+    t.tap(&an, &review, "Gửi báo cáo").await;
     let q1 = t
         .store()
         .find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("CTHUE").unwrap())
@@ -66,8 +56,8 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
     // Q2: "no change" on 10.a copies status, percent and note in one tap.
     t.set_time("2022-05-10T09:00");
     let menu = open(&t, &an, "2022-Q2").await;
-    let item = tap(&t, &an, &menu, " 10.a ").await;
-    let menu = tap(&t, &an, &item, "Không thay đổi").await;
+    let item = t.tap(&an, &menu, " 10.a ").await;
+    let menu = t.tap(&an, &item, "Không thay đổi").await;
     assert!(
         menu.text.contains(&text(
             Lang::Vi,
@@ -93,10 +83,10 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
         let hoa = t.tg.user(7002, "Hoa", "vi");
         t.join(&hoa, Role::Focal, Some("STC")).await;
         let menu = open(&t, &hoa, "2022-Q2").await;
-        let metric = tap(&t, &hoa, &menu, " 5.1 ").await;
+        let metric = t.tap(&hoa, &menu, " 5.1 ").await;
         (hoa, metric)
     };
-    let doubt = say(&t, &hoa, "9,002").await;
+    let doubt = t.say(&hoa, "9,002").await;
     assert!(
         doubt.text.contains(&text(
             Lang::Vi,
@@ -106,12 +96,12 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
         "{}",
         doubt.summary()
     );
-    let again = tap(&t, &hoa, &doubt, "Gõ lại").await;
+    let again = t.tap(&hoa, &doubt, "Gõ lại").await;
     assert!(again.text.contains("Chỉ số 5.1"), "{}", again.summary());
     let report = report_of(&metric);
     assert!(t.store().items(report).await.unwrap().is_empty(), "nothing saved on a doubt");
-    let doubt = say(&t, &hoa, "9,002").await;
-    let note = tap(&t, &hoa, &doubt, "Đúng, lưu").await;
+    let doubt = t.say(&hoa, "9,002").await;
+    let note = t.tap(&hoa, &doubt, "Đúng, lưu").await;
     assert_eq!(note.text, text(Lang::Vi, "item-ask-note", &[("code", "5.1"), ("max", "1000")]));
     let saved = t.store().items(report).await.unwrap();
     assert_eq!(saved[0].value, Some(Decimal::from_str_exact("9.002").unwrap()));
@@ -126,9 +116,9 @@ async fn cancel_keeps_what_was_saved_and_a_sent_report_can_be_reopened() {
     let ly = t.tg.user(7101, "Ly", "vi");
     t.join(&ly, Role::Focal, Some("KBNN")).await;
     let menu = open(&t, &ly, "2022-Q1").await;
-    let task = tap(&t, &ly, &menu, " 11 ").await;
-    let note = tap(&t, &ly, &task, "Hoàn thành").await;
-    assert_eq!(say(&t, &ly, "/huy").await.text, text(Lang::Vi, "cancel-report", &[]));
+    let task = t.tap(&ly, &menu, " 11 ").await;
+    let note = t.tap(&ly, &task, "Hoàn thành").await;
+    assert_eq!(t.say(&ly, "/huy").await.text, text(Lang::Vi, "cancel-report", &[]));
     let report = t
         .store()
         .find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("KBNN").unwrap())
@@ -137,25 +127,25 @@ async fn cancel_keeps_what_was_saved_and_a_sent_report_can_be_reopened() {
         .unwrap();
     assert_eq!(t.store().items(report.id).await.unwrap()[0].status, Some(TaskStatus::Done));
     // After cancel, a typed text is not taken as a note.
-    assert_eq!(say(&t, &ly, "ghi chú lạc").await.text, text(Lang::Vi, "idle-focal", &[]));
+    assert_eq!(t.say(&ly, "ghi chú lạc").await.text, text(Lang::Vi, "idle-focal", &[]));
     assert_eq!(t.store().items(report.id).await.unwrap()[0].note, None);
     let _ = note;
 
     let menu = open(&t, &ly, "2022-Q1").await;
-    let review = tap(&t, &ly, &menu, "Xem lại và gửi").await;
-    let sent = tap(&t, &ly, &review, "Gửi báo cáo").await;
+    let review = t.tap(&ly, &menu, "Xem lại và gửi").await;
+    let sent = t.tap(&ly, &review, "Gửi báo cáo").await;
     assert!(sent.text.starts_with("✅"));
     let menu = open(&t, &ly, "2022-Q1").await;
     assert!(menu.text.contains("✅"), "{}", menu.summary());
-    let reopened = tap(&t, &ly, &menu, "Mở lại để sửa").await;
+    let reopened = t.tap(&ly, &menu, "Mở lại để sửa").await;
     assert!(reopened.text.contains(&text(Lang::Vi, "report-hint", &[])), "{}", reopened.summary());
-    let task = tap(&t, &ly, &reopened, " 11 ").await;
-    let note = tap(&t, &ly, &task, "Có vướng mắc").await;
-    let note = tap(&t, &ly, &note, "25%").await;
-    say(&t, &ly, "Chờ hướng dẫn của Bộ Tài chính").await;
+    let task = t.tap(&ly, &reopened, " 11 ").await;
+    let note = t.tap(&ly, &task, "Có vướng mắc").await;
+    let note = t.tap(&ly, &note, "25%").await;
+    t.say(&ly, "Chờ hướng dẫn của Bộ Tài chính").await;
     let menu = t.tg.next_message(ly.id).await;
-    let review = tap(&t, &ly, &menu, "Xem lại và gửi").await;
-    tap(&t, &ly, &review, "Gửi báo cáo").await;
+    let review = t.tap(&ly, &menu, "Xem lại và gửi").await;
+    t.tap(&ly, &review, "Gửi báo cáo").await;
     let _ = note;
     let again = t.store().report(report.id).await.unwrap().unwrap();
     assert_eq!(again.state, ReportState::Submitted);
@@ -176,13 +166,13 @@ async fn english_stale_states_and_long_reviews() {
     let john = t.tg.user(7201, "John", "en");
     let hello = t.join(&john, Role::Focal, Some("SKHDT")).await;
     assert!(hello.text.starts_with("Hello John!"), "{}", hello.summary());
-    let first = say(&t, &john, "/report").await;
+    let first = t.say(&john, "/report").await;
     assert_eq!(first.text, text(Lang::En, "report-choose", &[]));
-    let menu = tap(&t, &john, &first, "2022-Q1").await;
+    let menu = t.tap(&john, &first, "2022-Q1").await;
     assert!(menu.text.contains("Department of Planning and Investment"), "{}", menu.summary());
     // Switch to Vietnamese and back.
-    assert_eq!(say(&t, &john, "/ngonngu vi").await.text, text(Lang::Vi, "language-set", &[]));
-    assert_eq!(say(&t, &john, "/language").await.text, text(Lang::En, "language-set", &[]));
+    assert_eq!(t.say(&john, "/ngonngu vi").await.text, text(Lang::Vi, "language-set", &[]));
+    assert_eq!(t.say(&john, "/language").await.text, text(Lang::En, "language-set", &[]));
 
     // Long notes on every item: the review is split under Telegram's limit.
     let report = menu.data("Review").split(':').nth(1).unwrap().parse::<i64>().unwrap();
@@ -223,7 +213,7 @@ async fn english_stale_states_and_long_reviews() {
 
     // A stored step this version cannot read: a friendly restart, not an error.
     t.store().set_dialogue_state(john.id, "{\"step\":\"receive_age\"}", t.clock_now()).await.unwrap();
-    let restart = say(&t, &john, "hello").await;
+    let restart = t.say(&john, "hello").await;
     assert_eq!(restart.text, text(Lang::En, "restart", &[]));
     let again = t.tg.next_message(john.id).await;
     assert_eq!(again.text, text(Lang::En, "report-choose", &[]));

@@ -16,23 +16,11 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str_exact(s).unwrap()
 }
 
-/// Taps a button of a message and returns what the bot shows next.
-async fn tap(t: &TestApp, user: &TgUser, msg: &SentMessage, button: &str) -> SentMessage {
-    t.tg.press(user, msg.message_id, &msg.data(button));
-    t.tg.next_message(user.id).await
-}
-
-/// Types a text and returns the bot's next message.
-async fn say(t: &TestApp, user: &TgUser, words: &str) -> SentMessage {
-    t.tg.send_text(user, words);
-    t.tg.next_message(user.id).await
-}
-
 /// /baocao, and the first-quarter report out of the open rounds.
 async fn open_q1(t: &TestApp, user: &TgUser) -> SentMessage {
-    let choose = say(t, user, "/baocao").await;
+    let choose = t.say(user, "/baocao").await;
     assert_eq!(choose.text, text(Lang::Vi, "report-choose", &[]), "{}", choose.summary());
-    tap(t, user, &choose, "2022-Q1").await
+    t.tap(user, &choose, "2022-Q1").await
 }
 
 /// Task flow: the item, a status, then (for "in progress") a percent, then a note or skip.
@@ -44,22 +32,22 @@ async fn report_task(
     done: bool,
     note: Option<&str>,
 ) -> SentMessage {
-    let task = tap(t, user, menu, &format!(" {code} ")).await;
+    let task = t.tap(user, menu, &format!(" {code} ")).await;
     assert!(task.text.contains(&format!("{code}:")), "{}", task.summary());
     let status = if done { "Hoàn thành" } else { "Đang thực hiện" };
-    let mut next = tap(t, user, &task, status).await;
+    let mut next = t.tap(user, &task, status).await;
     if !done {
         assert!(next.text.contains("phần trăm"), "{}", next.summary());
-        next = tap(t, user, &next, "50%").await;
+        next = t.tap(user, &next, "50%").await;
     }
     assert_eq!(next.text, text(Lang::Vi, "item-ask-note", &[("code", code), ("max", "1000")]));
     match note {
         Some(n) => {
-            let saved = say(t, user, n).await;
+            let saved = t.say(user, n).await;
             assert_eq!(saved.text, text(Lang::Vi, "item-saved", &[("code", code)]));
             t.tg.next_message(user.id).await
         }
-        None => tap(t, user, &next, "Bỏ qua").await,
+        None => t.tap(user, &next, "Bỏ qua").await,
     }
 }
 
@@ -70,16 +58,16 @@ async fn report_metric(
     code: &str,
     value: &str,
 ) -> SentMessage {
-    let screen = tap(t, user, menu, &format!(" {code} ")).await;
+    let screen = t.tap(user, menu, &format!(" {code} ")).await;
     assert!(screen.text.contains(&format!("Chỉ số {code}")), "{}", screen.summary());
-    let note = say(t, user, value).await;
+    let note = t.say(user, value).await;
     assert_eq!(
         note.text,
         text(Lang::Vi, "item-ask-note", &[("code", code), ("max", "1000")]),
         "{}",
         note.summary()
     );
-    tap(t, user, &note, "Bỏ qua").await
+    t.tap(user, &note, "Bỏ qua").await
 }
 
 #[tokio::test]
@@ -118,10 +106,10 @@ async fn a_focal_point_joins_reports_every_item_and_submits() {
     menu = report_task(&t, &lan, &menu, "16.b", false, None).await;
     menu = report_task(&t, &lan, &menu, "16.c", true, None).await;
     // "No change" in the first quarter: there is nothing before it to keep.
-    let item = tap(&t, &lan, &menu, " 16.d ").await;
-    let nothing = tap(&t, &lan, &item, "Không thay đổi").await;
+    let item = t.tap(&lan, &menu, " 16.d ").await;
+    let nothing = t.tap(&lan, &item, "Không thay đổi").await;
     assert!(nothing.text.starts_with(&text(Lang::Vi, "no-change-nothing", &[])), "{}", nothing.summary());
-    menu = tap(&t, &lan, &nothing, "« Danh sách").await;
+    menu = t.tap(&lan, &nothing, "« Danh sách").await;
     menu = report_task(&t, &lan, &menu, "16.d", false, Some("Đang vận động mua BHYT")).await;
     menu = report_task(&t, &lan, &menu, "16.đ", true, None).await;
 
@@ -148,14 +136,14 @@ async fn a_focal_point_joins_reports_every_item_and_submits() {
         attached.text,
         text(Lang::Vi, "attach-done", &[("name", "bao-cao-y-te-q1.pdf"), ("size", "240 KB")])
     );
-    menu = tap(&t, &lan, &attached, "« Danh sách").await;
+    menu = t.tap(&lan, &attached, "« Danh sách").await;
 
     // Review on one screen, then send.
-    let review = tap(&t, &lan, &menu, "Xem lại và gửi").await;
+    let review = t.tap(&lan, &menu, "Xem lại và gửi").await;
     assert!(review.text.contains("6,1 ‰") || review.text.contains("6,1‰"), "{}", review.summary());
     assert!(review.text.contains("bao-cao-y-te-q1.pdf"));
     assert!(review.text.contains(&text(Lang::Vi, "review-complete", &[])));
-    let done = tap(&t, &lan, &review, "Gửi báo cáo").await;
+    let done = t.tap(&lan, &review, "Gửi báo cáo").await;
     assert!(done.text.starts_with("✅"), "{}", done.summary());
 
     // The admin was told, with the agency, round and period, and the review buttons.
@@ -210,10 +198,10 @@ async fn a_conversation_resumes_at_its_step_after_a_restart() {
     let menu = open_q1(&t, &minh).await;
     let menu = report_task(&t, &minh, &menu, "9.a", true, None).await;
     // Open the revenue metric, then the bot restarts before the value is typed.
-    let screen = tap(&t, &minh, &menu, " 5.1 ").await;
+    let screen = t.tap(&minh, &menu, " 5.1 ").await;
     assert!(screen.text.contains("9.002"), "{}", screen.summary());
     t.restart().await;
-    let note = say(&t, &minh, "2.250").await;
+    let note = t.say(&minh, "2.250").await;
     assert_eq!(
         note.text,
         text(Lang::Vi, "item-ask-note", &[("code", "5.1"), ("max", "1000")]),
@@ -222,7 +210,7 @@ async fn a_conversation_resumes_at_its_step_after_a_restart() {
     );
     t.restart().await;
     // The old message's buttons still work after a second restart.
-    let menu = tap(&t, &minh, &note, "Bỏ qua").await;
+    let menu = t.tap(&minh, &note, "Bỏ qua").await;
     assert!(
         menu.text.contains(&text(
             Lang::Vi,

@@ -14,28 +14,18 @@ use support::telegram::{SentMessage, TgUser};
 
 const Q1: PeriodKey = PeriodKey::Quarter(2022, 1);
 
-async fn tap(t: &TestApp, user: &TgUser, msg: &SentMessage, button: &str) -> SentMessage {
-    t.tg.press(user, msg.message_id, &msg.data(button));
-    t.tg.next_message(user.id).await
-}
-
-async fn say(t: &TestApp, user: &TgUser, words: &str) -> SentMessage {
-    t.tg.send_text(user, words);
-    t.tg.next_message(user.id).await
-}
-
 fn vi(key: &str, args: &[(&'static str, &str)]) -> String {
     text(Lang::Vi, key, args)
 }
 
 /// Lan types a value for 13.1, skips the note, reviews and sends; returns her last screen.
 async fn send_malnutrition(t: &TestApp, lan: &TgUser, menu: &SentMessage, typed: &str) -> SentMessage {
-    let metric = tap(t, lan, menu, " 13.1 ").await;
+    let metric = t.tap(lan, menu, " 13.1 ").await;
     assert!(metric.text.contains("Chỉ số 13.1"), "{}", metric.summary());
-    let ask_note = say(t, lan, typed).await;
-    let menu = tap(t, lan, &ask_note, "Bỏ qua").await;
-    let review = tap(t, lan, &menu, "Xem lại và gửi").await;
-    let sent = tap(t, lan, &review, "Gửi báo cáo").await;
+    let ask_note = t.say(lan, typed).await;
+    let menu = t.tap(lan, &ask_note, "Bỏ qua").await;
+    let review = t.tap(lan, &menu, "Xem lại và gửi").await;
+    let sent = t.tap(lan, &review, "Gửi báo cáo").await;
     assert!(sent.text.starts_with("✅"), "{}", sent.summary());
     sent
 }
@@ -53,14 +43,14 @@ async fn snapshot(store: &Store) -> Vec<(String, i64)> {
 #[tokio::test]
 async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_accepts_it() {
     let t = TestApp::spawn_at("2022-03-07T09:00").await;
-    say(&t, &t.admin, "/start").await;
+    t.say(&t.admin, "/start").await;
     let mai = t.tg.user(9002, "Mai", "vi");
     t.join(&mai, Role::Admin, None).await;
     let lan = t.tg.user(9101, "Lan", "vi");
     t.join(&lan, Role::Focal, Some("SYT")).await;
 
-    let choose = say(&t, &lan, "/baocao").await;
-    let menu = tap(&t, &lan, &choose, "2022-Q1").await;
+    let choose = t.say(&lan, "/baocao").await;
+    let menu = t.tap(&lan, &choose, "2022-Q1").await;
     send_malnutrition(&t, &lan, &menu, "10,8").await;
     let told = t.tg.next_message(t.admin.id).await;
     let told_mai = t.tg.next_message(mai.id).await;
@@ -69,10 +59,10 @@ async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_acc
     // The admin returns it: first the comment, then the agency hears it with a way back in.
     t.set_time("2022-03-07T10:00");
     let names = [("round", "Báo cáo tiến độ hàng quý"), ("period", "2022-Q1"), ("agency", "Sở Y tế")];
-    let prompt = tap(&t, &t.admin, &told, "Trả lại").await;
+    let prompt = t.tap(&t.admin, &told, "Trả lại").await;
     assert_eq!(prompt.text, vi("review-ask-comment", &names));
     let comment = "Số liệu 13.1 chưa khớp với Cục Thống kê";
-    let done = say(&t, &t.admin, comment).await;
+    let done = t.say(&t.admin, comment).await;
     assert_eq!(done.text, vi("review-returned-done", &[names[0], names[1], names[2], ("comment", comment)]));
     let back = t.tg.next_message(lan.id).await;
     assert_eq!(back.text, vi("review-focal-returned", &[names[0], names[1], names[2], ("comment", comment)]));
@@ -82,7 +72,7 @@ async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_acc
 
     // Lan opens it from that message, sees the comment, corrects the value and sends again.
     t.set_time("2022-03-07T11:00");
-    let menu = tap(&t, &lan, &back, "Mở báo cáo để sửa").await;
+    let menu = t.tap(&lan, &back, "Mở báo cáo để sửa").await;
     assert!(menu.text.contains(&vi("report-returned", &[("comment", comment)])), "{}", menu.summary());
     send_malnutrition(&t, &lan, &menu, "10,2").await;
     let again = t.tg.next_message(t.admin.id).await;
@@ -90,7 +80,7 @@ async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_acc
 
     // Accepted: locked, the agency told.
     t.set_time("2022-03-07T12:00");
-    let accepted = tap(&t, &t.admin, &again, "Chấp nhận").await;
+    let accepted = t.tap(&t.admin, &again, "Chấp nhận").await;
     assert_eq!(accepted.text, vi("review-accepted-done", &names));
     let ok = t.tg.next_message(lan.id).await;
     assert_eq!(
@@ -104,10 +94,10 @@ async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_acc
         "review-already-accepted",
         &[names[0], names[1], names[2], ("by", "Quản trị"), ("at", "12:00 07/03/2022")],
     );
-    assert_eq!(tap(&t, &mai, &again_mai, "Chấp nhận").await.text, already);
-    assert_eq!(tap(&t, &mai, &told_mai, "Trả lại").await.text, already);
+    assert_eq!(t.tap(&mai, &again_mai, "Chấp nhận").await.text, already);
+    assert_eq!(t.tap(&mai, &told_mai, "Trả lại").await.text, already);
     // Lan's old screen cannot change the accepted report.
-    let locked = tap(&t, &lan, &menu, " 13.1 ").await;
+    let locked = t.tap(&lan, &menu, " 13.1 ").await;
     assert!(locked.text.contains("🔒"), "{}", locked.summary());
     assert_eq!(snapshot(t.store()).await, before);
 
@@ -125,7 +115,7 @@ async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_acc
     assert_eq!(kinds, ["submitted", "returned", "submitted", "accepted"]);
 
     // The history of the item and of the decisions, as the admin asks for it.
-    let history = say(&t, &t.admin, "/lichsu syt 13.1").await;
+    let history = t.say(&t.admin, "/lichsu syt 13.1").await;
     let heading = vi(
         "history-heading",
         &[
@@ -159,7 +149,7 @@ async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_acc
 
     // Only an admin reopens an accepted report, and it is recorded.
     t.set_time("2022-03-08T08:00");
-    let reopened = tap(&t, &t.admin, &accepted, "Mở lại").await;
+    let reopened = t.tap(&t.admin, &accepted, "Mở lại").await;
     assert_eq!(reopened.text, vi("review-reopened-done", &names));
     let told_lan = t.tg.next_message(lan.id).await;
     assert_eq!(told_lan.text, vi("review-focal-reopened", &names));
@@ -188,7 +178,7 @@ async fn leaders_pressing_admin_buttons_and_focal_points_asking_for_others_chang
     let forbidden = vi("report-forbidden", &[]);
 
     // A leader reads, and only reads.
-    let status = say(&t, &leader, "/tinhhinh").await;
+    let status = t.say(&leader, "/tinhhinh").await;
     for data in [
         format!("A:{}", finance.id),
         format!("R:{}", finance.id),
@@ -201,21 +191,21 @@ async fn leaders_pressing_admin_buttons_and_focal_points_asking_for_others_chang
     }
     for command in ["/giahan STC 2022-Q1 21/03/2022", "/thongbao Họp gấp", "/lichsu STC 5.1", "/moi SYT"]
     {
-        assert_eq!(say(&t, &leader, command).await.text, vi("only-admin", &[]), "{command}");
+        assert_eq!(t.say(&leader, command).await.text, vi("only-admin", &[]), "{command}");
     }
 
     // A focal point sees only their own agency.
     for command in ["/donvi STC", "/tinhhinh", "/chitieu 5", "/quahan", "/xuat 2022-Q1"] {
-        assert_eq!(say(&t, &lan, command).await.text, vi("only-leader", &[]), "{command}");
+        assert_eq!(t.say(&lan, command).await.text, vi("only-leader", &[]), "{command}");
     }
-    let last = say(&t, &lan, "/baocao").await;
+    let last = t.say(&lan, "/baocao").await;
     for data in [format!("V:{}", finance.id), format!("o:{}", finance.id), format!("A:{}", health.id)] {
         t.tg.press(&lan, last.message_id, &data);
         assert_eq!(t.tg.next_message(lan.id).await.text, forbidden, "{data}");
     }
     // Someone who has not joined sees nothing of the plan.
     let stranger = t.tg.user(9300, "Khách", "vi");
-    assert_eq!(say(&t, &stranger, "/tinhhinh").await.text, vi("join-how", &[]));
+    assert_eq!(t.say(&stranger, "/tinhhinh").await.text, vi("join-how", &[]));
 
     assert_eq!(snapshot(t.store()).await, before);
     for id in [finance.id, health.id] {
@@ -228,7 +218,7 @@ async fn leaders_pressing_admin_buttons_and_focal_points_asking_for_others_chang
 #[tokio::test]
 async fn a_long_report_is_shown_in_full_over_several_messages() {
     let t = TestApp::spawn_at("2022-03-07T09:00").await;
-    let hello = say(&t, &t.admin, "/start").await;
+    let hello = t.say(&t.admin, "/start").await;
     let hoa = t.tg.user(9401, "Hoa", "vi");
     t.join(&hoa, Role::Focal, Some("STC")).await;
     // Five tasks with long notes: more than one Telegram message can hold.

@@ -119,6 +119,18 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// A person taps a button of a message; returns what the bot shows next.
+    pub async fn tap(&self, user: &TgUser, msg: &SentMessage, button: &str) -> SentMessage {
+        self.tg.press(user, msg.message_id, &msg.data(button));
+        self.tg.next_message(user.id).await
+    }
+
+    /// A person types a text; returns the bot's next message.
+    pub async fn say(&self, user: &TgUser, words: &str) -> SentMessage {
+        self.tg.send_text(user, words);
+        self.tg.next_message(user.id).await
+    }
+
     /// A person joins by invite link and is greeted; returns the greeting.
     pub async fn join(&self, user: &TgUser, role: Role, agency: Option<&str>) -> SentMessage {
         let code = self.invite(role, agency).await;
