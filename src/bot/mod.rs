@@ -93,3 +93,21 @@ pub type AppRef = Arc<App>;
 
 /// A handler's failure: logged, and the person is told that nothing they confirmed was lost.
 pub type HandlerResult = anyhow::Result<()>;
+
+/// One update being answered: the bot, what handlers share, who is writing, their conversation,
+/// and where the answer goes (over the tapped message, or a new one).
+#[derive(Clone, Copy)]
+pub struct Turn<'a> {
+    pub bot: &'a teloxide::Bot,
+    pub app: &'a AppRef,
+    pub ctx: &'a Ctx,
+    pub dialogue: &'a schema::MyDialogue,
+    pub origin: send::Origin,
+}
+
+impl Turn<'_> {
+    /// The same turn answering with a new message.
+    pub fn typed(self) -> Self {
+        Turn { origin: send::Origin::Typed, ..self }
+    }
+}

@@ -14,7 +14,7 @@ use super::report;
 use super::send::{Origin, say};
 use super::state::State;
 use super::storage::DialogueStore;
-use super::{AppRef, Ctx, HandlerResult};
+use super::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::people::Role;
 use crate::domain::report::ItemKey;
 use crate::store::StoreError;
@@ -118,6 +118,7 @@ async fn route_message(
     state: State,
     msg: &Message,
 ) -> HandlerResult {
+    let turn = Turn { bot, app, ctx, dialogue, origin: Origin::Typed };
     let text = msg.text().or(msg.caption());
     if !ctx.private {
         // In a group, answer only what is addressed to the bot, and point to the private chat.
@@ -144,7 +145,7 @@ async fn route_message(
         return join::stranger(bot, ctx).await;
     }
     if msg.document().is_some() || msg.photo().is_some() {
-        return report::attach_file(bot, app, ctx, dialogue, &state, msg).await;
+        return report::attach_file(turn, &state, msg).await;
     }
     let Some(text) = text else {
         let step = t!(ctx.lang, state.help_key());
@@ -152,21 +153,19 @@ async fn route_message(
         return Ok(());
     };
     match state {
-        State::Stale => report::restart(bot, app, ctx, dialogue).await,
-        State::TaskPercent { report, task } => {
-            report::receive_percent(bot, app, ctx, dialogue, report, task, text).await
-        }
+        State::Stale => report::restart(turn).await,
+        State::TaskPercent { report, task } => report::receive_percent(turn, report, task, text).await,
         State::TaskNote { report, task } => {
-            report::receive_note(bot, app, ctx, dialogue, report, ItemKey::Task(task), text).await
+            report::receive_note(turn, report, ItemKey::Task(task), text).await
         }
         State::MetricNote { report, metric } => {
-            report::receive_note(bot, app, ctx, dialogue, report, ItemKey::Metric(metric), text).await
+            report::receive_note(turn, report, ItemKey::Metric(metric), text).await
         }
         State::MetricValue { report, metric } | State::ConfirmValue { report, metric, .. } => {
-            report::receive_value(bot, app, ctx, dialogue, report, metric, text).await
+            report::receive_value(turn, report, metric, text).await
         }
         State::Narrative { report, indicator } => {
-            report::receive_narrative(bot, app, ctx, dialogue, report, indicator, text).await
+            report::receive_narrative(turn, report, indicator, text).await
         }
         State::ReturnComment { report } => {
             super::review::receive_return_comment(bot, app, ctx, dialogue, report, text).await
@@ -204,6 +203,7 @@ async fn route_command(
     command: Command,
     arg: &str,
 ) -> HandlerResult {
+    let turn = Turn { bot, app, ctx, dialogue, origin: Origin::Typed };
     match command {
         Command::Start => return join::start(bot, app, ctx, arg).await,
         Command::Help => return join::help(bot, ctx, &state).await,
@@ -218,7 +218,7 @@ async fn route_command(
     let reader = role.reads_everything();
     let admin = role == Role::Admin;
     match command {
-        Command::Report if role == Role::Focal => report::open(bot, app, ctx, dialogue, Origin::Typed).await,
+        Command::Report if role == Role::Focal => report::open(turn.typed()).await,
         Command::Status if reader => super::leader::status(bot, app, ctx).await,
         Command::Indicator if reader => super::leader::indicator(bot, app, ctx, arg).await,
         Command::Agency if reader => super::leader::agency(bot, app, ctx, arg).await,
@@ -249,6 +249,7 @@ async fn route_callback(
     origin: Origin,
     data: &str,
 ) -> HandlerResult {
+    let turn = Turn { bot, app, ctx, dialogue, origin };
     let Some(role) = ctx.role() else { return join::stranger(bot, ctx).await };
     let Some(callback) = Callback::decode(data) else {
         app.store
@@ -267,31 +268,21 @@ async fn route_callback(
     let reader = role.reads_everything();
     use Callback::*;
     match callback {
-        Open { report } => report::show_menu(bot, app, ctx, dialogue, origin, report, 0).await,
-        Page { report, page } => {
-            report::show_menu(bot, app, ctx, dialogue, origin, report, page as usize).await
-        }
-        Item { report, item } => report::ask_item(bot, app, ctx, dialogue, origin, report, item).await,
-        Status { report, task, status } => {
-            report::choose_status(bot, app, ctx, dialogue, origin, report, task, status).await
-        }
-        Percent { report, task, percent } => {
-            report::choose_percent(bot, app, ctx, dialogue, origin, report, task, percent).await
-        }
-        SkipNote { report } => report::skip_note(bot, app, ctx, dialogue, origin, report).await,
-        NoChange { report, item } => report::no_change(bot, app, ctx, dialogue, origin, report, item).await,
+        Open { report } => report::show_menu(turn, report, 0).await,
+        Page { report, page } => report::show_menu(turn, report, page as usize).await,
+        Item { report, item } => report::ask_item(turn, report, item).await,
+        Status { report, task, status } => report::choose_status(turn, report, task, status).await,
+        Percent { report, task, percent } => report::choose_percent(turn, report, task, percent).await,
+        SkipNote { report } => report::skip_note(turn, report).await,
+        NoChange { report, item } => report::no_change(turn, report, item).await,
         Wording { task } => report::wording(bot, app, ctx, &task).await,
-        ConfirmValue { report, metric } => {
-            report::confirm_value(bot, app, ctx, dialogue, origin, &state, report, metric).await
-        }
-        Retype { report, metric } => report::retype(bot, app, ctx, dialogue, origin, report, metric).await,
-        AttachHelp { report } => report::attach_help(bot, app, ctx, dialogue, origin, report).await,
-        Review { report } => report::review(bot, app, ctx, dialogue, origin, report).await,
-        Submit { report } => report::submit(bot, app, ctx, dialogue, origin, report).await,
-        Reopen { report } => report::reopen(bot, app, ctx, dialogue, origin, report).await,
-        Choose { round, period } if role == Role::Focal => {
-            report::choose(bot, app, ctx, dialogue, origin, &round, period).await
-        }
+        ConfirmValue { report, metric } => report::confirm_value(turn, &state, report, metric).await,
+        Retype { report, metric } => report::retype(turn, report, metric).await,
+        AttachHelp { report } => report::attach_help(turn, report).await,
+        Review { report } => report::review(turn, report).await,
+        Submit { report } => report::submit(turn, report).await,
+        Reopen { report } => report::reopen(turn, report).await,
+        Choose { round, period } if role == Role::Focal => report::choose(turn, &round, period).await,
         Accept { report } if admin => super::review::accept(bot, app, ctx, origin, report).await,
         Return { report } if admin => {
             super::review::ask_return_comment(bot, app, ctx, dialogue, origin, report).await

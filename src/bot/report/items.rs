@@ -1,19 +1,14 @@
 //! One item at a time: the screen that asks for it, its note, a qualitative indicator's
 //! narrative, "no change", a task's full wording. Progress and values are in their own files.
 
-// A step handler takes the update's whole context (bot, app, person, conversation, where to
-// answer) plus what the button or text named.
-#![allow(clippy::too_many_arguments)]
-
 use teloxide::prelude::*;
 
 use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu_next};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::schema::MyDialogue;
 use crate::bot::send::{Origin, Screen, say, show};
 use crate::bot::state::State;
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::number::{Quantity, format_vn};
 use crate::domain::people::{Lang, Role};
 use crate::domain::plan::{Direction, Metric};
@@ -24,14 +19,11 @@ use crate::t;
 
 /// Checks that the report is editable by the person and that the item is one of its own.
 pub(super) async fn item_access(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
+    turn: Turn<'_>,
     report: i64,
     key: &ItemKey,
 ) -> anyhow::Result<Option<Access>> {
+    let Turn { app, ctx, .. } = turn;
     match editable(app, ctx, report).await? {
         Ok(access) if access.items.contains(key) => Ok(Some(access)),
         Ok(_) => {
@@ -44,11 +36,11 @@ pub(super) async fn item_access(
                     ctx.now,
                 )
                 .await?;
-            refuse(bot, app, ctx, dialogue, origin, Denied::Forged, report).await?;
+            refuse(turn, Denied::Forged, report).await?;
             Ok(None)
         }
         Err(denied) => {
-            refuse(bot, app, ctx, dialogue, origin, denied, report).await?;
+            refuse(turn, denied, report).await?;
             Ok(None)
         }
     }
@@ -62,25 +54,14 @@ pub(super) fn current(entries: &[ItemEntry], key: &ItemKey) -> Option<ItemEntry>
     entries.iter().find(|e| &e.key == key).cloned()
 }
 
-pub(super) fn status_label(lang: Lang, s: TaskStatus) -> String {
-    t!(lang, &format!("status-{}", s.as_str().replace('_', "-")))
-}
-
 fn back_row(lang: Lang, report: i64) -> Vec<teloxide::types::InlineKeyboardButton> {
     vec![button(t!(lang, "button-back"), Callback::Open { report })]
 }
 
 /// A tapped item: the screen that asks for it.
-pub async fn ask_item(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    key: ItemKey,
-) -> HandlerResult {
-    let Some(access) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else {
+pub async fn ask_item(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Some(access) = item_access(turn, report, &key).await? else {
         return Ok(());
     };
     let (screen, state) = item_screen(app, ctx, &access, &key, None).await?;
@@ -123,7 +104,7 @@ async fn item_screen(
             text.push_str(&t!(lang, "task-ask-status"));
             let b = |s: TaskStatus| {
                 button(
-                    status_label(lang, s),
+                    crate::present::task_status(lang, s),
                     Callback::Status { report: report.id, task: code.clone(), status: s },
                 )
             };
@@ -211,7 +192,7 @@ pub fn metric_text(lang: Lang, metric: &Metric) -> String {
 pub fn describe(lang: Lang, plan: &crate::domain::Plan, e: &ItemEntry) -> String {
     let mut parts = Vec::new();
     if let Some(s) = e.status {
-        parts.push(status_label(lang, s));
+        parts.push(crate::present::task_status(lang, s));
     }
     if let Some(p) = e.percent {
         parts.push(format!("{p}%"));
@@ -235,14 +216,8 @@ pub fn describe(lang: Lang, plan: &crate::domain::Plan, e: &ItemEntry) -> String
     if out.is_empty() { "—".to_owned() } else { out }
 }
 
-pub(super) async fn ask_note(
-    bot: &Bot,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    key: ItemKey,
-) -> HandlerResult {
+pub(super) async fn ask_note(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
+    let Turn { bot, ctx, dialogue, origin, .. } = turn;
     let (code, state) = match &key {
         ItemKey::Task(c) => (c.clone(), State::TaskNote { report, task: c.clone() }),
         ItemKey::Metric(c) => (c.clone(), State::MetricNote { report, metric: c.clone() }),
@@ -256,76 +231,38 @@ pub(super) async fn ask_note(
 }
 
 /// A typed note for the task or metric just answered; then back to the list.
-pub async fn receive_note(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    report: i64,
-    key: ItemKey,
-    text: &str,
-) -> HandlerResult {
-    save_text(bot, app, ctx, dialogue, report, key, text, MAX_NOTE_CHARS).await
+pub async fn receive_note(turn: Turn<'_>, report: i64, key: ItemKey, text: &str) -> HandlerResult {
+    save_text(turn, report, key, text, MAX_NOTE_CHARS).await
 }
 
 /// A typed narrative for a qualitative indicator.
-pub async fn receive_narrative(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    report: i64,
-    indicator: u32,
-    text: &str,
-) -> HandlerResult {
-    save_text(bot, app, ctx, dialogue, report, ItemKey::Narrative(indicator), text, MAX_NARRATIVE_CHARS).await
+pub async fn receive_narrative(turn: Turn<'_>, report: i64, indicator: u32, text: &str) -> HandlerResult {
+    save_text(turn, report, ItemKey::Narrative(indicator), text, MAX_NARRATIVE_CHARS).await
 }
 
 /// Saves a typed text as the item's note (within `max` characters), then the list again.
-async fn save_text(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    report: i64,
-    key: ItemKey,
-    text: &str,
-    max: usize,
-) -> HandlerResult {
+async fn save_text(turn: Turn<'_>, report: i64, key: ItemKey, text: &str, max: usize) -> HandlerResult {
+    let Turn { bot, app, ctx, .. } = turn;
     let text = text.trim();
     let length = text.chars().count();
     if length > max {
         say(bot, ctx.chat, t!(ctx.lang, "note-too-long", length = length as i64, max = max as i64)).await?;
         return Ok(());
     }
-    let Some(_) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
+    let Some(_) = item_access(turn.typed(), report, &key).await? else {
         return Ok(());
     };
     app.store.save_item(report, &key, ItemChange::Note(Some(text.to_owned())), person(ctx), ctx.now).await?;
-    saved_then_menu(bot, app, ctx, dialogue, Origin::Typed, report, &key).await
+    saved_then_menu(turn.typed(), report, &key).await
 }
 
-pub async fn skip_note(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-) -> HandlerResult {
-    show_menu_next(bot, app, ctx, dialogue, origin, report).await
+pub async fn skip_note(turn: Turn<'_>, report: i64) -> HandlerResult {
+    show_menu_next(turn, report).await
 }
 
 /// "Saved 16.a." and the list again.
-async fn saved_then_menu(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    key: &ItemKey,
-) -> HandlerResult {
+async fn saved_then_menu(turn: Turn<'_>, report: i64, key: &ItemKey) -> HandlerResult {
+    let Turn { bot, ctx, origin, .. } = turn;
     let code = match key {
         ItemKey::Task(c) | ItemKey::Metric(c) => c.clone(),
         ItemKey::Narrative(n) => format!("({n})"),
@@ -333,20 +270,13 @@ async fn saved_then_menu(
     if let Origin::Typed = origin {
         say(bot, ctx.chat, t!(ctx.lang, "item-saved", code = code)).await?;
     }
-    show_menu_next(bot, app, ctx, dialogue, origin, report).await
+    show_menu_next(turn, report).await
 }
 
 /// "No change since the last period": the agency's previous answer, in one tap.
-pub async fn no_change(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    key: ItemKey,
-) -> HandlerResult {
-    let Some(access) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else {
+pub async fn no_change(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Some(access) = item_access(turn, report, &key).await? else {
         return Ok(());
     };
     match app.store.previous_entry(&access.report, &key).await? {
@@ -354,7 +284,7 @@ pub async fn no_change(
             app.store
                 .save_item(report, &key, ItemChange::CopiedFrom { report: from, entry }, person(ctx), ctx.now)
                 .await?;
-            show_menu_next(bot, app, ctx, dialogue, origin, report).await
+            show_menu_next(turn, report).await
         }
         None => {
             let (screen, state) =

@@ -13,13 +13,12 @@ pub use values::{confirm_value, receive_value, retype};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use teloxide::prelude::*;
 
 use super::callback::Callback;
 use super::keyboards::{button, keyboard, label};
-use super::send::{Origin, Screen, say, show};
+use super::send::{Screen, say, show};
 use super::state::State;
-use super::{AppRef, Ctx, HandlerResult};
+use super::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::calendar::{self, Deadline};
 use crate::domain::people::{Lang, Role};
 use crate::domain::report::{ItemEntry, ItemKey, ReportState, items_for};
@@ -103,15 +102,8 @@ pub async fn editable(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result
 }
 
 /// Tells the person why not; a locked report shows its screen again.
-pub async fn refuse(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &super::schema::MyDialogue,
-    origin: Origin,
-    denied: Denied,
-    report_id: i64,
-) -> HandlerResult {
+pub async fn refuse(turn: Turn<'_>, denied: Denied, report_id: i64) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
     match denied {
         Denied::Forged => {
             show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "report-forbidden"))).await?;
@@ -154,13 +146,8 @@ async fn choices(app: &AppRef, ctx: &Ctx, plan: &Plan) -> anyhow::Result<Vec<(De
 
 /// `/baocao`, and the reminders' "report now" button: the agency's report for the open round
 /// and period, or a choice when several are open.
-pub async fn open(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &super::schema::MyDialogue,
-    origin: Origin,
-) -> HandlerResult {
+pub async fn open(turn: Turn<'_>) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
     let plan = app.plan.get();
     let open = choices(app, ctx, &plan).await?;
     match open.as_slice() {
@@ -180,7 +167,7 @@ pub async fn open(
             dialogue.update(State::Idle).await?;
             show(bot, ctx.chat, origin, Screen::text(text)).await?;
         }
-        [(d, _)] => choose(bot, app, ctx, dialogue, origin, &d.round, d.period).await?,
+        [(d, _)] => choose(turn, &d.round, d.period).await?,
         several => {
             let rows = several
                 .iter()
@@ -209,15 +196,8 @@ pub async fn open(
 }
 
 /// A chosen round and period: checked against what is open for the person's agency now.
-pub async fn choose(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &super::schema::MyDialogue,
-    origin: Origin,
-    round: &str,
-    period: PeriodKey,
-) -> HandlerResult {
+pub async fn choose(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
     let plan = app.plan.get();
     let allowed =
         choices(app, ctx, &plan).await?.into_iter().any(|(d, _)| d.round == round && d.period == period);
@@ -228,44 +208,31 @@ pub async fn choose(
         return Ok(());
     };
     let report = app.store.open_report(round, period, &agency, ctx.now).await?;
-    show_menu(bot, app, ctx, dialogue, origin, report.id, 0).await
+    show_menu(turn, report.id, 0).await
 }
 
 /// The report's screen on the page of the first item still empty (else the first page): after
 /// saving one item the next is one tap away.
-pub async fn show_menu_next(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &super::schema::MyDialogue,
-    origin: Origin,
-    report_id: i64,
-) -> HandlerResult {
+pub async fn show_menu_next(turn: Turn<'_>, report_id: i64) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let entries = app.store.items(report_id).await?;
     let page = match access(app, ctx, report_id).await? {
         Ok(a) => a.items.iter().position(|k| !is_filled(&entries, k)).map_or(0, |i| i / PAGE),
         Err(_) => 0,
     };
-    show_menu(bot, app, ctx, dialogue, origin, report_id, page).await
+    show_menu(turn, report_id, page).await
 }
 
 /// The report's screen: its state and its items as buttons.
-pub async fn show_menu(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &super::schema::MyDialogue,
-    origin: Origin,
-    report_id: i64,
-    page: usize,
-) -> HandlerResult {
+pub async fn show_menu(turn: Turn<'_>, report_id: i64, page: usize) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
     match access(app, ctx, report_id).await? {
         Ok(access) => {
             dialogue.update(State::Report { report: report_id }).await?;
             let screen = menu_screen(app, ctx, &access, page).await?;
             show(bot, ctx.chat, origin, screen).await?;
         }
-        Err(denied) => refuse(bot, app, ctx, dialogue, origin, denied, report_id).await?,
+        Err(denied) => refuse(turn, denied, report_id).await?,
     }
     Ok(())
 }
@@ -394,16 +361,12 @@ pub async fn menu_screen(app: &AppRef, ctx: &Ctx, access: &Access, page: usize) 
 }
 
 /// A stored conversation step this version cannot read: start the report again, kindly.
-pub async fn restart(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &super::schema::MyDialogue,
-) -> HandlerResult {
+pub async fn restart(turn: Turn<'_>) -> HandlerResult {
+    let Turn { bot, ctx, dialogue, .. } = turn;
     dialogue.update(State::Idle).await?;
     say(bot, ctx.chat, t!(ctx.lang, "restart")).await?;
     if ctx.is(Role::Focal) {
-        open(bot, app, ctx, dialogue, Origin::Typed).await?;
+        open(turn.typed()).await?;
     }
     Ok(())
 }

@@ -6,10 +6,9 @@ use super::items::describe;
 use super::{access, agency_name, editable, heading, is_filled, item_label, refuse, round_name, show_menu};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::schema::MyDialogue;
-use crate::bot::send::{Origin, Screen, say, send, show};
+use crate::bot::send::{Screen, say, send, show};
 use crate::bot::state::State;
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::{AppRef, HandlerResult, Turn};
 use crate::domain::people::{Lang, Role};
 use crate::domain::report::ReportState;
 use crate::store::{Attachment, ReportRow};
@@ -29,21 +28,15 @@ fn attachment_line(lang: Lang, a: &Attachment) -> String {
 }
 
 /// A document or photo sent during a report: attached as evidence.
-pub async fn attach_file(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    state: &State,
-    msg: &Message,
-) -> HandlerResult {
+pub async fn attach_file(turn: Turn<'_>, state: &State, msg: &Message) -> HandlerResult {
+    let Turn { bot, app, ctx, .. } = turn;
     let Some(report) = state.report() else {
         say(bot, ctx.chat, t!(ctx.lang, "attach-no-report")).await?;
         return Ok(());
     };
     let access = match editable(app, ctx, report).await? {
         Ok(a) => a,
-        Err(denied) => return refuse(bot, app, ctx, dialogue, Origin::Typed, denied, report).await,
+        Err(denied) => return refuse(turn.typed(), denied, report).await,
     };
     let (file_id, unique, name, bytes, mime) = if let Some(d) = msg.document() {
         (
@@ -86,14 +79,8 @@ pub async fn attach_file(
     Ok(())
 }
 
-pub async fn attach_help(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-) -> HandlerResult {
+pub async fn attach_help(turn: Turn<'_>, report: i64) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
     match editable(app, ctx, report).await? {
         Ok(_) => {
             dialogue.update(State::Report { report }).await?;
@@ -101,7 +88,7 @@ pub async fn attach_help(
             show(bot, ctx.chat, origin, Screen::with(t!(ctx.lang, "attach-how"), keyboard(rows))).await?;
             Ok(())
         }
-        Err(denied) => refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+        Err(denied) => refuse(turn, denied, report).await,
     }
 }
 
@@ -129,17 +116,11 @@ async fn summary(app: &AppRef, lang: Lang, access: &super::Access) -> anyhow::Re
 }
 
 /// "Review and send": the whole report on one screen (split when longer than Telegram allows).
-pub async fn review(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-) -> HandlerResult {
+pub async fn review(turn: Turn<'_>, report: i64) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
     let access = match access(app, ctx, report).await? {
         Ok(a) => a,
-        Err(denied) => return refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+        Err(denied) => return refuse(turn, denied, report).await,
     };
     let (mut text, missing, files) = summary(app, ctx.lang, &access).await?;
     let mut rows = Vec::new();
@@ -163,17 +144,11 @@ pub async fn review(
     Ok(())
 }
 
-pub async fn submit(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-) -> HandlerResult {
+pub async fn submit(turn: Turn<'_>, report: i64) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, origin } = turn;
     let access = match editable(app, ctx, report).await? {
         Ok(a) => a,
-        Err(denied) => return refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+        Err(denied) => return refuse(turn, denied, report).await,
     };
     let entries = app.store.items(report).await?;
     let files = app.store.attachments(report).await?.len();
@@ -246,17 +221,11 @@ pub async fn notify_admins_of_submission(
 }
 
 /// A submitted report back to draft, by its agency, until it is accepted.
-pub async fn reopen(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-) -> HandlerResult {
+pub async fn reopen(turn: Turn<'_>, report: i64) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let access = match access(app, ctx, report).await? {
         Ok(a) => a,
-        Err(denied) => return refuse(bot, app, ctx, dialogue, origin, denied, report).await,
+        Err(denied) => return refuse(turn, denied, report).await,
     };
     if access.report.state == ReportState::Submitted {
         let who = ctx.person.as_ref().map_or(0, |p| p.id);
@@ -269,5 +238,5 @@ pub async fn reopen(
             Err(e) => return Err(e.into()),
         }
     }
-    show_menu(bot, app, ctx, dialogue, origin, report, 0).await
+    show_menu(turn, report, 0).await
 }

@@ -1,20 +1,15 @@
 //! A metric's value: read the Vietnamese way, its unit checked, shown back when doubtful,
 //! saved only when sure.
 
-// A step handler takes the update's whole context plus what the button or text named.
-#![allow(clippy::too_many_arguments)]
-
 use rust_decimal::Decimal;
-use teloxide::prelude::*;
 
 use super::items::{ask_item, ask_note, item_access, person};
 use super::show_menu;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::schema::MyDialogue;
-use crate::bot::send::{Origin, Screen, say, send};
+use crate::bot::send::{Screen, say, send};
 use crate::bot::state::State;
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::{HandlerResult, Turn};
 use crate::domain::number::{NumberError, Quantity, format_vn};
 use crate::domain::people::Lang;
 use crate::domain::plan::Metric;
@@ -56,17 +51,10 @@ fn example(metric: &Metric) -> String {
 
 /// A typed value for a metric: read the Vietnamese way, unit checked, shown back when
 /// doubtful, else saved.
-pub async fn receive_value(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    report: i64,
-    metric_code: String,
-    text: &str,
-) -> HandlerResult {
+pub async fn receive_value(turn: Turn<'_>, report: i64, metric_code: String, text: &str) -> HandlerResult {
+    let Turn { bot, app, ctx, dialogue, .. } = turn;
     let key = ItemKey::Metric(metric_code.clone());
-    let Some(access) = item_access(bot, app, ctx, dialogue, Origin::Typed, report, &key).await? else {
+    let Some(access) = item_access(turn.typed(), report, &key).await? else {
         return Ok(());
     };
     let Some((_, metric)) = access.plan.metric(&metric_code) else {
@@ -126,36 +114,24 @@ pub async fn receive_value(
         send(bot, ctx.chat, Screen::with(text, keyboard(rows))).await?;
         return Ok(());
     }
-    save_value(bot, app, ctx, dialogue, Origin::Typed, report, key, quantity.value, quantity.out_of).await
+    save_value(turn.typed(), report, key, quantity.value, quantity.out_of).await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn save_value(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
+    turn: Turn<'_>,
     report: i64,
     key: ItemKey,
     value: Decimal,
     out_of: Option<Decimal>,
 ) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     app.store.save_item(report, &key, ItemChange::Value { value, out_of }, person(ctx), ctx.now).await?;
-    ask_note(bot, ctx, dialogue, origin, report, key).await
+    ask_note(turn, report, key).await
 }
 
 /// "Yes, save" on a doubtful value: only valid while that value is the one waiting.
-pub async fn confirm_value(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    state: &State,
-    report: i64,
-    metric: String,
-) -> HandlerResult {
+pub async fn confirm_value(turn: Turn<'_>, state: &State, report: i64, metric: String) -> HandlerResult {
+    let Turn { bot, ctx, .. } = turn;
     let waiting = match state {
         State::ConfirmValue { report: r, metric: m, value, out_of } if *r == report && *m == metric => {
             let parse = |s: &str| Decimal::from_str_exact(s).ok();
@@ -166,21 +142,13 @@ pub async fn confirm_value(
     let Some((value, out_of)) = waiting else {
         // A button from an older screen: start the list again.
         say(bot, ctx.chat, t!(ctx.lang, "button-stale")).await?;
-        return show_menu(bot, app, ctx, dialogue, Origin::Typed, report, 0).await;
+        return show_menu(turn.typed(), report, 0).await;
     };
     let key = ItemKey::Metric(metric);
-    let Some(_) = item_access(bot, app, ctx, dialogue, origin, report, &key).await? else { return Ok(()) };
-    save_value(bot, app, ctx, dialogue, origin, report, key, value, out_of).await
+    let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
+    save_value(turn, report, key, value, out_of).await
 }
 
-pub async fn retype(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    report: i64,
-    metric: String,
-) -> HandlerResult {
-    ask_item(bot, app, ctx, dialogue, origin, report, ItemKey::Metric(metric)).await
+pub async fn retype(turn: Turn<'_>, report: i64, metric: String) -> HandlerResult {
+    ask_item(turn, report, ItemKey::Metric(metric)).await
 }
