@@ -12,6 +12,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use support::bench::arg;
+
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
@@ -28,15 +30,6 @@ const SECTION_AGENCIES: usize = 20;
 const TASKS: usize = 24;
 const INDICATOR_METRICS: usize = 10;
 const ROUND: &str = "bao-cao-quy";
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn code(i: usize) -> String {
     format!("A{i:04}")

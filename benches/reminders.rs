@@ -7,6 +7,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use support::bench::arg;
+
 use std::time::Instant;
 
 use dondoc::clock::ManualClock;
@@ -17,15 +19,6 @@ use dondoc::startup::Application;
 use dondoc::store::{Invite, Newcomer, Store};
 use support::app::{TestApp, local};
 use support::telegram::{FakeOptions, FakeTelegram};
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// A plan with `n` agencies, each with one task, and the quarterly round.
 fn synthetic_plan(n: usize) -> Plan {

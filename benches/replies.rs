@@ -7,6 +7,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use support::bench::arg;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,15 +17,6 @@ use dondoc::store::Newcomer;
 use support::app::TestApp;
 use support::telegram::{SentMessage, TgUser};
 use tokio::sync::Mutex;
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 struct Run {
     latencies: Mutex<Vec<Duration>>,

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod bench;
 pub mod reports;
 pub mod telegram;
 pub mod updates;
