@@ -142,7 +142,7 @@ impl Overview {
 }
 
 /// Every focal point, by agency (read once for all the periods of a view).
-async fn focal_points(store: &Store) -> anyhow::Result<HashMap<AgencyCode, Vec<Person>>> {
+pub async fn focal_points(store: &Store) -> anyhow::Result<HashMap<AgencyCode, Vec<Person>>> {
     let mut focal: HashMap<AgencyCode, Vec<Person>> = HashMap::new();
     for p in store.people_with_role(Role::Focal).await? {
         if let Some(a) = p.agency.clone() {

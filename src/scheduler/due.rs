@@ -75,12 +75,7 @@ pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Bat
         store.report_states().await?.into_iter().map(|(r, p, a, s)| ((r, p, a), s.is_handed_in())).collect();
     let extensions: HashMap<(String, PeriodKey, AgencyCode), NaiveDate> =
         store.extensions().await?.into_iter().map(|e| ((e.round, e.period, e.agency), e.last_day)).collect();
-    let mut focal: HashMap<AgencyCode, Vec<Person>> = HashMap::new();
-    for p in store.people_with_role(Role::Focal).await? {
-        if let Some(a) = p.agency.clone() {
-            focal.entry(a).or_default().push(p);
-        }
-    }
+    let focal = crate::overview::focal_points(store).await?;
     let admins: Vec<Person> =
         store.people_with_role(Role::Admin).await?.into_iter().filter(|a| a.reachable).collect();
     let mut statuses = Vec::new();
