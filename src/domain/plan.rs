@@ -144,6 +144,35 @@ impl Direction {
     }
 }
 
+/// What one period's value of a metric means: the period's own flow (revenue collected in the
+/// quarter), the total since the start of the year (lũy kế), or a level at the period's end
+/// (a rate, a count of communes meeting a standard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ValueKind {
+    Flow,
+    Cumulative,
+    #[default]
+    Level,
+}
+
+impl ValueKind {
+    pub fn parse(s: &str) -> Option<ValueKind> {
+        match s {
+            "flow" => Some(ValueKind::Flow),
+            "cumulative" => Some(ValueKind::Cumulative),
+            "level" => Some(ValueKind::Level),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueKind::Flow => "flow",
+            ValueKind::Cumulative => "cumulative",
+            ValueKind::Level => "level",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportingRound {
     pub code: String,
