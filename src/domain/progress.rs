@@ -11,7 +11,7 @@
 use rust_decimal::Decimal;
 
 use super::calendar::PeriodKey;
-use super::plan::{Direction, Metric};
+use super::plan::{Direction, Metric, ValueKind};
 use super::report::meets_target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +48,13 @@ pub fn accumulates(metric: &Metric) -> bool {
             !share && !rate && metric.target.out_of.is_none()
         }
     }
+}
+
+/// What a period's value of the metric means. Until a plan says it per metric, a value that
+/// builds up over the year is reported as the total since January (lũy kế), anything else as
+/// the level at the end of the period.
+pub fn value_kind(metric: &Metric) -> ValueKind {
+    if accumulates(metric) { ValueKind::Cumulative } else { ValueKind::Level }
 }
 
 /// "Bác sĩ trên 10.000 dân", "GRDP bình quân đầu người": a ratio to the population.
