@@ -125,7 +125,7 @@ async fn people(store: &Store, plan: &Plan, per_agency: usize, now: DateTime<Utc
                 username: None,
                 language: Lang::Vi,
             };
-            store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap();
+            store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap().person();
         }
     }
 }
@@ -146,7 +146,7 @@ async fn reports(store: &Store, plan: &Plan, per_agency: usize) -> usize {
             let at = if i % 10 == 8 { late } else { on_time };
             let report = store.open_report(ROUND, period, &agency.code, at).await.unwrap();
             for (_, task) in plan.tasks_of(&agency.code) {
-                let change = ItemChange::Progress(TaskStatus::InProgress, (25 * q) as u8);
+                let change = ItemChange::Progress(TaskStatus::InProgress, Some((25 * q) as u8));
                 store
                     .save_item(report.id, &ItemKey::Task(task.code.clone()), change, person, at)
                     .await
@@ -188,7 +188,7 @@ async fn main() {
     let now = local("2022-12-20T09:00");
     let setup = Instant::now();
     t.store().import_plan(&plan, now).await.unwrap();
-    t.app.reload_plan_if_changed(None).await.unwrap();
+    t.app.reload_plan_if_changed().await.unwrap();
     people(t.store(), &plan, per_agency, now).await;
     let items = reports(t.store(), &plan, per_agency).await;
     let leader = t.tg.user(900_100, "Lãnh đạo", "vi");

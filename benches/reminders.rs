@@ -84,7 +84,7 @@ async fn main() {
                 username: None,
                 language: Lang::Vi,
             };
-            store.redeem_invite(&code, &who, now).await.expect("redeem").expect("joined");
+            store.redeem_invite(&code, &who, now).await.expect("redeem").expect("joined").person();
         }
         store.close().await;
     }
@@ -95,7 +95,9 @@ async fn main() {
     let scheduler = application.scheduler();
     let before = tg.stats();
     let started = Instant::now();
-    let report = scheduler.run_at(now).await.expect("tick");
+    let tick = scheduler.run_at(now).await.expect("tick");
+    let report =
+        application.postman().deliver_all(std::time::Duration::from_secs(3600)).await.expect("deliver");
     let elapsed = started.elapsed().as_secs_f64();
     let stats = tg.stats();
     let sent = stats.sends - before.sends;
@@ -103,8 +105,8 @@ async fn main() {
         "reminders benchmark: {n} agencies due at once, pacing {per_second}/s, fake Telegram enforcing 30/s overall and 1/s per chat"
     );
     println!(
-        "  reminders sent: {} (logged {}), failed {}, to retry {}",
-        sent, report.sent, report.failed, report.retry
+        "  reminders sent: {} (queued {}, delivered {}), failed {}, to retry {}",
+        sent, tick.queued, report.sent, report.failed, report.retry
     );
     println!("  elapsed: {elapsed:.1} s  rate: {:.2} messages/s", sent as f64 / elapsed);
     println!("  429 answers: {}", stats.too_many_requests - before.too_many_requests);

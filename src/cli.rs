@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::domain::{Plan, Problems, calendar};
 use crate::i18n::Lang;
 use crate::present;
+use crate::startup::{load_plan, open_store};
 use crate::store::{ImportSummary, Store};
 use crate::t;
 
@@ -152,29 +153,6 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// Opens the database; an empty one gets the bundled plan, so a new user needs only a token.
-pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
-    let store = Store::open(&settings.database)
-        .await
-        .with_context(|| format!("opening the database {}", settings.database.display()))?;
-    if !store.has_plan().await? {
-        let plan =
-            crate::bundled::plan().map_err(|p| anyhow::anyhow!("the bundled plan is invalid:\n{p}"))?;
-        store.import_plan(&plan, Utc::now()).await.context("importing the bundled plan")?;
-        tracing::info!(plan = %plan.code, "imported the bundled plan into the empty database");
-    }
-    Ok(store)
-}
-
-/// The plan being followed, with the settings' time zone override applied.
-pub async fn load_plan(settings: &Settings, store: &Store) -> anyhow::Result<Plan> {
-    let mut plan = store.active_plan().await?.context("the database holds no plan")?;
-    if let Some(tz) = settings.time_zone {
-        plan.time_zone = tz;
-    }
-    Ok(plan)
 }
 
 /// Every problem, one per line, each with its place.

@@ -3,22 +3,22 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use teloxide::prelude::*;
 
-use crate::bot::{App, AppRef, PlanCache, make_invite, render_invite};
-use crate::cli::{load_plan, open_store};
+use crate::app::AppRef;
+use crate::bot::{make_invite, render_invite};
 use crate::clock::ManualClock;
 use crate::config::Settings;
 use crate::domain::AgencyCode;
 use crate::domain::people::{Role, parse_validity};
 use crate::domain::reminders;
+use crate::postman::Postman;
 use crate::present;
-use crate::scheduler::{BulkSender, Scheduler};
+use crate::scheduler::Scheduler;
+use crate::startup::{InstanceLock, assemble, load_plan, open_store};
 use crate::t;
 
 /// An instant typed on the command line: RFC 3339, or a local "2022-03-07T08:00" in the plan's
@@ -35,9 +35,8 @@ pub fn parse_instant(text: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
 
 /// The product's shared state for a command, at a fixed instant. Without a token the bot is
 /// a placeholder that is never asked anything (preview and calendar send nothing).
-async fn app_at(settings: &Settings, now: DateTime<Utc>, needs_bot: bool) -> anyhow::Result<(AppRef, Bot)> {
+async fn app_at(settings: &Settings, now: DateTime<Utc>, needs_bot: bool) -> anyhow::Result<AppRef> {
     let store = open_store(settings).await?;
-    let plan = load_plan(settings, &store).await?;
     let (bot, username) = if needs_bot {
         let bot = crate::startup::make_bot(settings)?;
         let me = bot.get_me().await.context("asking Telegram for the bot's name")?;
@@ -45,17 +44,21 @@ async fn app_at(settings: &Settings, now: DateTime<Utc>, needs_bot: bool) -> any
     } else {
         (Bot::new("0:preview"), String::new())
     };
-    let app = Arc::new(App {
-        plan: PlanCache::new(plan, store.active_plan_stamp().await?),
-        store,
-        clock: ManualClock::new(now),
-        admins: settings.admins.clone(),
-        bot_username: username,
-        max_value_change: Decimal::from(settings.max_value_change_percent) / Decimal::from(100),
-        bulk: BulkSender::new(bot.clone(), settings.bulk_per_second),
-        time_zone: settings.time_zone,
-    });
-    Ok((app, bot))
+    let settings = Settings {
+        token: settings.token.clone().or(Some(crate::config::Secret::new("0:preview"))),
+        ..settings.clone()
+    };
+    assemble(&settings, store, ManualClock::new(now), &bot, username).await
+}
+
+/// Now on the running bot's clock (a rehearsal's, if it runs one), else the system's.
+async fn bot_now(settings: &Settings, store: &crate::store::Store) -> anyhow::Result<DateTime<Utc>> {
+    let now = Utc::now();
+    if !InstanceLock::is_held(&settings.database) {
+        return Ok(now);
+    }
+    let offset = store.runtime("clock_offset_ms").await?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    Ok(now + chrono::Duration::milliseconds(offset))
 }
 
 /// `dondoc invite --agency CODE --role focal|leader|admin [--expires 7d]`.
@@ -78,7 +81,10 @@ pub async fn invite(
         eprintln!("{}", t!(lang, "cli-invite-bad-expiry", value = expires.to_owned()));
         return Ok(ExitCode::from(1));
     };
-    let (app, _) = app_at(settings, Utc::now(), true).await?;
+    let store = open_store(settings).await?;
+    let now = bot_now(settings, &store).await?;
+    store.close().await;
+    let app = app_at(settings, now, true).await?;
     let plan = app.plan.get();
     let agency = match agency {
         Some(code) => match plan.agency(&code.to_uppercase()) {
@@ -94,7 +100,7 @@ pub async fn invite(
         eprintln!("{}", t!(lang, "cli-invite-usage"));
         return Ok(ExitCode::from(1));
     }
-    let made = make_invite(&app.store, Utc::now(), role, agency, validity, None).await?;
+    let made = make_invite(&app.store, now, role, agency, validity, None).await?;
     println!("{}", render_invite(&plan, &app.bot_username, lang, &made));
     Ok(ExitCode::SUCCESS)
 }
@@ -167,19 +173,23 @@ pub async fn reminders_at(settings: &Settings, at: &str, send: bool) -> anyhow::
         eprintln!("{}", t!(lang, "run-no-token"));
         return Ok(ExitCode::from(2));
     }
-    let (app, _) = app_at(settings, now, send).await?;
-    let scheduler = Scheduler::new(app.clone(), app.bulk.clone());
+    let app = app_at(settings, now, send).await?;
+    let scheduler = Scheduler::new(app.clone());
     if send {
-        let report = scheduler.run_at(now).await?;
+        let postman = Postman::new(app.clone());
+        postman.recover().await?;
+        let tick = scheduler.run_at(now).await?;
+        let pass = postman.deliver_all(std::time::Duration::from_secs(600)).await?;
+        app.store.close().await;
         println!(
             "{}",
             t!(
                 lang,
                 "cli-reminders-run",
-                sent = report.sent as i64,
-                failed = report.failed as i64,
-                retry = report.retry as i64,
-                skipped = report.skipped as i64
+                sent = pass.sent as i64,
+                failed = pass.failed as i64,
+                retry = pass.retry as i64,
+                skipped = tick.skipped as i64
             )
         );
         return Ok(ExitCode::SUCCESS);

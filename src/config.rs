@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -54,6 +55,16 @@ pub struct Settings {
     pub max_value_change_percent: u32,
     /// Run the reminder scheduler every minute (off only in tests that drive it by hand).
     pub run_scheduler: bool,
+    /// First wait after Telegram or the network failed; doubled at each failure.
+    pub retry_first: Duration,
+    /// Longest wait between two tries of a queued message.
+    pub retry_max: Duration,
+    /// How long a send may take before it is given up and tried again (it may then arrive
+    /// twice, so this is generous).
+    pub send_timeout: Duration,
+    /// More updates than this from one person within a minute is a flood: they are told once
+    /// to slow down, then ignored until it calms.
+    pub flood_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -70,6 +81,10 @@ impl Default for Settings {
             bulk_per_second: 29,
             max_value_change_percent: 100,
             run_scheduler: true,
+            retry_first: Duration::from_secs(1),
+            retry_max: Duration::from_secs(300),
+            send_timeout: Duration::from_secs(60),
+            flood_per_minute: 60,
         }
     }
 }
@@ -88,6 +103,10 @@ struct FileSettings {
     webhook_listen: Option<String>,
     bulk_per_second: Option<u32>,
     max_value_change_percent: Option<u32>,
+    retry_first_ms: Option<u64>,
+    retry_max_ms: Option<u64>,
+    send_timeout_secs: Option<u64>,
+    flood_per_minute: Option<u64>,
 }
 
 /// A setting that could not be read; the message names it and what was wrong.
@@ -184,6 +203,32 @@ impl Settings {
         if let Some(p) = file.max_value_change_percent {
             s.max_value_change_percent = p.max(1);
         }
+        let number =
+            |name: &'static str, file: Option<u64>, range: std::ops::RangeInclusive<u64>| match nonempty(env(
+                name,
+            )) {
+                Some(v) => {
+                    v.parse().ok().filter(|n| range.contains(n)).map(Some).ok_or(SettingsError::Value {
+                        name,
+                        value: v.clone(),
+                        expected: "a whole number in range",
+                    })
+                }
+                None => Ok(file.map(|n| n.clamp(*range.start(), *range.end()))),
+            };
+        if let Some(ms) = number("DONDOC_RETRY_FIRST_MS", file.retry_first_ms, 1..=600_000)? {
+            s.retry_first = Duration::from_millis(ms);
+        }
+        if let Some(ms) = number("DONDOC_RETRY_MAX_MS", file.retry_max_ms, 1..=86_400_000)? {
+            s.retry_max = Duration::from_millis(ms);
+        }
+        if let Some(secs) = number("DONDOC_SEND_TIMEOUT_SECS", file.send_timeout_secs, 1..=600)? {
+            s.send_timeout = Duration::from_secs(secs);
+        }
+        if let Some(n) = number("DONDOC_FLOOD_PER_MINUTE", file.flood_per_minute, 10..=1_000_000)? {
+            s.flood_per_minute = n as u32;
+        }
+        s.retry_max = s.retry_max.max(s.retry_first);
         Ok(s)
     }
 }
@@ -211,6 +256,21 @@ mod tests {
         assert_eq!(s.database, PathBuf::from("from-env.db"));
         assert_eq!(s.admins, vec![1, 2]);
         assert_eq!(s.language, Lang::En);
+    }
+
+    #[test]
+    fn backoffs_and_timeouts_are_settings() {
+        let env = |name: &str| match name {
+            "DONDOC_RETRY_FIRST_MS" => Some("20".to_owned()),
+            "DONDOC_SEND_TIMEOUT_SECS" => Some("2".to_owned()),
+            _ => None,
+        };
+        let s = Settings::from_sources(None, env).unwrap();
+        assert_eq!(s.retry_first, Duration::from_millis(20));
+        assert_eq!(s.retry_max, Duration::from_secs(300));
+        assert_eq!(s.send_timeout, Duration::from_secs(2));
+        let env = |name: &str| (name == "DONDOC_RETRY_FIRST_MS").then(|| "0".to_owned());
+        assert!(Settings::from_sources(None, env).unwrap_err().to_string().contains("DONDOC_RETRY_FIRST_MS"));
     }
 
     #[test]

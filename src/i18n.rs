@@ -151,6 +151,83 @@ mod tests {
         assert!(vi.len() > 20, "the locales were not found");
     }
 
+    /// Every key the code names literally, `t!(lang, "key"…)`, with the variables it passes.
+    fn keys_in_code() -> Vec<(String, String, BTreeSet<String>)> {
+        fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("src dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().and_then(|e| e.to_str()) == Some("rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut out = Vec::new();
+        // This file defines the macro and names no message.
+        for file in files.into_iter().filter(|f| !f.ends_with("i18n.rs")) {
+            let text = std::fs::read_to_string(&file).expect("read source");
+            for (at, _) in text.match_indices("t!(") {
+                // `t!(`, not the end of `assert!(` or `format!(`.
+                if text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = &text[at + 3..];
+                let Some(comma) = rest.find(',') else { continue };
+                let after_comma = &rest[comma + 1..];
+                let trimmed = after_comma.trim_start();
+                let Some(literal) = trimmed.strip_prefix('"') else { continue };
+                let Some(end) = literal.find('"') else { continue };
+                let key = &literal[..end];
+                // Byte offset in `rest` just past the key's closing quote.
+                let key_end = comma + 1 + (after_comma.len() - trimmed.len()) + 1 + end + 1;
+                // The macro's arguments, up to its closing parenthesis.
+                let mut depth = 1;
+                let mut close = rest.len();
+                for (i, c) in rest.char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                close = i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let args = if close > key_end { &rest[key_end..close] } else { "" };
+                let mut vars = BTreeSet::new();
+                for part in args.split(',') {
+                    if let Some((name, _)) = part.split_once('=')
+                        && let name = name.trim()
+                        && !name.is_empty()
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        vars.insert(name.to_owned());
+                    }
+                }
+                out.push((file.display().to_string(), key.to_owned(), vars));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_key_the_code_names_exists_with_the_variables_it_passes() {
+        let vi = messages("vi");
+        let used = keys_in_code();
+        assert!(used.len() > 100, "the sources were not read");
+        for (file, key, vars) in used {
+            let Some(wanted) = vi.get(&key) else { panic!("{file}: no message {key} in locales/vi") };
+            let missing: Vec<_> = wanted.iter().filter(|v| !vars.contains(*v)).collect();
+            assert!(missing.is_empty(), "{file}: {key} needs {missing:?}, given {vars:?}");
+        }
+    }
+
     #[test]
     fn values_are_inserted_without_isolation_marks() {
         let text = t!(Lang::En, "problem-unknown-agency", code = "SXX");

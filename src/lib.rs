@@ -1,9 +1,13 @@
 //! dondoc: follows up a provincial socio-economic plan on Telegram.
 //!
-//! `domain` knows the plan's terms and nothing of Telegram or SQL; `store` owns every query;
-//! `bot` parses Telegram updates, calls the domain and store, renders replies; `scheduler`
-//! decides what is due and hands it to one sender; `startup` puts them together.
+//! From the bottom up: `domain` knows the plan's terms and nothing of Telegram or SQL; `store`
+//! owns every query; `outbound` is the one way out to Telegram (its budget, its retries); `app`
+//! is what every part shares; `messages` and `ui` render what is said and its buttons;
+//! `postman` delivers the outbox; `bot` parses updates, calls the domain and store, renders
+//! replies; `scheduler` decides what is due and queues it; `startup` puts them together and
+//! `cli` parses the command line. Each uses only those before it.
 
+pub mod app;
 pub mod bot;
 pub mod bundled;
 pub mod charts;
@@ -15,9 +19,13 @@ pub mod domain;
 pub mod export;
 pub mod i18n;
 pub mod leadership;
+pub mod messages;
+pub mod outbound;
 pub mod overview;
+pub mod postman;
 pub mod present;
 pub mod scheduler;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod ui;

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::calendar::{self, Deadline};
 use crate::domain::people::Role;
-use crate::domain::reminders::{effective_deadline, is_escalated};
+use crate::domain::reminders::is_escalated;
 use crate::domain::timeliness::{Rates, Timeliness, timeliness};
 use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::store::{Person, ReportRow, Store};
@@ -103,7 +103,7 @@ impl Overview {
             .into_iter()
             .map(|a| {
                 let extended = extensions.get(&a.code).copied();
-                let own = effective_deadline(&deadline, extended);
+                let own = deadline.extended(extended);
                 let report = reports.get(&a.code).cloned();
                 let handed_in = report
                     .as_ref()

@@ -1,12 +1,14 @@
 //! Putting the pieces together: settings → store → bot (and scheduler) → run until stopped.
 
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use teloxide::dispatching::{DefaultKey, Dispatcher};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
@@ -14,16 +16,19 @@ use teloxide::update_listeners::Polling;
 use teloxide::update_listeners::webhooks;
 use tokio::sync::watch;
 
+use crate::app::{App, AppRef};
 use crate::bot::schema::{SchemaError, schema};
-use crate::bot::storage::DialogueStore;
-use crate::bot::{App, AppRef, PlanCache};
-use crate::cli::{load_plan, open_store};
 use crate::clock::{RehearsalClock, SharedClock, SystemClock};
 use crate::config::Settings;
-use crate::scheduler::{BulkSender, Scheduler};
+use crate::domain::Plan;
+use crate::outbound::{Limits, RetryPolicy, Sender};
+use crate::postman::Postman;
+use crate::scheduler::Scheduler;
+use crate::store::Store;
 use crate::t;
 
-/// The running product: the bot's dispatcher over a store, with its clock.
+/// The running product: the bot's dispatcher over a store, with its clock, its scheduler and
+/// its postman.
 pub struct Application {
     app: AppRef,
     bot: Bot,
@@ -31,6 +36,116 @@ pub struct Application {
     settings: Settings,
     stop: watch::Sender<bool>,
     scheduler: Arc<Scheduler>,
+    postman: Arc<Postman>,
+    /// Held while the bot runs: a second `dondoc run` on the same database is refused.
+    _instance: InstanceLock,
+}
+
+/// The single-instance lock: an OS file lock beside the database (released by the kernel when
+/// the process dies, so a crash never leaves it stuck), with the holder's pid inside.
+pub struct InstanceLock {
+    _file: File,
+}
+
+/// The lock file of a database.
+pub fn lock_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+impl InstanceLock {
+    /// Takes the lock, or says who holds it.
+    pub fn take(database: &Path) -> Result<InstanceLock, AlreadyRunning> {
+        let path = lock_path(database);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| AlreadyRunning { holder: format!("{} ({e})", path.display()) })?;
+        if file.try_lock().is_err() {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            return Err(AlreadyRunning { holder: holder.trim().to_owned() });
+        }
+        let _ = file.set_len(0);
+        let _ =
+            write!(file, "pid {} since {}", std::process::id(), Utc::now().format("%Y-%m-%d %H:%M:%S UTC"));
+        let _ = file.flush();
+        Ok(InstanceLock { _file: file })
+    }
+
+    /// Whether a running bot holds the lock of `database` now.
+    pub fn is_held(database: &Path) -> bool {
+        let Ok(file) = std::fs::OpenOptions::new().read(true).write(true).open(lock_path(database)) else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = file.unlock();
+                false
+            }
+            Err(_) => true,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct AlreadyRunning {
+    pub holder: String,
+}
+
+/// Opens the database; an empty one gets the bundled plan, so a new user needs only a token.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::open(&settings.database)
+        .await
+        .with_context(|| format!("opening the database {}", settings.database.display()))?;
+    if !store.has_plan().await? {
+        let plan =
+            crate::bundled::plan().map_err(|p| anyhow::anyhow!("the bundled plan is invalid:\n{p}"))?;
+        store.import_plan(&plan, Utc::now()).await.context("importing the bundled plan")?;
+        tracing::info!(plan = %plan.code, "imported the bundled plan into the empty database");
+    }
+    Ok(store)
+}
+
+/// The plan being followed, with the settings' time zone override applied.
+pub async fn load_plan(settings: &Settings, store: &Store) -> anyhow::Result<Plan> {
+    let mut plan = store.active_plan().await?.context("the database holds no plan")?;
+    if let Some(tz) = settings.time_zone {
+        plan.time_zone = tz;
+    }
+    Ok(plan)
+}
+
+/// The one way out, for a bot: its own HTTP client, with the settings' (generous) timeout.
+pub fn make_sender(settings: &Settings, bot: &Bot) -> anyhow::Result<Sender> {
+    let client = teloxide::net::default_reqwest_settings()
+        .timeout(settings.send_timeout)
+        .build()
+        .context("building the HTTP client")?;
+    let token = settings.token.as_ref().context("no bot token (TELOXIDE_TOKEN)")?;
+    let out_bot = Bot::with_client(token.expose(), client).set_api_url(bot.api_url());
+    let limits = Limits::default().with_bulk_per_second(settings.bulk_per_second);
+    let policy =
+        RetryPolicy { first: settings.retry_first, max: settings.retry_max, ..RetryPolicy::default() };
+    Ok(Sender::new(out_bot, limits, policy))
+}
+
+/// What every part shares, assembled once: for the bot, and for the operator's commands.
+pub async fn assemble(
+    settings: &Settings,
+    store: Store,
+    clock: SharedClock,
+    bot: &Bot,
+    bot_username: String,
+) -> anyhow::Result<AppRef> {
+    let plan = load_plan(settings, &store).await?;
+    let stamp = store.active_plan_stamp().await?;
+    let out = make_sender(settings, bot)?;
+    Ok(App::new(settings, store, (plan, stamp), (clock, Arc::new(SystemClock)), bot_username, out))
 }
 
 /// Stops a running application gracefully: updates in flight finish, nothing half-written.
@@ -78,32 +193,42 @@ async fn get_me(bot: &Bot) -> anyhow::Result<teloxide::types::Me> {
 
 impl Application {
     pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Application> {
+        let instance = InstanceLock::take(&settings.database).map_err(|held| {
+            anyhow::anyhow!(
+                "{}",
+                t!(
+                    settings.language,
+                    "run-already-running",
+                    database = settings.database.display().to_string(),
+                    holder = held.holder
+                )
+            )
+        })?;
         let bot = make_bot(&settings)?;
         let store = open_store(&settings).await?;
-        let plan = load_plan(&settings, &store).await?;
         let me = get_me(&bot).await?;
-        let bulk = BulkSender::new(bot.clone(), settings.bulk_per_second);
-        let app = Arc::new(App {
-            store: store.clone(),
-            plan: PlanCache::new(plan, store.active_plan_stamp().await?),
-            clock: clock.clone(),
-            admins: settings.admins.clone(),
-            bot_username: me.username().to_owned(),
-            max_value_change: Decimal::from(settings.max_value_change_percent) / Decimal::from(100),
-            bulk: bulk.clone(),
-            time_zone: settings.time_zone,
-        });
-        let scheduler = Scheduler::new(app.clone(), bulk);
+        let app = assemble(&settings, store, clock, &bot, me.username().to_owned()).await?;
+        // The commands beside the bot (an invite made on the command line) judge time on the
+        // bot's clock, which may be a rehearsal's.
+        let offset = (app.clock.now() - app.wall.now()).num_milliseconds();
+        app.store.set_runtime("clock_offset_ms", &offset.to_string(), app.wall.now()).await?;
+        let scheduler = Scheduler::new(app.clone());
+        let postman = Postman::new(app.clone());
+        postman.recover().await?;
         if let Err(e) = crate::bot::set_default_menus(&bot).await {
             tracing::warn!(error = %e, "could not set the command menus");
         }
-        let dialogues = DialogueStore::new(store, clock);
         let dispatcher = Dispatcher::builder(bot.clone(), schema())
-            .dependencies(dptree::deps![app.clone(), dialogues])
+            .dependencies(dptree::deps![app.clone()])
             .error_handler(LoggingErrorHandler::with_custom_text("A handler failed"))
             .build();
         let (stop, _) = watch::channel(false);
-        Ok(Application { app, bot, dispatcher, settings, stop, scheduler })
+        Ok(Application { app, bot, dispatcher, settings, stop, scheduler, postman, _instance: instance })
+    }
+
+    /// The outbox's postman, to drive by hand in tests.
+    pub fn postman(&self) -> Arc<Postman> {
+        self.postman.clone()
     }
 
     /// The reminder scheduler, to drive by hand (`reminders run --at`, tests).
@@ -145,6 +270,7 @@ impl Application {
         });
         let mut cron =
             if self.settings.run_scheduler { Some(self.scheduler.clone().start().await?) } else { None };
+        let postman = tokio::spawn(self.postman.clone().run(self.stop.subscribe()));
         let errors = LoggingErrorHandler::with_custom_text("Telegram updates could not be fetched");
         match self.settings.webhook_url.clone() {
             Some(url) => {
@@ -164,6 +290,8 @@ impl Application {
             }
         }
         let _ = stopper.await;
+        let _ = self.stop.send(true);
+        let _ = postman.await;
         if let Some(cron) = cron.as_mut()
             && let Err(e) = cron.shutdown().await
         {
@@ -171,6 +299,9 @@ impl Application {
         }
         // A tick in flight finishes before the store closes.
         let _ = self.scheduler.run_lock().await;
+        if let Err(e) = self.app.store.clear_runtime("clock_offset_ms").await {
+            tracing::warn!(error = %e, "could not clear the clock offset");
+        }
         self.app.store.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -132,10 +132,23 @@ async fn a_notice_is_previewed_then_sent_to_every_focal_point_and_the_blocked_ar
     // One of them has blocked the bot since joining.
     t.tg.block(people[2].id);
     t.tg.press(&t.admin, preview.message_id, &preview.data("Gửi"));
+    // The admin's chat does not wait: a progress message comes at once, with a stop button, and
+    // is brought up to date as the notice goes out.
     let sending = t.tg.next_message(t.admin.id).await;
-    assert_eq!(sending.text, vi("broadcast-sending", &[("count", "3")]));
-    let report = t.tg.next_message(t.admin.id).await;
-    assert_eq!(report.text, vi("broadcast-done", &[("reached", "2"), ("blocked", "1"), ("failed", "0")]));
+    assert_eq!(
+        sending.text,
+        vi("broadcast-progress", &[("sent", "0"), ("failed", "0"), ("total", "3")]),
+        "{}",
+        sending.summary()
+    );
+    sending.button("Dừng gửi");
+    let finished =
+        vi("broadcast-finished", &[("sent", "2"), ("failed", "1"), ("cancelled", "0"), ("total", "3")]);
+    let report =
+        t.tg.wait_for(t.admin.id, |m| m.message_id == sending.message_id && m.text == finished).await;
+    assert!(report.edited && report.buttons.is_empty(), "{}", report.summary());
+    // The admins also hear that the third blocked the bot.
+    t.tg.wait_for(t.admin.id, |m| m.text.starts_with("⛔")).await;
     for user in &people[..2] {
         assert_eq!(t.tg.next_message(user.id).await.text, vi("broadcast-message", &[("text", notice)]));
     }
@@ -144,6 +157,7 @@ async fn a_notice_is_previewed_then_sent_to_every_focal_point_and_the_blocked_ar
     t.tg.expect_silence(leader.id, std::time::Duration::from_millis(200)).await;
 
     // A second tap finds nothing waiting; a notice typed with the command is previewed at once.
+    t.tg.mark_read(t.admin.id);
     t.tg.press(&t.admin, preview.message_id, &preview.data("Gửi"));
     assert_eq!(t.tg.next_message(t.admin.id).await.text, vi("broadcast-nothing", &[]));
     let direct = t.say(&t.admin, "/thongbao Nộp báo cáo quý trước 14/03").await;

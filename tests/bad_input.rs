@@ -76,7 +76,13 @@ async fn a_dozen_bad_inputs_each_get_one_sentence_and_change_nothing() {
     // A note over the limit.
     let long = "x".repeat(1001);
     assert_eq!(t.say(&hoa, &long).await.text, vi("note-too-long", &[("length", "1001"), ("max", "1000")]));
-    // An unknown command, and a command in a group chat.
+    // A command while a note is awaited is not run (a note cannot start something by
+    // accident); /huy leaves the step. Then an unknown command, and one in a group chat.
+    assert_eq!(
+        t.say(&hoa, "/baocao đã xong").await.text,
+        vi("command-while-typing", &[("command", "/baocao"), ("step", &vi("help-note", &[]))])
+    );
+    t.say(&hoa, "/huy").await;
     assert_eq!(t.say(&hoa, "/xyz").await.text, vi("unknown-command", &[("command", "xyz")]));
     t.tg.send_group_text(&hoa, -100_123, "/baocao");
     assert_eq!(t.tg.next_message(-100_123).await.text, vi("private-only", &[("bot", "dondoc_test_bot")]));
@@ -101,9 +107,12 @@ async fn strangers_and_used_or_expired_invites_get_no_rights() {
     let stranger = t.tg.user(6100, "Khách", "vi");
     let how = text(Lang::Vi, "join-how", &[]);
     assert_eq!(t.say(&stranger, "xin chào").await.text, how);
-    assert_eq!(t.say(&stranger, "/baocao").await.text, how);
-    assert_eq!(t.say(&stranger, "/start").await.text, how);
     assert!(!how.contains("Sở Y tế") && !how.contains("09/KH-UBND"), "reveals nothing of the plan");
+    // A stranger is answered once every few minutes; the rest is ignored quietly (and costs
+    // nothing), but an invite link always goes through.
+    t.tg.send_text(&stranger, "/baocao");
+    t.tg.send_text(&stranger, "/start");
+    t.tg.expect_silence(stranger.id, Duration::from_millis(400)).await;
     assert_eq!(t.say(&stranger, "/start hello").await.text, text(Lang::Vi, "join-unknown", &[]));
     assert_eq!(
         t.say(&stranger, "/start AAAAAAAAAAAAAAAAAAAAAA").await.text,
@@ -139,11 +148,11 @@ async fn a_forged_button_naming_another_agency_changes_nothing_and_is_logged() {
     let before = snapshot(t.store()).await;
     // Bình's client sends buttons naming the finance department's report.
     for data in [
-        format!("s:{stc_report}:9.a:2"),
+        format!("s:{stc_report}:9.a:2:0"),
         format!("S:{stc_report}"),
         format!("i:{stc_report}:m5.1"),
         format!("u:{stc_report}:t9.a"),
-        "s:999999:9.a:2".to_owned(),
+        "s:999999:9.a:2:0".to_owned(),
     ] {
         t.tg.press(&binh, 1, &data);
         let reply = t.tg.next_message(binh.id).await;
@@ -155,8 +164,9 @@ async fn a_forged_button_naming_another_agency_changes_nothing_and_is_logged() {
     t.tg.press(&binh, 1, "zz:top");
     assert!(t.tg.next_message(binh.id).await.text.starts_with(&text(Lang::Vi, "button-stale", &[])));
     assert_eq!(snapshot(t.store()).await, before);
-    let logged = t.store().audit_entries("forged_button").await.unwrap();
-    assert_eq!(logged.len(), 6, "{logged:?}");
+    // Rolled up: one row for the sender's hour, counting every forged tap.
+    assert_eq!(t.store().audit_count("forged_button").await.unwrap(), 6);
+    assert_eq!(t.store().audit_entries("forged_button").await.unwrap().len(), 1);
     let _ = hoa;
 }
 

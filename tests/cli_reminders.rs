@@ -49,7 +49,7 @@ async fn prepared(dir: &Path, telegram_id: i64) {
         username: None,
         language: Lang::Vi,
     };
-    store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap();
+    store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap().person();
     store.close().await;
 }
 

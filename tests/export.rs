@@ -97,7 +97,7 @@ async fn a_quarter_of_reports(t: &TestApp) {
         granted_by: None,
         granted_at: t.clock_now(),
     };
-    t.store().grant_extension(&extension).await.unwrap();
+    t.store().grant_extension(&extension, &[], t.clock_now()).await.unwrap();
     t.set_time("2022-03-20T10:00");
 }
 

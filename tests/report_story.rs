@@ -185,9 +185,9 @@ async fn a_focal_point_joins_reports_every_item_and_submits() {
     assert!(events.iter().all(|e| e.person == Some(person.id)));
     assert_eq!(events.iter().filter(|e| e.kind == "submitted").count(), 1);
     assert_eq!(events.iter().filter(|e| e.kind == "attached").count(), 1);
-    // Done tasks: one change (status and its 100 %); in progress: a status then a percent; two
-    // notes; metrics: a value each.
-    assert_eq!(events.iter().filter(|e| e.kind == "item_changed").count(), 3 + 2 * 2 + 2 + 5);
+    // Tasks: one change each (a status and its percent, together); two notes; metrics: a value
+    // each.
+    assert_eq!(events.iter().filter(|e| e.kind == "item_changed").count(), 3 + 2 + 2 + 5);
 }
 
 #[tokio::test]

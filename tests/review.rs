@@ -211,8 +211,8 @@ async fn leaders_pressing_admin_buttons_and_focal_points_asking_for_others_chang
     for id in [finance.id, health.id] {
         assert_eq!(t.store().report(id).await.unwrap().unwrap().state, ReportState::Submitted);
     }
-    let forged = t.store().audit_entries("forged_button").await.unwrap();
-    assert!(forged.len() >= 8, "every forged tap is logged: {forged:?}");
+    let forged = t.store().audit_count("forged_button").await.unwrap();
+    assert!(forged >= 8, "every forged tap is logged: {forged}");
 }
 
 #[tokio::test]

@@ -63,9 +63,7 @@ broadcast-preview = 📢 Preview of the notice to { $count } focal points:
 
     Tap "Send" to send it, or /cancel to stop.
 broadcast-nothing = No notice is waiting to be sent. Type /broadcast to write one.
-broadcast-sending = 📨 Sending the notice to { $count } focal points…
 broadcast-message = 📢 Notice from the Department of Planning and Investment:
     { $text }
-broadcast-done = ✅ Notice sent: { $reached } received it, { $blocked } blocked the bot, { $failed } could not be reached now.
 button-send-broadcast = 📨 Send
 cancel-nothing-changed = Stopped; nothing changed.

@@ -63,9 +63,7 @@ broadcast-preview = 📢 Xem trước thông báo gửi tới { $count } cán b�
 
     Bấm "Gửi" để gửi, hoặc /huy để thôi.
 broadcast-nothing = Không có thông báo nào đang chờ gửi. Gõ /thongbao để soạn.
-broadcast-sending = 📨 Đang gửi thông báo tới { $count } cán bộ đầu mối…
 broadcast-message = 📢 Thông báo của Sở Kế hoạch và Đầu tư:
     { $text }
-broadcast-done = ✅ Đã gửi thông báo: { $reached } người nhận được, { $blocked } người đã chặn bot, { $failed } người chưa gửi được.
 button-send-broadcast = 📨 Gửi
 cancel-nothing-changed = Đã dừng; không có gì thay đổi.

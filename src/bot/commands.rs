@@ -22,24 +22,77 @@ pub enum Command {
     History,
 }
 
-/// (command, Vietnamese name, English name); every other spelling is an alias.
-const NAMES: &[(Command, &str, &str, &[&str])] = &[
-    (Command::Start, "start", "start", &[]),
-    (Command::Help, "trogiup", "help", &["huongdan"]),
-    (Command::Cancel, "huy", "cancel", &["thoat"]),
-    (Command::Language, "ngonngu", "language", &["lang"]),
-    (Command::Report, "baocao", "report", &[]),
-    (Command::Status, "tinhhinh", "status", &[]),
-    (Command::Indicator, "chitieu", "indicator", &[]),
-    (Command::Agency, "donvi", "agency", &[]),
-    (Command::Overdue, "quahan", "overdue", &[]),
-    (Command::Export, "xuat", "export", &[]),
-    (Command::Invite, "moi", "invite", &[]),
-    (Command::People, "nguoidung", "people", &[]),
-    (Command::Remove, "xoa", "remove", &[]),
-    (Command::Extend, "giahan", "extend", &[]),
-    (Command::Broadcast, "thongbao", "broadcast", &[]),
-    (Command::History, "lichsu", "history", &[]),
+/// Who may use a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// Anyone, joined or not.
+    Anyone,
+    /// Focal points.
+    Focal,
+    /// Leaders and admins.
+    Reader,
+    Admin,
+}
+
+impl Who {
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match self {
+            Who::Anyone => true,
+            Who::Focal => role == Some(Role::Focal),
+            Who::Reader => role.is_some_and(Role::reads_everything),
+            Who::Admin => role == Some(Role::Admin),
+        }
+    }
+    /// Locale key of the refusal a person of another role gets.
+    pub fn refusal_key(self) -> &'static str {
+        match self {
+            Who::Focal => "only-focal",
+            Who::Admin => "only-admin",
+            Who::Reader | Who::Anyone => "only-leader",
+        }
+    }
+}
+
+/// Each command once: who may use it, whether it shows in their menu, its Vietnamese and
+/// English names (every other spelling is an alias). Menus, the router's guard and the
+/// refusals are all derived from this table.
+struct Spec {
+    command: Command,
+    who: Who,
+    in_menu: bool,
+    vi: &'static str,
+    en: &'static str,
+    aliases: &'static [&'static str],
+}
+
+const fn spec(
+    command: Command,
+    who: Who,
+    in_menu: bool,
+    vi: &'static str,
+    en: &'static str,
+    aliases: &'static [&'static str],
+) -> Spec {
+    Spec { command, who, in_menu, vi, en, aliases }
+}
+
+const COMMANDS: &[Spec] = &[
+    spec(Command::Start, Who::Anyone, false, "start", "start", &[]),
+    spec(Command::Report, Who::Focal, true, "baocao", "report", &[]),
+    spec(Command::Status, Who::Reader, true, "tinhhinh", "status", &[]),
+    spec(Command::Indicator, Who::Reader, true, "chitieu", "indicator", &[]),
+    spec(Command::Agency, Who::Reader, true, "donvi", "agency", &[]),
+    spec(Command::Overdue, Who::Reader, true, "quahan", "overdue", &[]),
+    spec(Command::Export, Who::Reader, true, "xuat", "export", &[]),
+    spec(Command::Invite, Who::Admin, true, "moi", "invite", &[]),
+    spec(Command::People, Who::Admin, true, "nguoidung", "people", &[]),
+    spec(Command::Remove, Who::Admin, false, "xoa", "remove", &[]),
+    spec(Command::Extend, Who::Admin, true, "giahan", "extend", &[]),
+    spec(Command::Broadcast, Who::Admin, true, "thongbao", "broadcast", &[]),
+    spec(Command::History, Who::Admin, true, "lichsu", "history", &[]),
+    spec(Command::Help, Who::Anyone, true, "trogiup", "help", &["huongdan"]),
+    spec(Command::Cancel, Who::Anyone, true, "huy", "cancel", &["thoat"]),
+    spec(Command::Language, Who::Anyone, true, "ngonngu", "language", &["lang"]),
 ];
 
 /// A command in a message, with the rest of the text as its argument.
@@ -64,25 +117,36 @@ pub fn parse(text: &str, bot_username: &str) -> Option<Parsed> {
         Some((n, t)) => (n, Some(t)),
         None => (word, None),
     };
-    if target.is_some_and(|t| !t.eq_ignore_ascii_case(bot_username)) {
+    // "/baocao@" (a name cut short by the phone) is still ours.
+    if target.is_some_and(|t| !t.is_empty() && !t.eq_ignore_ascii_case(bot_username)) {
         return Some(Parsed::OtherBot);
     }
     let name = name.to_ascii_lowercase();
     Some(
-        NAMES
+        COMMANDS
             .iter()
-            .find(|(_, vi, en, aliases)| *vi == name || *en == name || aliases.contains(&name.as_str()))
-            .map_or_else(|| Parsed::Unknown(name.clone()), |(c, ..)| Parsed::Command(*c, arg.to_owned())),
+            .find(|c| c.vi == name || c.en == name || c.aliases.contains(&name.as_str()))
+            .map_or_else(|| Parsed::Unknown(name.clone()), |c| Parsed::Command(c.command, arg.to_owned())),
     )
 }
 
 impl Command {
     /// The name shown in a language's menu.
     pub fn name(self, lang: Lang) -> &'static str {
-        NAMES
+        COMMANDS
             .iter()
-            .find(|(c, ..)| *c == self)
-            .map_or("help", |(_, vi, en, _)| if lang == Lang::En { en } else { vi })
+            .find(|c| c.command == self)
+            .map_or("help", |c| if lang == Lang::En { c.en } else { c.vi })
+    }
+
+    /// Who may use it.
+    pub fn who(self) -> Who {
+        COMMANDS.iter().find(|c| c.command == self).map_or(Who::Admin, |c| c.who)
+    }
+
+    /// Whether a person of `role` (`None`: not joined) may use it.
+    pub fn allowed(self, role: Option<Role>) -> bool {
+        self.who().allows(role)
     }
 
     /// Locale key of the menu description.
@@ -108,18 +172,21 @@ impl Command {
     }
 }
 
-/// The commands a role sees in its menu; `None` is someone who has not joined.
+/// The commands a role sees in its menu; `None` is someone who has not joined (who sees how
+/// to start).
 pub fn menu(role: Option<Role>) -> Vec<Command> {
-    use Command::*;
-    let mut out = match role {
-        None => vec![Start],
-        Some(Role::Focal) => vec![Report],
-        Some(Role::Leader) => vec![Status, Indicator, Agency, Overdue, Export],
-        Some(Role::Admin) => {
-            vec![Status, Indicator, Agency, Overdue, Export, Invite, People, Extend, Broadcast, History]
+    let mut out: Vec<Command> = if role.is_none() { vec![Command::Start] } else { vec![] };
+    out.extend(
+        COMMANDS
+            .iter()
+            .filter(|c| c.in_menu && c.command != Command::Start && role.is_some() && c.who.allows(role))
+            .map(|c| c.command),
+    );
+    for c in [Command::Help, Command::Cancel, Command::Language] {
+        if !out.contains(&c) {
+            out.push(c);
         }
-    };
-    out.extend([Help, Cancel, Language]);
+    }
     out
 }
 
@@ -135,6 +202,7 @@ mod tests {
         assert_eq!(p("/chitieu 13"), Some(Parsed::Command(Command::Indicator, "13".into())));
         assert_eq!(p("/start@dondoc_test_bot abc"), Some(Parsed::Command(Command::Start, "abc".into())));
         assert_eq!(p("/start@other_bot abc"), Some(Parsed::OtherBot));
+        assert_eq!(p("/baocao@"), Some(Parsed::Command(Command::Report, String::new())), "a name cut short");
         assert_eq!(p("/nope"), Some(Parsed::Unknown("nope".into())));
         assert_eq!(p("hello"), None);
         assert_eq!(p("/donvi  Sở Y tế "), Some(Parsed::Command(Command::Agency, "Sở Y tế".into())));
@@ -146,6 +214,26 @@ mod tests {
         assert!(!menu(Some(Role::Leader)).contains(&Command::Invite));
         assert!(menu(Some(Role::Admin)).contains(&Command::Invite));
         assert_eq!(menu(None)[0], Command::Start);
+        assert_eq!(menu(None), vec![Command::Start, Command::Help, Command::Cancel, Command::Language]);
+        assert_eq!(
+            menu(Some(Role::Leader)),
+            vec![
+                Command::Status,
+                Command::Indicator,
+                Command::Agency,
+                Command::Overdue,
+                Command::Export,
+                Command::Help,
+                Command::Cancel,
+                Command::Language
+            ]
+        );
+        // The guard and the menu say the same: what a role sees it may use.
+        for role in [Role::Focal, Role::Leader, Role::Admin] {
+            assert!(menu(Some(role)).iter().all(|c| c.allowed(Some(role))), "{role:?}");
+        }
+        assert!(!Command::Remove.allowed(Some(Role::Leader)));
+        assert_eq!(Command::Remove.who().refusal_key(), "only-admin");
         for c in menu(Some(Role::Admin)) {
             assert_ne!(c.name(Lang::Vi), "");
             assert!(c.name(Lang::En).chars().all(|ch| ch.is_ascii_lowercase()));

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use teloxide::types::{ChatId, Update, User};
 
 use super::AppRef;
+use super::state::State;
 use crate::domain::people::{Lang, Role};
 use crate::store::{Newcomer, Person};
 
@@ -16,6 +17,10 @@ pub struct Ctx {
     pub lang: Lang,
     pub private: bool,
     pub now: DateTime<Utc>,
+    /// The step the person's conversation is at.
+    pub state: State,
+    /// The update's handled marks: the update id, and the callback query id for a tap.
+    pub keys: Vec<String>,
 }
 
 impl Ctx {
@@ -38,6 +43,7 @@ impl Ctx {
     }
 }
 
+/// The name a person is shown by.
 pub fn display_name(user: &User) -> String {
     match &user.last_name {
         Some(last) if !last.is_empty() => format!("{} {last}", user.first_name),
@@ -47,6 +53,10 @@ pub fn display_name(user: &User) -> String {
 
 /// Builds the context of an update; `None` for updates with no person behind them.
 pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
+    let mut keys = vec![format!("u:{}", update.id.0)];
+    if let teloxide::types::UpdateKind::CallbackQuery(q) = &update.kind {
+        keys.push(format!("cq:{}", q.id.0));
+    }
     let user = update.from()?.clone();
     let chat = update.chat().map(|c| (c.id, c.is_private())).unwrap_or((ChatId(user.id.0 as i64), true));
     let now = app.clock.now();
@@ -59,7 +69,14 @@ pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
         }
     };
     let lang = person.as_ref().map_or_else(|| Lang::from_code(user.language_code.as_deref()), |p| p.language);
-    let mut ctx = Ctx { chat: chat.0, user, person: None, lang, private: chat.1, now };
+    let state = match app.store.dialogue_state(chat.0.0).await {
+        Ok(s) => s.map_or(State::Idle, |s| State::from_json(&s)),
+        Err(e) => {
+            tracing::error!(error = %e, "could not load a conversation; starting it again");
+            State::Stale
+        }
+    };
+    let mut ctx = Ctx { chat: chat.0, user, person: None, lang, private: chat.1, now, state, keys };
     if person.is_none() && app.admins.contains(&telegram_id) && ctx.private {
         match app.store.ensure_admin(&ctx.newcomer(), now).await {
             Ok(admin) => person = Some(admin),

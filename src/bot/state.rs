@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::report::TaskStatus;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum State {
@@ -14,62 +16,67 @@ pub enum State {
     /// Several rounds or periods are open; buttons ask which.
     ChooseRound,
     /// The report's list of items is on screen.
-    Report {
-        report: i64,
-    },
+    Report { report: i64 },
     /// A task was tapped; status buttons are on screen.
-    TaskStatus {
-        report: i64,
-        task: String,
-    },
+    TaskStatus { report: i64, task: String },
+    /// A status that needs a percent was tapped: it is saved together with the percent.
     TaskPercent {
         report: i64,
         task: String,
+        #[serde(default)]
+        status: Option<TaskStatus>,
+        /// The item's version when the person saw it (0: no answer yet); `None` in states
+        /// stored before versions existed.
+        #[serde(default)]
+        seen: Option<i64>,
     },
     TaskNote {
         report: i64,
         task: String,
+        #[serde(default)]
+        seen: Option<i64>,
     },
     MetricValue {
         report: i64,
         metric: String,
+        #[serde(default)]
+        seen: Option<i64>,
     },
-    /// A doubtful value waits for "yes, save" or a new value.
+    /// A doubtful value (or one a colleague's change stopped) waits for "yes, save" or a new
+    /// value.
     ConfirmValue {
         report: i64,
         metric: String,
         value: String,
         out_of: Option<String>,
+        #[serde(default)]
+        seen: Option<i64>,
     },
     MetricNote {
         report: i64,
         metric: String,
+        #[serde(default)]
+        seen: Option<i64>,
     },
     Narrative {
         report: i64,
         indicator: u32,
+        #[serde(default)]
+        seen: Option<i64>,
     },
     /// The whole report is on screen with "send".
-    Review {
-        report: i64,
-    },
+    Review { report: i64 },
     /// An admin returns a report and is asked for the comment.
-    ReturnComment {
-        report: i64,
-    },
+    ReturnComment { report: i64 },
     /// An admin extends a deadline and is asked for the reason.
-    ExtensionReason {
-        round: String,
-        period: String,
-        agency: String,
-        last_day: String,
-    },
+    ExtensionReason { round: String, period: String, agency: String, last_day: String },
     /// An admin is asked for the text of a notice to every focal point.
     BroadcastText,
     /// The notice waits for confirmation.
-    ConfirmBroadcast {
-        text: String,
-    },
+    ConfirmBroadcast { text: String },
+    /// A person who already belongs somewhere used an invite to another agency or role: it
+    /// waits for them to confirm (nothing is used until then).
+    ConfirmMove { invite: i64 },
 }
 
 impl State {
@@ -105,6 +112,7 @@ impl State {
             State::ReturnComment { .. } => "help-return-comment",
             State::ExtensionReason { .. } => "help-extension-reason",
             State::BroadcastText | State::ConfirmBroadcast { .. } => "help-broadcast",
+            State::ConfirmMove { .. } => "help-confirm-move",
         }
     }
 
@@ -124,8 +132,26 @@ mod tests {
 
     #[test]
     fn states_round_trip_and_unknown_ones_become_stale() {
-        let s = State::ConfirmValue { report: 7, metric: "5.1".into(), value: "9002".into(), out_of: None };
+        let s = State::ConfirmValue {
+            report: 7,
+            metric: "5.1".into(),
+            value: "9002".into(),
+            out_of: None,
+            seen: Some(3),
+        };
         assert_eq!(State::from_json(&s.to_json()), s);
+        let s = State::TaskPercent {
+            report: 7,
+            task: "2.a".into(),
+            status: Some(TaskStatus::InProgress),
+            seen: Some(0),
+        };
+        assert_eq!(State::from_json(&s.to_json()), s);
+        // A step stored before versions existed still reads, with nothing known of them.
+        assert_eq!(
+            State::from_json(r#"{"step":"task_note","report":7,"task":"2.a"}"#),
+            State::TaskNote { report: 7, task: "2.a".into(), seen: None }
+        );
         assert_eq!(State::from_json("{\"step\":\"receive_age\",\"name\":\"x\"}"), State::Stale);
         assert_eq!(State::from_json("not json"), State::Stale);
         assert_eq!(State::from_json(&State::Idle.to_json()), State::Idle);

@@ -91,6 +91,38 @@ impl Deadline {
     pub fn is_open_on(&self, date: NaiveDate) -> bool {
         self.opens <= date && date <= self.closes
     }
+
+    /// This deadline for one agency, with an admin's extension: the last day moves to the
+    /// extension when it is later (an earlier one is ignored, it cannot have been granted), and
+    /// late reports are taken at least until it. The one rule for report screens, reminders,
+    /// the overview and timeliness alike.
+    pub fn extended(&self, day: Option<NaiveDate>) -> Deadline {
+        let mut out = self.clone();
+        if let Some(day) = day.filter(|d| *d > self.last_day) {
+            out.last_day = day;
+            out.closes = out.closes.max(day);
+        }
+        out
+    }
+
+    /// Whether an admin may move this period's last day to `day`: later than the plan's last
+    /// day, and no later than the day the period stops taking reports at all.
+    pub fn check_extension(&self, day: NaiveDate) -> Result<(), ExtensionRefused> {
+        if day <= self.last_day {
+            return Err(ExtensionRefused::NotLater { last_day: self.last_day });
+        }
+        if day > self.closes {
+            return Err(ExtensionRefused::TooLate { latest: self.closes });
+        }
+        Ok(())
+    }
+}
+
+/// Why an extension cannot be granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionRefused {
+    NotLater { last_day: NaiveDate },
+    TooLate { latest: NaiveDate },
 }
 
 /// The plan's local date at `now`.
@@ -311,6 +343,26 @@ mod tests {
         let ap = deadlines(&plan, 2022).into_iter().find(|x| x.period == PeriodKey::Year(2022)).unwrap();
         assert_eq!(ap.opens, d(2022, 1, 19), "the action programme opens when the plan is issued");
         assert_eq!(ap.closes, d(2022, 12, 31));
+    }
+
+    #[test]
+    fn an_extension_moves_the_last_day_later_within_the_period_never_earlier() {
+        let plan = seed_plan();
+        let q1 =
+            deadlines(&plan, 2022).into_iter().find(|x| x.period == PeriodKey::Quarter(2022, 1)).unwrap();
+        assert_eq!(q1.extended(Some(d(2022, 3, 21))).last_day, d(2022, 3, 21));
+        assert_eq!(q1.extended(Some(d(2022, 3, 1))).last_day, d(2022, 3, 14), "never earlier");
+        assert_eq!(q1.extended(None), q1);
+        assert_eq!(q1.check_extension(d(2022, 3, 21)), Ok(()));
+        assert_eq!(
+            q1.check_extension(d(2022, 3, 14)),
+            Err(ExtensionRefused::NotLater { last_day: d(2022, 3, 14) })
+        );
+        assert_eq!(
+            q1.check_extension(d(9999, 12, 31)),
+            Err(ExtensionRefused::TooLate { latest: d(2022, 6, 14) })
+        );
+        assert_eq!(q1.check_extension(d(2022, 6, 14)), Ok(()));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The plan's own terms, with no Telegram and no SQL; the time is always passed in.
 
 pub mod calendar;
+pub mod limits;
 pub mod number;
 pub mod people;
 pub mod plan;
@@ -11,6 +12,7 @@ pub mod progress;
 pub mod reminders;
 pub mod report;
 pub mod search;
+pub mod text;
 pub mod timeliness;
 
 pub use calendar::{Deadline, PeriodKey};

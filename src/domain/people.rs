@@ -75,6 +75,10 @@ pub enum InviteRefusal {
     Unknown,
     Used,
     Expired,
+    /// An admin took it back.
+    Revoked,
+    /// The person is an admin: an invite never takes that away.
+    AdminStays,
 }
 
 /// Telegram's `/start` payload allows 64 characters of `A–Z a–z 0–9 _ -`.
@@ -90,6 +94,13 @@ pub fn invite_code(random: [u8; 16]) -> String {
             c
         })
         .collect()
+}
+
+/// What is stored of an invite code: its SHA-256, in hex. The code itself is shown once, to
+/// the admin who made it, and travels only in the link.
+pub fn invite_hash(code: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(code.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether `s` looks like an invite code (so a stray `/start hello` is not looked up).
@@ -124,6 +135,8 @@ mod tests {
         assert_ne!(a, b);
         assert_ne!(invite_code([1; 16]), invite_code([2; 16]));
         assert!(!looks_like_invite("hello"));
+        assert_eq!(invite_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_ne!(invite_hash(&a), invite_hash(&b));
         assert!(!looks_like_invite("AAAAAAAAAAAAAAAAAAAAA!"));
     }
 

@@ -151,7 +151,7 @@ pub fn calendar(plan: &Plan, year: i32) -> Vec<PlannedStep> {
 }
 
 /// The steps of one period, by date: before the last day, overdue, escalated. Pass the deadline
-/// with an agency's extended last day (see [`effective_deadline`]) to get that agency's steps.
+/// with an agency's extended last day (see [`Deadline::extended`]) to get that agency's steps.
 pub fn planned_steps(plan: &Plan, deadline: &Deadline) -> Vec<PlannedStep> {
     let chase = Chase::of(plan, deadline);
     let escalation = chase.escalation.map(|at| (Step::Escalated, at));
@@ -169,17 +169,6 @@ pub fn planned_steps(plan: &Plan, deadline: &Deadline) -> Vec<PlannedStep> {
         })
         .collect();
     out.sort_by_key(|s| (s.date, s.at));
-    out
-}
-
-/// The period's dates for an agency: an extension replaces the last day, and late reports are
-/// taken at least until it.
-pub fn effective_deadline(deadline: &Deadline, extended_last_day: Option<NaiveDate>) -> Deadline {
-    let mut out = deadline.clone();
-    if let Some(day) = extended_last_day {
-        out.last_day = day;
-        out.closes = out.closes.max(day);
-    }
     out
 }
 
@@ -210,7 +199,7 @@ pub fn due_reminders(
                 continue;
             }
             let extended = status.and_then(|s| s.extended_last_day).filter(|d| *d != deadline.last_day);
-            let own = extended.map(|day| effective_deadline(&deadline, Some(day)));
+            let own = extended.map(|day| deadline.extended(Some(day)));
             let own_chase = own.as_ref().map(|d| Chase::of(plan, d));
             let (deadline, chase) = (own.as_ref().unwrap_or(&deadline), own_chase.as_ref().unwrap_or(&base));
             let key = |person, step| ReminderKey {

@@ -146,7 +146,7 @@ fn a_step_before_the_period_opens_is_dropped() {
 #[test]
 fn an_extension_onto_the_may_holidays_moves_every_step() {
     let plan = seed_plan();
-    let q1 = effective_deadline(&deadline_of(&plan, Q, q(1)), Some(d(2022, 5, 2)));
+    let q1 = deadline_of(&plan, Q, q(1)).extended(Some(d(2022, 5, 2)));
     assert_eq!(
         steps_of(&plan, &q1),
         [
@@ -161,7 +161,7 @@ fn an_extension_onto_the_may_holidays_moves_every_step() {
         ]
     );
     // Around the Hùng Kings' day off (Mon 11/04).
-    let q1 = effective_deadline(&deadline_of(&plan, Q, q(1)), Some(d(2022, 4, 12)));
+    let q1 = deadline_of(&plan, Q, q(1)).extended(Some(d(2022, 4, 12)));
     assert_eq!(
         steps_of(&plan, &q1),
         [
@@ -193,7 +193,7 @@ fn an_extended_agency_is_chased_on_its_own_dates_and_no_step_twice() {
     assert!(due_reminders(&plan, local("2022-04-05T08:00"), &statuses, &sent).is_empty());
     let due = due_reminders(&plan, local("2022-04-08T08:00"), &statuses, &sent);
     assert_eq!(keys(&due), [(Some(1), "before-1".into())]);
-    let q1 = effective_deadline(&deadline_of(&plan, Q, q(1)), Some(d(2022, 4, 12)));
+    let q1 = deadline_of(&plan, Q, q(1)).extended(Some(d(2022, 4, 12)));
     assert!(!is_escalated(&plan, &q1, false, local("2022-03-21T08:00")));
     assert!(is_escalated(&plan, &q1, false, local("2022-04-19T08:00")));
 }

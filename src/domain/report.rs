@@ -43,7 +43,8 @@ impl ReportState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     NotStarted,
     InProgress,
@@ -120,9 +121,17 @@ pub struct ItemEntry {
     pub note: Option<String>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<i64>,
+    /// Bumped by every change: a save over a newer version than the one seen is refused.
+    pub version: i64,
 }
 
 impl ItemEntry {
+    /// Whether two entries hold the same answer (who and when aside).
+    pub fn same_answer(&self, other: &ItemEntry) -> bool {
+        (&self.key, self.status, self.percent, self.value, self.value_out_of, &self.note)
+            == (&other.key, other.status, other.percent, other.value, other.value_out_of, &other.note)
+    }
+
     /// Whether the item has its answer (a status, a value, a narrative).
     pub fn is_filled(&self) -> bool {
         match self.key {

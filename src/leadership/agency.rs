@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::year_deadlines;
 use crate::domain::calendar::{Deadline, local_date};
 use crate::domain::people::Role;
-use crate::domain::reminders::effective_deadline;
 use crate::domain::report::{ItemEntry, ItemKey, items_for};
 use crate::domain::timeliness::{Timeliness, timeliness};
 use crate::domain::{AgencyCode, Plan};
@@ -71,7 +70,7 @@ impl AgencyView {
                     .iter()
                     .find(|(r, p, _)| r == &round.code && *p == d.period)
                     .map(|(_, _, day)| *day);
-                let own = effective_deadline(&d, extended);
+                let own = d.extended(extended);
                 let handed_in = reports
                     .iter()
                     .find(|r| r.round == round.code && r.period == d.period && r.state.is_handed_in())

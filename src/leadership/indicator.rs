@@ -204,6 +204,7 @@ mod tests {
                 note: note.map(str::to_owned),
                 updated_at: Utc.with_ymd_and_hms(2022, 3, 10, 2, 0, 0).unwrap(),
                 updated_by: None,
+                version: 0,
             },
             by: Some("Hoa".into()),
         }

@@ -6,9 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::messages;
-use crate::bot::AppRef;
-use crate::bot::send::Screen;
+use crate::app::AppRef;
 use crate::domain::calendar::{self, Deadline, working_days_between};
 use crate::domain::people::Role;
 use crate::domain::reminders::{
@@ -16,19 +14,12 @@ use crate::domain::reminders::{
 };
 use crate::domain::report::items_for;
 use crate::domain::{AgencyCode, PeriodKey};
+use crate::messages::{self, NoticeLine};
+use crate::outbound::Screen;
 use crate::overview::Overview;
-use crate::store::Person;
+use crate::postman;
+use crate::store::{DueGroup, Person};
 use crate::t;
-
-/// One agency in an admins' notice.
-#[derive(Debug, Clone)]
-pub struct NoticeLine {
-    pub key: ReminderKey,
-    /// Someone of the agency joined (so all of them blocked the bot), for "unreachable".
-    pub anyone_joined: bool,
-    /// Working days since the last day, for "escalated".
-    pub working_days: u32,
-}
 
 #[derive(Debug, Clone)]
 pub enum Batch {
@@ -62,6 +53,49 @@ impl Batch {
                     .collect()
             }
             Batch::Digest { key, person, screen } => vec![(key.clone(), person.clone(), screen.clone())],
+        }
+    }
+}
+
+impl Batch {
+    /// The batch as the outbox queues it: the keys it answers for and a message per recipient.
+    pub fn into_group(self, app: &AppRef, now: DateTime<Utc>) -> DueGroup {
+        let plan = app.plan.get();
+        let day = chrono::Duration::hours(24);
+        match self {
+            Batch::Reminder { key, person, screen } => {
+                let id = format!(
+                    "reminder:{}:{}:{}:{}:{}",
+                    key.round,
+                    key.period,
+                    key.agency,
+                    key.person.unwrap_or(0),
+                    key.step
+                );
+                let mut mail = postman::to_person(id, "reminder", &person, screen, 1);
+                // A reminder a day late says the wrong thing; one for a report handed in since
+                // says nothing useful.
+                mail.expires_at = Some(now + day);
+                mail.stale_if_handed_in = Some((key.round.clone(), key.period, key.agency.clone()));
+                DueGroup { reminders: vec![key], digests: vec![], mails: vec![mail] }
+            }
+            Batch::Notice { step, deadline, lines, admins } => {
+                let id = format!("notice:{}:{}:{step}:{}", deadline.round, deadline.period, now.timestamp());
+                let mails = postman::to_admins(
+                    id,
+                    "notice",
+                    &admins,
+                    |lang| messages::notice(lang, &plan, step, &deadline, &lines),
+                    1,
+                );
+                DueGroup { reminders: lines.into_iter().map(|l| l.key).collect(), digests: vec![], mails }
+            }
+            Batch::Digest { key, person, screen } => {
+                let mut mail =
+                    postman::to_person(format!("digest:{key}:{}", person.id), "digest", &person, screen, 1);
+                mail.expires_at = Some(now + day);
+                DueGroup { reminders: vec![], digests: vec![(key, person.id)], mails: vec![mail] }
+            }
         }
     }
 }
@@ -120,8 +154,7 @@ pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Bat
                     messages::reminder(person.language, &plan, &due, &empty, round.asks.document, today);
                 out.push(Batch::Reminder { key: due.key.clone(), person: person.clone(), screen });
             }
-            // Nobody to tell yet (no admin has joined): the key waits for a later tick.
-            (None, _) if admins.is_empty() => {}
+            // With no admin yet, the notice waits in the outbox for the first one.
             (None, step) => {
                 let line = NoticeLine {
                     anyone_joined: focal.get(&due.key.agency).is_some_and(|ps| !ps.is_empty()),

@@ -1,176 +1,55 @@
 //! The scheduler: every minute (in the plan's time zone) it asks the pure planner what is due
-//! and hands it to the one sender. Each reminder key is claimed in the log before it is sent,
-//! so a restart, two ticks racing or a crash never sends it twice.
+//! and queues it in the outbox, each reminder key logged in the same transaction as its
+//! messages, so that a restart or two ticks racing never queue it twice. Sending is the
+//! postman's (`crate::postman`), at the bulk's pace, after the replies.
 
 pub mod due;
-pub mod messages;
-pub mod sender;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
-use teloxide::types::ChatId;
+use chrono::{DateTime, Timelike, Utc};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-use crate::bot::AppRef;
-use crate::bot::send::Screen;
-use crate::domain::people::Role;
-use crate::store::{Person, SendOutcome};
-pub use due::{Batch, NoticeLine};
-pub use sender::{BulkSender, Delivery};
+use crate::app::AppRef;
+pub use due::Batch;
 
-/// What a tick did, counted in logged keys.
+/// What a tick did, counted in groups of keys (a reminder, an admins' notice, a digest).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TickReport {
-    pub sent: usize,
-    pub failed: usize,
-    pub retry: usize,
-    /// Keys another tick had claimed already.
+    /// Queued in the outbox now.
+    pub queued: usize,
+    /// Queued by an earlier tick already.
     pub skipped: usize,
 }
 
 pub struct Scheduler {
     app: AppRef,
-    sender: BulkSender,
     running: tokio::sync::Mutex<()>,
 }
 
 impl Scheduler {
-    pub fn new(app: AppRef, sender: BulkSender) -> Arc<Scheduler> {
-        Arc::new(Scheduler { app, sender, running: tokio::sync::Mutex::new(()) })
+    pub fn new(app: AppRef) -> Arc<Scheduler> {
+        Arc::new(Scheduler { app, running: tokio::sync::Mutex::new(()) })
     }
 
-    /// Everything due at `now`, nothing sent (`dondoc reminders preview`).
+    /// Everything due at `now`, nothing queued (`dondoc reminders preview`).
     pub async fn due_at(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<Batch>> {
         due::batches(&self.app, now).await
     }
 
-    /// Sends what is due at `now`, each key once.
+    /// Queues what is due at `now`, each key once, and wakes the postman.
     pub async fn run_at(&self, now: DateTime<Utc>) -> anyhow::Result<TickReport> {
         let _one_at_a_time = self.running.lock().await;
-        let batches = due::batches(&self.app, now).await?;
-        let results: Vec<anyhow::Result<TickReport>> =
-            futures_util::stream::iter(batches.into_iter().map(|b| self.deliver(b, now)))
-                .buffer_unordered(64)
-                .collect()
-                .await;
-        let mut report = TickReport::default();
-        for r in results {
-            let r = r?;
-            report.sent += r.sent;
-            report.failed += r.failed;
-            report.retry += r.retry;
-            report.skipped += r.skipped;
+        let groups: Vec<_> =
+            due::batches(&self.app, now).await?.into_iter().map(|b| b.into_group(&self.app, now)).collect();
+        if groups.is_empty() {
+            return Ok(TickReport::default());
         }
-        if report != TickReport::default() {
-            tracing::info!(?report, "reminders and digests sent");
-        }
+        let (queued, skipped) = self.app.store.queue_due(&groups, now, self.app.wall.now()).await?;
+        self.app.ring();
+        let report = TickReport { queued, skipped };
+        tracing::info!(?report, "reminders and digests queued");
         Ok(report)
-    }
-
-    /// Claims a batch's keys, sends, records.
-    async fn deliver(&self, batch: Batch, now: DateTime<Utc>) -> anyhow::Result<TickReport> {
-        let store = &self.app.store;
-        match batch {
-            Batch::Reminder { key, person, screen } => {
-                if !store.claim_reminder(&key, now).await? {
-                    return Ok(TickReport { skipped: 1, ..Default::default() });
-                }
-                let outcome = self.send_to(&[(person, screen)]).await?;
-                store.record_reminder(&key, &outcome, self.recorded_at(now)).await?;
-                Ok(count(&outcome, 1))
-            }
-            Batch::Notice { step, deadline, lines, admins } => {
-                let mut claimed = Vec::new();
-                for line in lines {
-                    if store.claim_reminder(&line.key, now).await? {
-                        claimed.push(line);
-                    }
-                }
-                if claimed.is_empty() {
-                    return Ok(TickReport { skipped: 1, ..Default::default() });
-                }
-                let plan = self.app.plan.get();
-                let messages: Vec<(Person, Screen)> = admins
-                    .into_iter()
-                    .map(|a| {
-                        let screen = messages::notice(a.language, &plan, step, &deadline, &claimed);
-                        (a, screen)
-                    })
-                    .collect();
-                let outcome = self.send_to(&messages).await?;
-                for line in &claimed {
-                    store.record_reminder(&line.key, &outcome, self.recorded_at(now)).await?;
-                }
-                Ok(count(&outcome, claimed.len()))
-            }
-            Batch::Digest { key, person, screen } => {
-                if !store.claim_digest(&key, person.id, now).await? {
-                    return Ok(TickReport { skipped: 1, ..Default::default() });
-                }
-                let id = person.id;
-                let outcome = self.send_to(&[(person, screen)]).await?;
-                store.record_digest(&key, id, &outcome, self.recorded_at(now)).await?;
-                Ok(count(&outcome, 1))
-            }
-        }
-    }
-
-    fn recorded_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        self.app.clock.now().max(now)
-    }
-
-    /// Sends to each; sent to anyone beats a retry, which beats a failure.
-    async fn send_to(&self, messages: &[(Person, Screen)]) -> anyhow::Result<SendOutcome> {
-        let mut outcome = SendOutcome::Failed { error: "nobody to send to".into() };
-        for (person, screen) in messages {
-            let this = match self.sender.send(ChatId(person.chat_id), screen).await {
-                Delivery::Sent { message_id } => SendOutcome::Sent { message_id },
-                Delivery::Blocked => {
-                    self.person_blocked(person).await?;
-                    SendOutcome::Failed { error: "blocked by the person".into() }
-                }
-                Delivery::Failed(error) => SendOutcome::Failed { error },
-                Delivery::Retry(error) => SendOutcome::Retry { error },
-            };
-            outcome = match (&outcome, this) {
-                (SendOutcome::Sent { .. }, _) => outcome,
-                (_, sent @ SendOutcome::Sent { .. }) => sent,
-                (SendOutcome::Retry { .. }, _) => outcome,
-                (_, other) => other,
-            };
-        }
-        Ok(outcome)
-    }
-
-    /// Marks a person unreachable and tells the admins, once.
-    async fn person_blocked(&self, person: &Person) -> anyhow::Result<()> {
-        if !self.app.store.set_reachable(person.id, false).await? {
-            return Ok(());
-        }
-        tracing::warn!(person = person.id, "a person blocked the bot; marked unreachable");
-        let plan = self.app.plan.get();
-        let left = match &person.agency {
-            Some(a) => self
-                .app
-                .store
-                .people(Some(a))
-                .await?
-                .iter()
-                .filter(|p| p.role == Role::Focal && p.reachable)
-                .count(),
-            None => 0,
-        };
-        let admins = self.app.store.people_with_role(Role::Admin).await?;
-        for admin in admins.into_iter().filter(|a| a.reachable && a.id != person.id) {
-            let agency = person.agency.as_ref().map(|a| a.as_str());
-            let screen = messages::blocked(admin.language, &plan, &person.name, agency, left);
-            if let Delivery::Blocked = self.sender.send(ChatId(admin.chat_id), &screen).await {
-                self.app.store.set_reachable(admin.id, false).await?;
-            }
-        }
-        Ok(())
     }
 
     /// Ticks every minute in the plan's time zone until the returned scheduler is shut down.
@@ -180,35 +59,36 @@ impl Scheduler {
         let me = self.clone();
         let job = Job::new_async_tz("0 * * * * *", tz, move |_id, _lock| {
             let me = me.clone();
-            Box::pin(async move {
-                let now = me.app.clock.now();
-                if let Err(e) = me.app.reload_plan_if_changed(me.app.time_zone).await {
-                    tracing::warn!(error = %e, "could not check the plan for changes");
-                }
-                if let Err(e) = me.run_at(now).await {
-                    let error = crate::telemetry::redact(&format!("{e:#}"), None);
-                    tracing::error!(error = %error, "a reminder tick failed");
-                }
-                if let Err(e) = me.app.store.prune_handled_updates(now).await {
-                    tracing::warn!(error = %e, "could not prune handled updates");
-                }
-            })
+            Box::pin(async move { me.tick().await })
         })?;
         scheduler.add(job).await?;
         scheduler.start().await?;
         Ok(scheduler)
     }
 
+    /// One minute's work: the plan reloaded if it changed, what is due queued, old marks
+    /// forgotten (hourly).
+    pub async fn tick(&self) {
+        let now = self.app.clock.now();
+        if let Err(e) = self.app.reload_plan_if_changed().await {
+            tracing::warn!(error = %e, "could not check the plan for changes");
+        }
+        if let Err(e) = self.run_at(now).await {
+            let error = crate::telemetry::redact(&format!("{e:#}"), None);
+            tracing::error!(error = %error, "a reminder tick failed");
+        }
+        if now.minute() == 0 {
+            if let Err(e) = self.app.store.prune_handled_updates(now).await {
+                tracing::warn!(error = %e, "could not prune handled updates");
+            }
+            if let Err(e) = self.app.store.prune_audit(now - chrono::Duration::days(180)).await {
+                tracing::warn!(error = %e, "could not prune the audit log");
+            }
+        }
+    }
+
     /// Waits for a tick in flight to finish (before the store closes).
     pub async fn run_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.running.lock().await
-    }
-}
-
-fn count(outcome: &SendOutcome, keys: usize) -> TickReport {
-    match outcome {
-        SendOutcome::Sent { .. } => TickReport { sent: keys, ..Default::default() },
-        SendOutcome::Failed { .. } => TickReport { failed: keys, ..Default::default() },
-        SendOutcome::Retry { .. } => TickReport { retry: keys, ..Default::default() },
     }
 }

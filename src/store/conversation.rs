@@ -33,16 +33,78 @@ impl Store {
         Ok(())
     }
 
-    /// Records that an update (or callback query) is being handled; false if it already was,
-    /// so a duplicate delivery changes nothing.
-    pub async fn first_delivery(&self, key: &str, now: DateTime<Utc>) -> Result<bool> {
-        let n = sqlx::query("INSERT OR IGNORE INTO handled_update (update_key, handled_at) VALUES (?, ?)")
-            .bind(key)
+    /// Whether any of an update's keys was handled already (a duplicate delivery).
+    pub async fn already_handled(&self, keys: &[String]) -> Result<bool> {
+        for key in keys {
+            let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM handled_update WHERE update_key = ?")
+                .bind(key)
+                .fetch_optional(&self.read)
+                .await?;
+            if seen.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Ends an update in one transaction: marks its keys handled and moves the conversation to
+    /// its next step (`None`: the step stays). Called once the reply was delivered, so a crash
+    /// before it leaves the update to be handled again on redelivery, and a failed reply leaves
+    /// the step where it was.
+    pub async fn finish_update(
+        &self,
+        keys: &[String],
+        chat_id: i64,
+        next: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        for key in keys {
+            sqlx::query("INSERT OR IGNORE INTO handled_update (update_key, handled_at) VALUES (?, ?)")
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(state) = next {
+            sqlx::query(
+                "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES (?, ?, ?)
+                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            )
+            .bind(chat_id)
+            .bind(state)
             .bind(now)
-            .execute(&self.write)
-            .await?
-            .rows_affected();
-        Ok(n == 1)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A value the running bot shares with the commands beside it.
+    pub async fn set_runtime(&self, key: &str, value: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(now)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn runtime(&self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM runtime WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    pub async fn clear_runtime(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM runtime WHERE key = ?").bind(key).execute(&self.write).await?;
+        Ok(())
     }
 
     /// Forgets handled updates older than a week: Telegram redelivers within a day at most.

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
+use super::outbox::NewMail;
 use super::{Result, Store, StoreError};
 use crate::domain::{AgencyCode, PeriodKey};
 
@@ -59,7 +60,9 @@ impl Store {
     }
 
     /// Grants (or changes) an agency's last day for one period, with the reason.
-    pub async fn grant_extension(&self, e: &Extension) -> Result<()> {
+    /// Records an extension, queuing the messages that tell of it in the same transaction.
+    pub async fn grant_extension(&self, e: &Extension, mails: &[NewMail], wall: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
         let n = sqlx::query(
             "INSERT INTO deadline_extension (round_id, period, agency_id, last_day, reason, granted_by, granted_at)
              SELECT rr.id, ?2, a.id, ?4, ?5, ?6, ?7 FROM reporting_round rr, agency a
@@ -75,12 +78,14 @@ impl Store {
         .bind(&e.reason)
         .bind(e.granted_by)
         .bind(e.granted_at)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound(format!("round {} or agency {}", e.round, e.agency)));
         }
+        super::outbox::enqueue(&mut tx, mails, e.granted_at, wall).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -134,6 +134,7 @@ impl JsonItem {
                 note: self.9,
                 updated_at: updated_at.with_timezone(&Utc),
                 updated_by: self.11,
+                version: 0,
             },
             by: self.15,
         })

@@ -32,7 +32,7 @@ async fn focal(store: &Store, id: i64, name: &str, agency: &str) -> Person {
     store.create_invite(&invite, None, now).await.unwrap();
     let who =
         Newcomer { telegram_id: id, chat_id: id, name: name.into(), username: None, language: Lang::Vi };
-    store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap()
+    store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap().person()
 }
 
 async fn value(store: &Store, report: i64, metric: &str, v: i64, who: i64) {

@@ -7,6 +7,7 @@
 mod conversation;
 mod extensions;
 mod leadership;
+mod outbox;
 mod people;
 mod plan;
 mod plan_load;
@@ -26,11 +27,12 @@ use crate::domain::Problems;
 
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
-pub use people::{Invite, Newcomer, Person};
+pub use outbox::{Broadcast, BroadcastProgress, Claim, Mail, MailOutcome, MailTo, NewBroadcast, NewMail};
+pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
 pub use plan::{ImportSummary, KindCount};
-pub use reminders::SendOutcome;
+pub use reminders::DueGroup;
 pub use report_history::ReportEvent;
-pub use reports::{Attachment, ItemChange, ReportRow};
+pub use reports::{Attachment, ItemChange, ReportRow, SaveRefused};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -91,6 +93,8 @@ impl Store {
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         sqlx::migrate!("./migrations").run(&write).await?;
+        // Invites made before codes were stored hashed: hash them now, once.
+        hash_legacy_invites(&write).await?;
         let read =
             SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
         let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
@@ -108,6 +112,21 @@ impl Store {
         }
         self.maintenance.close().await;
     }
+}
+
+async fn hash_legacy_invites(write: &SqlitePool) -> Result<()> {
+    let legacy: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, legacy_code FROM invite WHERE legacy_code IS NOT NULL")
+            .fetch_all(write)
+            .await?;
+    for (id, code) in legacy {
+        sqlx::query("UPDATE invite SET code_hash = ?, legacy_code = NULL WHERE id = ?")
+            .bind(crate::domain::people::invite_hash(&code))
+            .bind(id)
+            .execute(write)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Copies the write-ahead log into the database every few seconds without blocking the writer.

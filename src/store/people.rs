@@ -1,12 +1,12 @@
 //! People, invites, and the audit log.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
 
 use super::{Result, Store, StoreError};
 use crate::domain::AgencyCode;
-use crate::domain::people::{InviteRefusal, Lang, Role};
+use crate::domain::people::{InviteRefusal, Lang, Role, invite_hash};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -38,6 +38,44 @@ pub struct Invite {
     pub role: Role,
     pub agency: Option<AgencyCode>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// What using an invite did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    Joined(Person),
+    /// An existing person took another agency or role, after confirming.
+    Moved(Person),
+    /// An existing person would change agency or role: nothing is used until they confirm.
+    AsksToMove {
+        invite: i64,
+        current: Person,
+        role: Role,
+        agency: Option<AgencyCode>,
+    },
+}
+
+impl Redeemed {
+    /// The person as they are now (for a move not yet confirmed: as they were).
+    pub fn person(self) -> Person {
+        match self {
+            Redeemed::Joined(p) | Redeemed::Moved(p) | Redeemed::AsksToMove { current: p, .. } => p,
+        }
+    }
+}
+
+/// An invite as the admins list it (never its code).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InviteRow {
+    pub id: i64,
+    pub role: String,
+    pub agency: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_by: Option<String>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 const PERSON_COLUMNS: &str = "p.id, p.telegram_id, p.chat_id, p.name, p.username, p.language, p.role, \
@@ -122,53 +160,97 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("admin vanished".into()))
     }
 
+    /// Stores a new invite: only the hash of its code.
     pub async fn create_invite(
         &self,
         invite: &Invite,
         created_by: Option<i64>,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let sql = format!(
-            "INSERT INTO invite (code, role, agency_id, created_by, created_at, expires_at)
-             VALUES (?, ?, {AGENCY_ID}, ?, ?, ?)"
+            "INSERT INTO invite (code_hash, role, agency_id, created_by, created_at, expires_at)
+             VALUES (?, ?, {AGENCY_ID}, ?, ?, ?) RETURNING id"
         );
-        sqlx::query(&sql)
-            .bind(&invite.code)
+        Ok(sqlx::query_scalar(&sql)
+            .bind(invite_hash(&invite.code))
             .bind(invite.role.as_str())
             .bind(invite.agency.as_ref().map(AgencyCode::as_str))
             .bind(created_by)
             .bind(now)
             .bind(invite.expires_at)
-            .execute(&self.write)
-            .await?;
-        Ok(())
+            .fetch_one(&self.write)
+            .await?)
     }
 
-    /// Uses an invite, once: the person joins (or moves) with its role and agency.
+    /// Uses an invite, once. A newcomer joins; a person who would change agency or role is
+    /// asked first (nothing is used until they confirm with [`Store::redeem_invite_by_id`]);
+    /// an admin is never made anything less.
     pub async fn redeem_invite(
         &self,
         code: &str,
         who: &Newcomer,
         now: DateTime<Utc>,
-    ) -> Result<std::result::Result<Person, InviteRefusal>> {
+    ) -> Result<std::result::Result<Redeemed, InviteRefusal>> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM invite WHERE code_hash = ?")
+            .bind(invite_hash(code))
+            .fetch_optional(&self.read)
+            .await?;
+        match id {
+            Some(id) => self.redeem(id, who, now, false).await,
+            None => Ok(Err(InviteRefusal::Unknown)),
+        }
+    }
+
+    /// Uses an invite the person confirmed moving by (the id comes from their conversation).
+    pub async fn redeem_invite_by_id(
+        &self,
+        id: i64,
+        who: &Newcomer,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<Redeemed, InviteRefusal>> {
+        self.redeem(id, who, now, true).await
+    }
+
+    async fn redeem(
+        &self,
+        invite_id: i64,
+        who: &Newcomer,
+        now: DateTime<Utc>,
+        confirmed: bool,
+    ) -> Result<std::result::Result<Redeemed, InviteRefusal>> {
         let mut tx = self.write.begin().await?;
-        let Some(row) =
-            sqlx::query("SELECT id, role, agency_id, expires_at, used_at FROM invite WHERE code = ?")
-                .bind(code)
-                .fetch_optional(&mut *tx)
-                .await?
+        let Some(row) = sqlx::query(
+            "SELECT i.role, i.agency_id, a.code AS agency, i.expires_at, i.used_at, i.revoked_at
+             FROM invite i LEFT JOIN agency a ON a.id = i.agency_id WHERE i.id = ?",
+        )
+        .bind(invite_id)
+        .fetch_optional(&mut *tx)
+        .await?
         else {
             return Ok(Err(InviteRefusal::Unknown));
         };
+        if row.get::<Option<DateTime<Utc>>, _>("revoked_at").is_some() {
+            return Ok(Err(InviteRefusal::Revoked));
+        }
         if row.get::<Option<DateTime<Utc>>, _>("used_at").is_some() {
             return Ok(Err(InviteRefusal::Used));
         }
         if row.get::<DateTime<Utc>, _>("expires_at") <= now {
             return Ok(Err(InviteRefusal::Expired));
         }
-        let invite_id: i64 = row.get("id");
         let role: String = row.get("role");
+        let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt("invite.role".into()))?;
         let agency_id: Option<i64> = row.get("agency_id");
+        let agency = row.get::<Option<String>, _>("agency").as_deref().and_then(AgencyCode::parse);
+        let current = self.person_by_telegram(who.telegram_id).await?;
+        if let Some(p) = &current {
+            if p.role == Role::Admin && role != Role::Admin {
+                return Ok(Err(InviteRefusal::AdminStays));
+            }
+            if (p.role, &p.agency) != (role, &agency) && !confirmed {
+                return Ok(Ok(Redeemed::AsksToMove { invite: invite_id, current: p.clone(), role, agency }));
+            }
+        }
         let person_id: i64 = sqlx::query_scalar(
             "INSERT INTO person (telegram_id, chat_id, name, username, language, role, agency_id, joined_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -182,7 +264,7 @@ impl Store {
         .bind(&who.name)
         .bind(&who.username)
         .bind(who.language.as_str())
-        .bind(&role)
+        .bind(role.as_str())
         .bind(agency_id)
         .bind(now)
         .fetch_one(&mut *tx)
@@ -193,12 +275,50 @@ impl Store {
             .bind(invite_id)
             .execute(&mut *tx)
             .await?;
+        if let Some(p) = current.as_ref().filter(|p| (p.role, &p.agency) != (role, &agency)) {
+            let detail = serde_json::json!({
+                "invite": invite_id,
+                "from_role": p.role.as_str(), "from_agency": p.agency.as_ref().map(AgencyCode::as_str),
+                "to_role": role.as_str(), "to_agency": agency.as_ref().map(AgencyCode::as_str),
+            });
+            audit(&mut tx, Some(person_id), Some(who.telegram_id), "person_moved", &detail, now).await?;
+        }
         tx.commit().await?;
         let joined = self
             .person(person_id)
             .await?
             .ok_or_else(|| StoreError::Corrupt("joined person vanished".into()))?;
-        Ok(Ok(joined))
+        Ok(Ok(match current {
+            Some(_) => Redeemed::Moved(joined),
+            None => Redeemed::Joined(joined),
+        }))
+    }
+
+    /// Every invite, newest first, with what became of it.
+    pub async fn invites(&self) -> Result<Vec<InviteRow>> {
+        Ok(sqlx::query_as(
+            "SELECT i.id, i.role, a.code AS agency, c.name AS created_by, i.created_at, i.expires_at,
+                u.name AS used_by, i.used_at, i.revoked_at
+             FROM invite i LEFT JOIN agency a ON a.id = i.agency_id
+             LEFT JOIN person c ON c.id = i.created_by LEFT JOIN person u ON u.id = i.used_by
+             ORDER BY i.id DESC",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Takes an unused invite back; false when it was used, revoked already, or unknown.
+    pub async fn revoke_invite(&self, id: i64, by: Option<i64>, now: DateTime<Utc>) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE invite SET revoked_at = ?, revoked_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(by)
+        .bind(id)
+        .execute(&self.write)
+        .await?
+        .rows_affected()
+            > 0)
     }
 
     /// Takes a person's rights away; returns false if they were not in.
@@ -234,7 +354,9 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Records who did what; forged buttons and refused actions land here too.
+    /// Records who did what; forged buttons and refused actions land here too. The same
+    /// refusal from the same sender within the hour adds to one row's count, so a flood of
+    /// bad codes is one row, not thousands.
     pub async fn audit(
         &self,
         person_id: Option<i64>,
@@ -243,17 +365,27 @@ impl Store {
         detail: serde_json::Value,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, person_id, telegram_id, action, detail) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(now)
-        .bind(person_id)
-        .bind(telegram_id)
-        .bind(action)
-        .bind(detail.to_string())
-        .execute(&self.write)
-        .await?;
+        let mut tx = self.write.begin().await?;
+        audit(&mut tx, person_id, telegram_id, action, &detail, now).await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Forgets refusals older than `keep` (joins, moves and removals stay).
+    pub async fn prune_audit(&self, before: DateTime<Utc>) -> Result<u64> {
+        Ok(sqlx::query(&format!("DELETE FROM audit_log WHERE at < ? AND action IN ({ROLLED_UP})"))
+            .bind(before)
+            .execute(&self.write)
+            .await?
+            .rows_affected())
+    }
+
+    /// How many times an action was recorded (rolled-up rows counted in full).
+    pub async fn audit_count(&self, action: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT coalesce(sum(count), 0) FROM audit_log WHERE action = ?")
+            .bind(action)
+            .fetch_one(&self.read)
+            .await?)
     }
 
     /// Audit entries with an action, newest first (for tests and the admins).
@@ -266,4 +398,41 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(|(p, d)| (p, serde_json::from_str(&d).unwrap_or_default())).collect())
     }
+}
+
+/// Refusals that are rolled up per sender and hour, and forgotten after a while.
+const ROLLED_UP: &str = "'invite_refused', 'unreadable_button', 'forged_button', 'stranger', 'flood'";
+
+async fn audit(
+    tx: &mut Transaction<'_, Sqlite>,
+    person_id: Option<i64>,
+    telegram_id: Option<i64>,
+    action: &str,
+    detail: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if ROLLED_UP.contains(&format!("'{action}'")) {
+        let sql = "UPDATE audit_log SET count = count + 1, detail = ?1 WHERE id = (SELECT id FROM audit_log
+                   WHERE telegram_id IS ?2 AND action = ?3 AND at > ?4 ORDER BY id DESC LIMIT 1)";
+        let n = sqlx::query(sql)
+            .bind(detail.to_string())
+            .bind(telegram_id)
+            .bind(action)
+            .bind(now - chrono::Duration::hours(1))
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if n > 0 {
+            return Ok(());
+        }
+    }
+    sqlx::query("INSERT INTO audit_log (at, person_id, telegram_id, action, detail) VALUES (?, ?, ?, ?, ?)")
+        .bind(now)
+        .bind(person_id)
+        .bind(telegram_id)
+        .bind(action)
+        .bind(detail.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -1,36 +1,76 @@
-//! The reminder and digest logs: one row per key, claimed before sending, so that a restart,
-//! two ticks racing or a crash never sends a key twice.
+//! The reminder and digest logs: one row per key, written when the key is queued (in the same
+//! transaction as its outbox rows), so that a restart or two ticks racing never queue it twice.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{Row, Sqlite, Transaction};
 
+use super::outbox::NewMail;
 use super::{Result, Store, StoreError};
 use crate::domain::reminders::{ReminderKey, Step};
 use crate::domain::report::ReportState;
 use crate::domain::{AgencyCode, PeriodKey};
 
-/// How a send ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendOutcome {
-    Sent {
-        message_id: i64,
-    },
-    /// Telegram refused for good (blocked, chat gone): never retried.
-    Failed {
-        error: String,
-    },
-    /// Telegram or the network failed for now: the key may be claimed again by a later tick.
-    Retry {
-        error: String,
-    },
-}
-
 /// (round, period, agency, state) of every report of the plan being followed.
 pub type ReportState4 = (String, PeriodKey, AgencyCode, ReportState);
 
 const ACTIVE_ROUND: &str = "rr.plan_id = (SELECT id FROM plan WHERE active = 1)";
+
+/// Reminder and digest keys that go out together, and their messages.
+#[derive(Debug, Clone, Default)]
+pub struct DueGroup {
+    pub reminders: Vec<ReminderKey>,
+    pub digests: Vec<(String, i64)>,
+    pub mails: Vec<NewMail>,
+}
+
+/// Logs a reminder key as queued; false when an earlier tick queued it already.
+async fn log_reminder(
+    tx: &mut Transaction<'_, Sqlite>,
+    key: &ReminderKey,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO reminder_log (round_id, period, agency_id, person_id, step, status, attempts, created_at, updated_at)
+         SELECT rr.id, ?2, a.id, ?4, ?5, 'queued', 0, ?6, ?6 FROM reporting_round rr, agency a
+         WHERE rr.code = ?1 AND a.code = ?3 AND rr.plan_id = a.plan_id
+           AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+         ON CONFLICT (round_id, period, agency_id, ifnull(person_id, 0), step)
+         DO UPDATE SET status = 'queued', updated_at = excluded.updated_at WHERE status = 'retry'",
+    )
+    .bind(&key.round)
+    .bind(key.period.to_string())
+    .bind(key.agency.as_str())
+    .bind(key.person)
+    .bind(key.step.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+async fn log_digest(
+    tx: &mut Transaction<'_, Sqlite>,
+    key: &str,
+    person: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO digest_log (digest_key, person_id, status, attempts, created_at, updated_at)
+         VALUES (?1, ?2, 'queued', 0, ?3, ?3)
+         ON CONFLICT (digest_key, person_id) DO UPDATE SET status = 'queued', updated_at = excluded.updated_at
+         WHERE status = 'retry'",
+    )
+    .bind(key)
+    .bind(person)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
 
 impl Store {
     /// Every report's state, for deciding who is still to be chased.
@@ -82,57 +122,35 @@ impl Store {
         Ok(out)
     }
 
-    /// Claims a key before sending; false when it is already sent, failed or being sent.
-    pub async fn claim_reminder(&self, key: &ReminderKey, now: DateTime<Utc>) -> Result<bool> {
-        let n = sqlx::query(
-            "INSERT INTO reminder_log (round_id, period, agency_id, person_id, step, status, attempts, created_at, updated_at)
-             SELECT rr.id, ?2, a.id, ?4, ?5, 'sending', 1, ?6, ?6 FROM reporting_round rr, agency a
-             WHERE rr.code = ?1 AND a.code = ?3 AND rr.plan_id = a.plan_id
-               AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
-             ON CONFLICT (round_id, period, agency_id, ifnull(person_id, 0), step)
-             DO UPDATE SET status = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at
-             WHERE status = 'retry'",
-        )
-        .bind(&key.round)
-        .bind(key.period.to_string())
-        .bind(key.agency.as_str())
-        .bind(key.person)
-        .bind(key.step.as_str())
-        .bind(now)
-        .execute(&self.write)
-        .await?
-        .rows_affected();
-        Ok(n == 1)
-    }
-
-    /// Records how the send of a claimed key ended.
-    pub async fn record_reminder(
+    /// Queues reminders and digests in one transaction: each group's keys are logged as
+    /// queued, and its messages go to the outbox when at least one of its keys is new (a key
+    /// already queued by an earlier tick is never queued twice). Returns (groups queued,
+    /// groups skipped).
+    pub async fn queue_due(
         &self,
-        key: &ReminderKey,
-        outcome: &SendOutcome,
+        groups: &[DueGroup],
         now: DateTime<Utc>,
-    ) -> Result<()> {
-        let (status, message_id, error) = outcome_columns(outcome);
-        sqlx::query(
-            "UPDATE reminder_log SET status = ?1, message_id = ?2, error = ?3, updated_at = ?4
-             WHERE period = ?6 AND ifnull(person_id, 0) = ifnull(?8, 0) AND step = ?9
-               AND round_id = (SELECT rr.id FROM reporting_round rr WHERE rr.code = ?5
-                               AND rr.plan_id = (SELECT id FROM plan WHERE active = 1))
-               AND agency_id = (SELECT a.id FROM agency a WHERE a.code = ?7
-                                AND a.plan_id = (SELECT id FROM plan WHERE active = 1))",
-        )
-        .bind(status)
-        .bind(message_id)
-        .bind(error)
-        .bind(now)
-        .bind(&key.round)
-        .bind(key.period.to_string())
-        .bind(key.agency.as_str())
-        .bind(key.person)
-        .bind(key.step.as_str())
-        .execute(&self.write)
-        .await?;
-        Ok(())
+        wall: DateTime<Utc>,
+    ) -> Result<(usize, usize)> {
+        let mut tx = self.write.begin().await?;
+        let (mut queued, mut skipped) = (0, 0);
+        for g in groups {
+            let mut new = false;
+            for key in &g.reminders {
+                new |= log_reminder(&mut tx, key, now).await?;
+            }
+            for (key, person) in &g.digests {
+                new |= log_digest(&mut tx, key, *person, now).await?;
+            }
+            if new {
+                super::outbox::enqueue(&mut tx, &g.mails, now, wall).await?;
+                queued += 1;
+            } else {
+                skipped += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok((queued, skipped))
     }
 
     /// Digest keys that must not be sent again, per person.
@@ -145,57 +163,11 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
-    pub async fn claim_digest(&self, key: &str, person: i64, now: DateTime<Utc>) -> Result<bool> {
-        let n = sqlx::query(
-            "INSERT INTO digest_log (digest_key, person_id, status, attempts, created_at, updated_at)
-             VALUES (?1, ?2, 'sending', 1, ?3, ?3)
-             ON CONFLICT (digest_key, person_id) DO UPDATE SET status = 'sending', attempts = attempts + 1,
-                updated_at = excluded.updated_at WHERE status = 'retry'",
-        )
-        .bind(key)
-        .bind(person)
-        .bind(now)
-        .execute(&self.write)
-        .await?
-        .rows_affected();
-        Ok(n == 1)
-    }
-
-    pub async fn record_digest(
-        &self,
-        key: &str,
-        person: i64,
-        outcome: &SendOutcome,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let (status, message_id, error) = outcome_columns(outcome);
-        sqlx::query(
-            "UPDATE digest_log SET status = ?, message_id = ?, error = ?, updated_at = ? WHERE digest_key = ? AND person_id = ?",
-        )
-        .bind(status)
-        .bind(message_id)
-        .bind(error)
-        .bind(now)
-        .bind(key)
-        .bind(person)
-        .execute(&self.write)
-        .await?;
-        Ok(())
-    }
-
     /// How many reminder rows are in each status (for tests and the operator).
     pub async fn reminder_log_counts(&self) -> Result<Vec<(String, i64)>> {
         Ok(sqlx::query_as("SELECT status, count(*) FROM reminder_log GROUP BY status ORDER BY status")
             .fetch_all(&self.read)
             .await?)
-    }
-}
-
-fn outcome_columns(outcome: &SendOutcome) -> (&'static str, Option<i64>, Option<String>) {
-    match outcome {
-        SendOutcome::Sent { message_id } => ("sent", Some(*message_id), None),
-        SendOutcome::Failed { error } => ("failed", None, Some(error.clone())),
-        SendOutcome::Retry { error } => ("retry", None, Some(error.clone())),
     }
 }
 
@@ -221,34 +193,41 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_key_is_claimed_once_and_a_crash_after_the_claim_never_sends_it_again() {
-        let (store, _dir) = temp_store().await;
-        store.import_plan(&seed_plan(), now()).await.unwrap();
-        // Agency-wide keys (no person) are as unique as personal ones.
-        assert!(store.claim_reminder(&key(None), now()).await.unwrap());
-        assert!(!store.claim_reminder(&key(None), now()).await.unwrap(), "a racing tick gets nothing");
-        assert!(
-            store.claim_reminder(&key(Some(1)), now()).await.is_err(),
-            "no such person: the log keeps its references"
-        );
-        assert_eq!(store.reminder_log_counts().await.unwrap(), vec![("sending".to_owned(), 1)]);
-        // The process died between the claim and the record: the key counts as done.
-        assert!(store.reminder_keys_done().await.unwrap().contains(&key(None)));
-        assert!(!store.claim_reminder(&key(None), now()).await.unwrap());
+    fn mail(key: &str) -> NewMail {
+        NewMail {
+            key: key.into(),
+            kind: "reminder",
+            to: super::super::outbox::MailTo::Admins,
+            payload: r#"{"vi":{"text":"x"}}"#.into(),
+            priority: 1,
+            expires_at: None,
+            stale_if_handed_in: None,
+            broadcast: None,
+        }
     }
 
     #[tokio::test]
-    async fn a_retry_can_be_claimed_again_a_failure_cannot() {
+    async fn a_key_is_queued_once_with_its_messages_and_a_racing_tick_gets_nothing() {
         let (store, _dir) = temp_store().await;
         store.import_plan(&seed_plan(), now()).await.unwrap();
-        let k = key(None);
-        assert!(store.claim_reminder(&k, now()).await.unwrap());
-        store.record_reminder(&k, &SendOutcome::Retry { error: "500".into() }, now()).await.unwrap();
-        assert!(!store.reminder_keys_done().await.unwrap().contains(&k));
-        assert!(store.claim_reminder(&k, now()).await.unwrap(), "a retry is claimed again");
-        store.record_reminder(&k, &SendOutcome::Failed { error: "blocked".into() }, now()).await.unwrap();
-        assert!(!store.claim_reminder(&k, now()).await.unwrap());
-        assert!(store.reminder_keys_done().await.unwrap().contains(&k));
+        let group = DueGroup { reminders: vec![key(None)], digests: vec![], mails: vec![mail("k1")] };
+        assert_eq!(store.queue_due(std::slice::from_ref(&group), now(), now()).await.unwrap(), (1, 0));
+        assert_eq!(
+            store.queue_due(&[group], now(), now()).await.unwrap(),
+            (0, 1),
+            "a racing tick queues nothing"
+        );
+        assert_eq!(store.outbox_counts().await.unwrap(), vec![("pending".to_owned(), 1)]);
+        assert!(store.reminder_keys_done().await.unwrap().contains(&key(None)));
+        let bad = DueGroup { reminders: vec![key(Some(1))], digests: vec![], mails: vec![mail("k2")] };
+        assert!(
+            store.queue_due(&[bad], now(), now()).await.is_err(),
+            "no such person: the log keeps its references"
+        );
+        assert_eq!(
+            store.outbox_counts().await.unwrap(),
+            vec![("pending".to_owned(), 1)],
+            "nothing half-queued"
+        );
     }
 }

@@ -7,6 +7,7 @@ use serde_json::json;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 
+use super::outbox::NewMail;
 use super::{Result, Store, StoreError};
 use crate::domain::report::{ItemEntry, ItemKey, ReportState, TaskStatus};
 use crate::domain::{AgencyCode, PeriodKey};
@@ -42,8 +43,9 @@ pub struct Attachment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemChange {
     Status(TaskStatus),
-    /// A status with the percent it implies ("done" is 100 %), in one change.
-    Progress(TaskStatus, u8),
+    /// A status and its percent, always together, so that a colleague's status never ends
+    /// with another's percent ("done at 30 %").
+    Progress(TaskStatus, Option<u8>),
     Percent(Option<u8>),
     Note(Option<String>),
     Value {
@@ -55,6 +57,15 @@ pub enum ItemChange {
         report: i64,
         entry: ItemEntry,
     },
+}
+
+/// Why a change to an item was not saved; nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveRefused {
+    /// A colleague saved the item since the person saw it: their answer stands, shown back.
+    Newer { current: ItemEntry },
+    /// The report was handed in (or accepted) meanwhile: it must be reopened first.
+    Locked { report: ReportRow },
 }
 
 pub(super) const REPORT_COLUMNS: &str = "r.id, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
@@ -81,7 +92,7 @@ pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
 }
 
 pub(super) const ITEM_SELECT: &str = "SELECT i.id, i.status, i.percent, i.value, i.value_out_of, i.note, i.updated_at, \
-     i.updated_by, t.code AS task, m.code AS metric, ind.number AS indicator FROM report_item i \
+     i.updated_by, i.version, t.code AS task, m.code AS metric, ind.number AS indicator FROM report_item i \
      LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id \
      LEFT JOIN indicator ind ON ind.id = i.indicator_id";
 
@@ -105,6 +116,7 @@ pub(super) fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
         note: row.get("note"),
         updated_at: row.get("updated_at"),
         updated_by: row.get("updated_by"),
+        version: row.get("version"),
     })
 }
 
@@ -216,7 +228,8 @@ impl Store {
             .collect())
     }
 
-    /// Saves one change to one item of an editable report, with its history entry.
+    /// Saves one change to one item of an editable report, with its history entry, whatever
+    /// was saved before (imports, tests; people go through [`Store::save_item_seen`]).
     pub async fn save_item(
         &self,
         report_id: i64,
@@ -225,8 +238,36 @@ impl Store {
         person: i64,
         now: DateTime<Utc>,
     ) -> Result<ItemEntry> {
+        match self.save_item_seen(report_id, key, change, None, person, now).await? {
+            Ok(saved) => Ok(saved),
+            Err(SaveRefused::Locked { report }) => {
+                Err(StoreError::Conflict(format!("report {report_id} is {}", report.state.as_str())))
+            }
+            Err(SaveRefused::Newer { .. }) => Err(StoreError::Conflict(format!("item {}", key.encode()))),
+        }
+    }
+
+    /// Saves one change to one item, if the item is still at the version the person saw
+    /// (`seen`: 0 when it had no answer; `None` when not known). A change that leaves the item
+    /// as it is now changes nothing and is no conflict (a repeated message, a redelivered
+    /// update). The report's state is checked in the same transaction.
+    pub async fn save_item_seen(
+        &self,
+        report_id: i64,
+        key: &ItemKey,
+        change: ItemChange,
+        seen: Option<i64>,
+        person: i64,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<ItemEntry, SaveRefused>> {
         let mut tx = self.write.begin().await?;
-        editable(&mut tx, report_id).await?;
+        if let Err(e) = editable(&mut tx, report_id).await {
+            drop(tx);
+            return match (e, self.report(report_id).await?) {
+                (StoreError::Conflict(_), Some(report)) => Ok(Err(SaveRefused::Locked { report })),
+                (e, _) => Err(e),
+            };
+        }
         let (column, target) = item_target(&mut tx, key).await?;
         let sql = format!("{ITEM_SELECT} WHERE i.report_id = ? AND i.{column} = ?");
         let existing = sqlx::query(&sql).bind(report_id).bind(target).fetch_optional(&mut *tx).await?;
@@ -241,39 +282,19 @@ impl Store {
             note: None,
             updated_at: now,
             updated_by: Some(person),
+            version: 0,
         });
-        let (kind, copied_from) = match &change {
-            ItemChange::Status(s) => {
-                after.status = Some(*s);
-                ("status", None)
-            }
-            ItemChange::Progress(s, p) => {
-                after.status = Some(*s);
-                after.percent = Some(*p);
-                ("status", None)
-            }
-            ItemChange::Percent(p) => {
-                after.percent = *p;
-                ("percent", None)
-            }
-            ItemChange::Note(n) => {
-                after.note = n.clone();
-                ("note", None)
-            }
-            ItemChange::Value { value, out_of } => {
-                after.value = Some(*value);
-                after.value_out_of = *out_of;
-                ("value", None)
-            }
-            ItemChange::CopiedFrom { report, entry } => {
-                after.status = entry.status;
-                after.percent = entry.percent;
-                after.value = entry.value;
-                after.value_out_of = entry.value_out_of;
-                after.note = entry.note.clone();
-                ("no_change", Some(*report))
-            }
-        };
+        let (kind, copied_from) = apply(&mut after, &change);
+        let current_version = before.as_ref().map_or(0, |b| b.version);
+        if let Some(b) = before.as_ref().filter(|b| b.same_answer(&after)) {
+            return Ok(Ok(b.clone()));
+        }
+        if seen.is_some_and(|v| v != current_version)
+            && let Some(current) = before
+        {
+            return Ok(Err(SaveRefused::Newer { current }));
+        }
+        after.version = current_version + 1;
         after.updated_at = now;
         after.updated_by = Some(person);
         let values = (
@@ -287,7 +308,7 @@ impl Store {
             Some(id) => {
                 sqlx::query(
                     "UPDATE report_item SET status = ?, percent = ?, value = ?, value_out_of = ?, note = ?,
-                        updated_by = ?, updated_at = ? WHERE id = ?",
+                        updated_by = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                 )
                 .bind(values.0)
                 .bind(values.1)
@@ -329,7 +350,7 @@ impl Store {
         });
         event(&mut tx, report_id, Some(item_id), "item_changed", Some(person), now, detail).await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(Ok(after))
     }
 
     /// Attaches a file to an editable report; false when that file is already attached.
@@ -374,6 +395,19 @@ impl Store {
 
     /// Hands an editable report in; the first submission is what timeliness counts.
     pub async fn submit_report(&self, report_id: i64, person: i64, now: DateTime<Utc>) -> Result<ReportRow> {
+        self.submit_report_and_tell(report_id, person, now, &[], now).await
+    }
+
+    /// Same, queuing the messages that tell of it in the same transaction: a submission is
+    /// never saved without its notices, nor the notices sent for a submission that failed.
+    pub async fn submit_report_and_tell(
+        &self,
+        report_id: i64,
+        person: i64,
+        now: DateTime<Utc>,
+        mails: &[NewMail],
+        wall: DateTime<Utc>,
+    ) -> Result<ReportRow> {
         let mut tx = self.write.begin().await?;
         editable(&mut tx, report_id).await?;
         sqlx::query(
@@ -386,6 +420,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         event(&mut tx, report_id, None, "submitted", Some(person), now, json!({})).await?;
+        super::outbox::enqueue(&mut tx, mails, now, wall).await?;
         tx.commit().await?;
         self.report(report_id).await?.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))
     }
@@ -400,6 +435,22 @@ impl Store {
         person: i64,
         comment: Option<&str>,
         now: DateTime<Utc>,
+    ) -> Result<ReportRow> {
+        self.change_report_state_and_tell(report_id, from, to, person, comment, now, &[], now).await
+    }
+
+    /// Same, queuing the messages that tell of it in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_report_state_and_tell(
+        &self,
+        report_id: i64,
+        from: &[ReportState],
+        to: ReportState,
+        person: i64,
+        comment: Option<&str>,
+        now: DateTime<Utc>,
+        mails: &[NewMail],
+        wall: DateTime<Utc>,
     ) -> Result<ReportRow> {
         let mut tx = self.write.begin().await?;
         let state: Option<String> = sqlx::query_scalar("SELECT state FROM report WHERE id = ?")
@@ -431,8 +482,46 @@ impl Store {
         .await?;
         let detail = json!({"from": state.as_str(), "to": to.as_str(), "comment": comment});
         event(&mut tx, report_id, None, to_event(to), Some(person), now, detail).await?;
+        super::outbox::enqueue(&mut tx, mails, now, wall).await?;
         tx.commit().await?;
         self.report(report_id).await?.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))
+    }
+}
+
+/// One change applied to an item's answer: what kind of change it was, and the report an
+/// unchanged answer was copied from.
+fn apply(after: &mut ItemEntry, change: &ItemChange) -> (&'static str, Option<i64>) {
+    match change {
+        ItemChange::Status(s) => {
+            after.status = Some(*s);
+            ("status", None)
+        }
+        ItemChange::Progress(s, p) => {
+            after.status = Some(*s);
+            after.percent = *p;
+            ("status", None)
+        }
+        ItemChange::Percent(p) => {
+            after.percent = *p;
+            ("percent", None)
+        }
+        ItemChange::Note(n) => {
+            after.note = n.clone();
+            ("note", None)
+        }
+        ItemChange::Value { value, out_of } => {
+            after.value = Some(*value);
+            after.value_out_of = *out_of;
+            ("value", None)
+        }
+        ItemChange::CopiedFrom { report, entry } => {
+            after.status = entry.status;
+            after.percent = entry.percent;
+            after.value = entry.value;
+            after.value_out_of = entry.value_out_of;
+            after.note = entry.note.clone();
+            ("no_change", Some(*report))
+        }
     }
 }
 

@@ -65,6 +65,11 @@ impl TestApp {
             admins: vec![ADMIN_ID],
             run_scheduler: false,
             bulk_per_second: 30,
+            // Backoffs are settings: no test waits for real time.
+            retry_first: std::time::Duration::from_millis(20),
+            retry_max: std::time::Duration::from_millis(200),
+            // Stories run faster than any person types; the flood test sets its own.
+            flood_per_minute: 1_000_000,
             ..Settings::default()
         }
     }
@@ -96,6 +101,25 @@ impl TestApp {
         self.scheduler = scheduler;
         self.shutdown = Some(shutdown);
         self.task = Some(task);
+    }
+
+    /// Runs the scheduler at a local instant, then waits until the outbox has sent (or given
+    /// up on) everything it queued, as the running bot's postman does in the background.
+    pub async fn remind_at(&self, local_time: &str) -> dondoc::scheduler::TickReport {
+        let report = self.scheduler.run_at(local(local_time)).await.expect("tick");
+        self.outbox_idle().await;
+        report
+    }
+
+    /// Waits until no message to a known recipient is waiting in the outbox.
+    pub async fn outbox_idle(&self) {
+        for _ in 0..1000 {
+            if self.store().outbox_in_progress().await.expect("outbox") == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the outbox did not empty: {:?}", self.store().outbox_counts().await);
     }
 
     /// A fresh single-use invite, made as an admin would.

@@ -20,7 +20,7 @@ pub fn value(metric: &str, v: &str) -> (ItemKey, ItemChange) {
 }
 
 pub fn progress(task: &str, status: TaskStatus, percent: u8) -> (ItemKey, ItemChange) {
-    (ItemKey::Task(task.into()), ItemChange::Progress(status, percent))
+    (ItemKey::Task(task.into()), ItemChange::Progress(status, Some(percent)))
 }
 
 pub fn note(key: ItemKey, text: &str) -> (ItemKey, ItemChange) {

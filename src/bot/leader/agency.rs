@@ -1,14 +1,12 @@
 //! `/donvi CODE` or a few letters of the name: the agency's latest report item by item and its
 //! timeliness over the year.
 
-use teloxide::prelude::*;
-
 use super::{person_label, round_name};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard, label};
 use crate::bot::report::describe;
-use crate::bot::send::{Screen, send};
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::send::Screen;
+use crate::bot::{HandlerResult, Turn};
 use crate::domain::Plan;
 use crate::domain::people::Lang;
 use crate::domain::report::{ItemKey, percent_of_target};
@@ -19,11 +17,12 @@ use crate::{present, t};
 /// Buttons beyond this many would not fit a phone screen; a longer query narrows it.
 const MAX_CHOICES: usize = 24;
 
-pub async fn agency(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerResult {
+pub async fn agency(turn: Turn<'_>, arg: &str) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let query = arg.trim();
     if query.is_empty() {
-        send(bot, ctx.chat, Screen::text(t!(ctx.lang, "agency-usage"))).await?;
+        turn.send(Screen::text(t!(ctx.lang, "agency-usage"))).await?;
         return Ok(());
     }
     let found = find_agencies(&plan, query);
@@ -42,13 +41,13 @@ pub async fn agency(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRes
             let text = t!(ctx.lang, "agency-choose", count = found.len() as i64, query = query.to_owned());
             Screen::with(text, keyboard(rows))
         };
-        send(bot, ctx.chat, screen).await?;
+        turn.send(screen).await?;
         return Ok(());
     };
     let Some(view) = AgencyView::load(&app.store, &plan, &one.code, ctx.now).await? else {
         return Ok(());
     };
-    send(bot, ctx.chat, Screen::text(render(&plan, ctx.lang, &view))).await?;
+    turn.send(Screen::text(render(&plan, ctx.lang, &view))).await?;
     Ok(())
 }
 

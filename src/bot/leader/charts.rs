@@ -1,10 +1,7 @@
 //! The charts, drawn off the async threads and sent as photos.
 
-use teloxide::prelude::*;
-
-use super::{round_name, send_photo};
-use crate::bot::send::say;
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use super::round_name;
+use crate::bot::{HandlerResult, Turn};
 use crate::charts::{self, AgencyBar, BarStatus, ChartError, TimelinessChart, indicator_chart};
 use crate::domain::PeriodKey;
 use crate::domain::timeliness::Timeliness;
@@ -13,13 +10,14 @@ use crate::overview::Overview;
 use crate::{present, t};
 
 /// The "Biểu đồ" button of `/chitieu`: each metric as a percent of its target over the year.
-pub async fn chart(bot: &Bot, app: &AppRef, ctx: &Ctx, number: u32) -> HandlerResult {
+pub async fn chart(turn: Turn<'_>, number: u32) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let lang = ctx.lang;
     let (Some(view), Some(indicator)) =
         (IndicatorView::load(&app.store, &plan, number).await?, plan.indicator(number))
     else {
-        say(bot, ctx.chat, t!(lang, "indicator-not-found", query = number.to_string())).await?;
+        turn.say(t!(lang, "indicator-not-found", query = number.to_string())).await?;
         return Ok(());
     };
     let name = present::name(lang, &indicator.name_vi, &indicator.name_en).to_owned();
@@ -38,22 +36,17 @@ pub async fn chart(bot: &Bot, app: &AppRef, ctx: &Ctx, number: u32) -> HandlerRe
     let data = view.chart(lang, text);
     let png = tokio::task::spawn_blocking(move || indicator_chart(&data)).await??;
     let caption = t!(lang, "chart-indicator-caption", number = number as i64, name = name);
-    send_photo(bot, ctx.chat, png, caption).await?;
+    turn.out.send_photo(ctx.chat, png, caption).await?;
     Ok(())
 }
 
 /// The button of `/tinhhinh`: every agency's timeliness in one round and period.
-pub async fn timeliness_chart(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    round: &str,
-    period: PeriodKey,
-) -> HandlerResult {
+pub async fn timeliness_chart(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let lang = ctx.lang;
     let Some(o) = Overview::load_timeliness(&app.store, &plan, round, period, ctx.now).await? else {
-        say(bot, ctx.chat, t!(lang, "chart-no-period")).await?;
+        turn.say(t!(lang, "chart-no-period")).await?;
         return Ok(());
     };
     let round_name = round_name(&plan, lang, round);
@@ -89,7 +82,7 @@ pub async fn timeliness_chart(
     let png = match tokio::task::spawn_blocking(move || charts::timeliness_chart(&data)).await? {
         Ok(png) => png,
         Err(ChartError::TooManyRows(_)) => {
-            say(bot, ctx.chat, t!(lang, "chart-too-many")).await?;
+            turn.say(t!(lang, "chart-too-many")).await?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
@@ -105,6 +98,6 @@ pub async fn timeliness_chart(
         missing = r.missing as i64,
         pending = r.pending as i64
     );
-    send_photo(bot, ctx.chat, png, caption).await?;
+    turn.out.send_photo(ctx.chat, png, caption).await?;
     Ok(())
 }

@@ -1,12 +1,9 @@
 //! `/xuat [period]`: the consolidated workbook as a document, and the same rows as CSV.
 
-use teloxide::prelude::*;
-
-use super::send_document;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::send::{Screen, say, send};
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::send::Screen;
+use crate::bot::{HandlerResult, Turn};
 use crate::domain::calendar::{Deadline, deadlines, local_date, open_deadlines};
 use crate::domain::{PeriodKey, Plan};
 use crate::leadership::round_of_period;
@@ -18,14 +15,15 @@ fn has_items(plan: &Plan, d: &Deadline) -> bool {
     plan.round(&d.round).is_some_and(|r| r.asks.tasks || r.asks.metrics)
 }
 
-pub async fn export(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerResult {
+pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let typed = arg.trim();
     if typed.is_empty() {
         let open: Vec<Deadline> =
             open_deadlines(&plan, ctx.now).into_iter().filter(|d| has_items(&plan, d)).collect();
         if let [one] = open.as_slice() {
-            return send_export(bot, app, ctx, &one.round, one.period).await;
+            return send_export(turn, &one.round, one.period).await;
         }
         // Several periods open, or none: every period that has opened, the latest first.
         let today = local_date(&plan, ctx.now);
@@ -36,32 +34,33 @@ pub async fn export(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRes
         opened.sort_by_key(|d| std::cmp::Reverse(d.last_day));
         opened.dedup_by_key(|d| d.period);
         if opened.is_empty() {
-            say(bot, ctx.chat, t!(ctx.lang, "export-nothing-yet")).await?;
+            turn.say(t!(ctx.lang, "export-nothing-yet")).await?;
             return Ok(());
         }
         let rows = opened
             .iter()
             .map(|d| vec![button(d.period.to_string(), Callback::Export { period: d.period })])
             .collect();
-        send(bot, ctx.chat, Screen::with(t!(ctx.lang, "export-usage"), keyboard(rows))).await?;
+        turn.send(Screen::with(t!(ctx.lang, "export-usage"), keyboard(rows))).await?;
         return Ok(());
     }
     let Ok(period) = typed.parse::<PeriodKey>() else {
-        say(bot, ctx.chat, t!(ctx.lang, "export-bad-period", typed = typed.to_owned())).await?;
+        turn.say(t!(ctx.lang, "export-bad-period", typed = typed.to_owned())).await?;
         return Ok(());
     };
     let Some(round) = round_of_period(&plan, period) else {
-        say(bot, ctx.chat, t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
+        turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };
     let round = round.code.clone();
-    send_export(bot, app, ctx, &round, period).await
+    send_export(turn, &round, period).await
 }
 
-async fn send_export(bot: &Bot, app: &AppRef, ctx: &Ctx, round: &str, period: PeriodKey) -> HandlerResult {
+async fn send_export(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let Some(data) = build(&app.store, &plan, round, period, ctx.now, ctx.lang).await? else {
-        say(bot, ctx.chat, t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
+        turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };
     let metrics = data.indicators.iter().flat_map(|i| &i.metrics);
@@ -77,8 +76,8 @@ async fn send_export(bot: &Bot, app: &AppRef, ctx: &Ctx, round: &str, period: Pe
         agencies = data.timeliness.len() as i64
     );
     let out = tokio::task::spawn_blocking(move || files(&data)).await??;
-    send_document(bot, ctx.chat, out.xlsx, out.xlsx_name, caption).await?;
+    turn.out.send_document(ctx.chat, out.xlsx, out.xlsx_name, caption).await?;
     let csv = out.csv.into_bytes();
-    send_document(bot, ctx.chat, csv, out.csv_name, t!(ctx.lang, "export-csv-caption")).await?;
+    turn.out.send_document(ctx.chat, csv, out.csv_name, t!(ctx.lang, "export-csv-caption")).await?;
     Ok(())
 }

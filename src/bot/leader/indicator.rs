@@ -2,13 +2,12 @@
 //! period before it, who reported it and when; a qualitative indicator's narratives.
 
 use rust_decimal::Decimal;
-use teloxide::prelude::*;
 
 use super::agency_name;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard, label};
-use crate::bot::send::{Screen, send};
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::send::Screen;
+use crate::bot::{HandlerResult, Turn};
 use crate::domain::Plan;
 use crate::domain::number::Quantity;
 use crate::domain::people::Lang;
@@ -19,25 +18,23 @@ use crate::domain::search::find_indicators;
 use crate::leadership::indicator::{IndicatorView, MetricLine, Reading};
 use crate::{present, t};
 
-pub async fn indicator(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerResult {
+pub async fn indicator(turn: Turn<'_>, arg: &str) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let query = arg.trim();
     if query.is_empty() {
         let rows = choices(&plan, ctx.lang, plan.indicators.iter().map(|i| i.number));
-        send(bot, ctx.chat, Screen::with(t!(ctx.lang, "indicator-usage"), rows)).await?;
+        turn.send(Screen::with(t!(ctx.lang, "indicator-usage"), rows)).await?;
         return Ok(());
     }
     match find_indicators(&plan, query).as_slice() {
-        [] => {
-            send(bot, ctx.chat, Screen::text(t!(ctx.lang, "indicator-not-found", query = query.to_owned())))
-                .await?
-        }
-        [one] => return show_indicator(bot, app, ctx, one.number).await,
+        [] => turn.send(Screen::text(t!(ctx.lang, "indicator-not-found", query = query.to_owned()))).await?,
+        [one] => return show_indicator(turn, one.number).await,
         several => {
             let rows = choices(&plan, ctx.lang, several.iter().map(|i| i.number));
             let text =
                 t!(ctx.lang, "indicator-choose", count = several.len() as i64, query = query.to_owned());
-            send(bot, ctx.chat, Screen::with(text, rows)).await?
+            turn.send(Screen::with(text, rows)).await?
         }
     }
     Ok(())
@@ -59,14 +56,15 @@ fn choices(
     keyboard(rows)
 }
 
-pub async fn show_indicator(bot: &Bot, app: &AppRef, ctx: &Ctx, number: u32) -> HandlerResult {
+pub async fn show_indicator(turn: Turn<'_>, number: u32) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let Some(view) = IndicatorView::load(&app.store, &plan, number).await? else {
         let text = t!(ctx.lang, "indicator-not-found", query = number.to_string());
-        send(bot, ctx.chat, Screen::text(text)).await?;
+        turn.send(Screen::text(text)).await?;
         return Ok(());
     };
-    send(bot, ctx.chat, render(&plan, ctx.lang, &view)).await?;
+    turn.send(render(&plan, ctx.lang, &view)).await?;
     Ok(())
 }
 

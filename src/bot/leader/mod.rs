@@ -16,34 +16,9 @@ pub use indicator::{indicator, show_indicator};
 pub use overdue::overdue;
 pub use status::status;
 
-use teloxide::RequestError;
-use teloxide::prelude::*;
-use teloxide::types::InputFile;
-
-use super::send::retrying;
 use crate::domain::Plan;
 use crate::domain::people::Lang;
 use crate::store::Person;
-
-/// Sends a picture (PNG bytes) with its caption.
-async fn send_photo(bot: &Bot, chat: ChatId, png: Vec<u8>, caption: String) -> Result<(), RequestError> {
-    let file = InputFile::memory(png).file_name("chart.png");
-    retrying(|| bot.send_photo(chat, file.clone()).caption(caption.clone()).into_future()).await.map(|_| ())
-}
-
-/// Sends a file as a document with its caption.
-async fn send_document(
-    bot: &Bot,
-    chat: ChatId,
-    bytes: Vec<u8>,
-    name: String,
-    caption: String,
-) -> Result<(), RequestError> {
-    let file = InputFile::memory(bytes).file_name(name);
-    retrying(|| bot.send_document(chat, file.clone()).caption(caption.clone()).into_future())
-        .await
-        .map(|_| ())
-}
 
 /// A person as a leader reads them: "Lan (@lan)".
 fn person_label(p: &Person) -> String {

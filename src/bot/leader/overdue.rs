@@ -1,11 +1,9 @@
 //! `/quahan`: the agencies past their last day without handing in, in every open period, with
 //! their focal points and whether the bot can reach each.
 
-use teloxide::prelude::*;
-
 use super::{agency_name, person_label, round_name};
-use crate::bot::send::{Screen, send};
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::send::Screen;
+use crate::bot::{HandlerResult, Turn};
 use crate::domain::Plan;
 use crate::domain::calendar::{leading_deadline, local_date};
 use crate::domain::people::Lang;
@@ -13,7 +11,8 @@ use crate::domain::timeliness::Timeliness;
 use crate::overview::Overview;
 use crate::{present, t};
 
-pub async fn overdue(bot: &Bot, app: &AppRef, ctx: &Ctx) -> HandlerResult {
+pub async fn overdue(turn: Turn<'_>) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let mut overviews = Overview::open(&app.store, &plan, ctx.now).await?;
     // The period leaders mean by "now" first, then the others by last day.
@@ -21,7 +20,7 @@ pub async fn overdue(bot: &Bot, app: &AppRef, ctx: &Ctx) -> HandlerResult {
         overviews.sort_by_key(|o| (o.round != lead.round || o.period != lead.period, o.deadline.last_day));
     }
     let text = render(&plan, ctx.lang, &overviews, local_date(&plan, ctx.now));
-    send(bot, ctx.chat, Screen::text(text)).await?;
+    turn.send(Screen::text(text)).await?;
     Ok(())
 }
 

@@ -1,25 +1,24 @@
 //! `/tinhhinh`: the current period on one phone screen.
 
-use teloxide::prelude::*;
-
 use super::round_name;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::send::{Screen, send};
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::send::Screen;
+use crate::bot::{HandlerResult, Turn};
 use crate::domain::Plan;
 use crate::domain::people::Lang;
 use crate::leadership::status::StatusView;
 use crate::overview::Overview;
 use crate::{present, t};
 
-pub async fn status(bot: &Bot, app: &AppRef, ctx: &Ctx) -> HandlerResult {
+pub async fn status(turn: Turn<'_>) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let screen = match StatusView::load(&app.store, &plan, ctx.now).await? {
         Some(view) => render(&plan, ctx.lang, &view),
         None => Screen::text(t!(ctx.lang, "status-none-open")),
     };
-    send(bot, ctx.chat, screen).await?;
+    turn.send(screen).await?;
     Ok(())
 }
 

@@ -1,12 +1,10 @@
 //! One item at a time: the screen that asks for it, its note, a qualitative indicator's
 //! narrative, "no change", a task's full wording. Progress and values are in their own files.
 
-use teloxide::prelude::*;
-
-use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu_next};
+use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu, show_menu_next};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::send::{Origin, Screen, say, show};
+use crate::bot::send::{Origin, Screen};
 use crate::bot::state::State;
 use crate::bot::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::number::{Quantity, format_vn};
@@ -14,7 +12,7 @@ use crate::domain::people::{Lang, Role};
 use crate::domain::plan::{Direction, Metric};
 use crate::domain::report::{ItemEntry, ItemKey, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, TaskStatus};
 use crate::present;
-use crate::store::ItemChange;
+use crate::store::{ItemChange, SaveRefused};
 use crate::t;
 
 /// Checks that the report is editable by the person and that the item is one of its own.
@@ -54,24 +52,79 @@ pub(super) fn current(entries: &[ItemEntry], key: &ItemKey) -> Option<ItemEntry>
     entries.iter().find(|e| &e.key == key).cloned()
 }
 
+/// Saves a change made over what the person saw (`seen`). Refused when a colleague changed
+/// the item meanwhile (their answer is shown, with the item asked again) or when the report
+/// was handed in meanwhile (its screen is shown, with "reopen"): `None` then, nothing saved.
+pub(super) async fn save_seen(
+    turn: Turn<'_>,
+    report: i64,
+    key: &ItemKey,
+    change: ItemChange,
+    seen: Option<i64>,
+) -> anyhow::Result<Option<ItemEntry>> {
+    let Turn { app, ctx, .. } = turn;
+    match app.store.save_item_seen(report, key, change, seen, person(ctx), ctx.now).await? {
+        Ok(saved) => Ok(Some(saved)),
+        Err(SaveRefused::Newer { current }) => {
+            let plan = app.plan.get();
+            let by = match current.updated_by {
+                Some(id) => app.store.person_names(&[id]).await?.remove(&id).unwrap_or_default(),
+                None => String::new(),
+            };
+            let text = t!(
+                ctx.lang,
+                "item-changed-meanwhile",
+                code = item_code(key),
+                by = by,
+                at = crate::present::local_time(&plan, current.updated_at),
+                value = describe(ctx.lang, &plan, &current)
+            );
+            let Some(access) = item_access(turn, report, key).await? else { return Ok(None) };
+            let (screen, state) = item_screen(app, ctx, &access, key, Some(text)).await?;
+            turn.conv.go(state);
+            turn.typed().show(screen).await?;
+            Ok(None)
+        }
+        Err(SaveRefused::Locked { report: locked }) => {
+            let plan = app.plan.get();
+            let by = match locked.submitted_by {
+                Some(id) => app.store.person_names(&[id]).await?.remove(&id).unwrap_or_default(),
+                None => String::new(),
+            };
+            let at = locked.submitted_at.map(|a| crate::present::local_time(&plan, a)).unwrap_or_default();
+            turn.say(t!(ctx.lang, "report-locked-meanwhile", by = by, at = at)).await?;
+            show_menu(turn.typed(), report, 0).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// "2.a", "5.1", "(17)": how an item is named in a sentence.
+pub(super) fn item_code(key: &ItemKey) -> String {
+    match key {
+        ItemKey::Task(c) | ItemKey::Metric(c) => c.clone(),
+        ItemKey::Narrative(n) => format!("({n})"),
+    }
+}
+
 fn back_row(lang: Lang, report: i64) -> Vec<teloxide::types::InlineKeyboardButton> {
     vec![button(t!(lang, "button-back"), Callback::Open { report })]
 }
 
 /// A tapped item: the screen that asks for it.
 pub async fn ask_item(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     let Some(access) = item_access(turn, report, &key).await? else {
         return Ok(());
     };
     let (screen, state) = item_screen(app, ctx, &access, &key, None).await?;
-    dialogue.update(state).await?;
-    show(bot, ctx.chat, origin, screen).await?;
+    conv.go(state);
+    turn.show(screen).await?;
     Ok(())
 }
 
 /// The screen and the step for one item; `notice` goes on top (e.g. "nothing to copy").
-async fn item_screen(
+pub(super) async fn item_screen(
     app: &AppRef,
     ctx: &Ctx,
     access: &Access,
@@ -80,6 +133,7 @@ async fn item_screen(
 ) -> anyhow::Result<(Screen, State)> {
     let (plan, report, lang) = (&access.plan, &access.report, ctx.lang);
     let entry = current(&app.store.items(report.id).await?, key);
+    let seen = entry.as_ref().map_or(0, |e| e.version);
     let mut text = notice.map(|n| format!("{n}\n\n")).unwrap_or_default();
     text.push_str(&heading(plan, lang, report, access.deadline.last_day));
     text.push('\n');
@@ -105,7 +159,7 @@ async fn item_screen(
             let b = |s: TaskStatus| {
                 button(
                     crate::present::task_status(lang, s),
-                    Callback::Status { report: report.id, task: code.clone(), status: s },
+                    Callback::Status { report: report.id, task: code.clone(), status: s, seen },
                 )
             };
             let mut extra = vec![no_change];
@@ -142,7 +196,7 @@ async fn item_screen(
             let rows = vec![vec![no_change], back_row(lang, report.id)];
             (
                 Screen::with(text, keyboard(rows)),
-                State::MetricValue { report: report.id, metric: code.clone() },
+                State::MetricValue { report: report.id, metric: code.clone(), seen: Some(seen) },
             )
         }
         ItemKey::Narrative(n) => {
@@ -163,7 +217,10 @@ async fn item_screen(
             text.push('\n');
             text.push_str(&t!(lang, "narrative-ask", max = MAX_NARRATIVE_CHARS as i64));
             let rows = vec![vec![no_change], back_row(lang, report.id)];
-            (Screen::with(text, keyboard(rows)), State::Narrative { report: report.id, indicator: *n })
+            (
+                Screen::with(text, keyboard(rows)),
+                State::Narrative { report: report.id, indicator: *n, seen: Some(seen) },
+            )
         }
     };
     Ok(screen)
@@ -216,43 +273,70 @@ pub fn describe(lang: Lang, plan: &crate::domain::Plan, e: &ItemEntry) -> String
     if out.is_empty() { "—".to_owned() } else { out }
 }
 
-pub(super) async fn ask_note(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
-    let Turn { bot, ctx, dialogue, origin, .. } = turn;
-    let (code, state) = match &key {
-        ItemKey::Task(c) => (c.clone(), State::TaskNote { report, task: c.clone() }),
-        ItemKey::Metric(c) => (c.clone(), State::MetricNote { report, metric: c.clone() }),
-        ItemKey::Narrative(n) => (n.to_string(), State::Report { report }),
+/// Asks for a note on the item just saved (at version `seen`).
+pub(super) async fn ask_note(turn: Turn<'_>, report: i64, key: ItemKey, seen: i64) -> HandlerResult {
+    let Turn { ctx, conv, .. } = turn;
+    let seen = Some(seen);
+    let state = match &key {
+        ItemKey::Task(c) => State::TaskNote { report, task: c.clone(), seen },
+        ItemKey::Metric(c) => State::MetricNote { report, metric: c.clone(), seen },
+        ItemKey::Narrative(_) => State::Report { report },
     };
     let rows = vec![vec![button(t!(ctx.lang, "button-skip"), Callback::SkipNote { report })]];
-    dialogue.update(state).await?;
-    let text = t!(ctx.lang, "item-ask-note", code = code, max = MAX_NOTE_CHARS as i64);
-    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
+    let text = t!(ctx.lang, "item-ask-note", code = item_code(&key), max = MAX_NOTE_CHARS as i64);
+    turn.show(Screen::with(text, keyboard(rows))).await?;
+    conv.go(state);
     Ok(())
 }
 
 /// A typed note for the task or metric just answered; then back to the list.
-pub async fn receive_note(turn: Turn<'_>, report: i64, key: ItemKey, text: &str) -> HandlerResult {
-    save_text(turn, report, key, text, MAX_NOTE_CHARS).await
+pub async fn receive_note(
+    turn: Turn<'_>,
+    report: i64,
+    key: ItemKey,
+    seen: Option<i64>,
+    text: &str,
+) -> HandlerResult {
+    save_text(turn, report, key, seen, text, MAX_NOTE_CHARS).await
 }
 
 /// A typed narrative for a qualitative indicator.
-pub async fn receive_narrative(turn: Turn<'_>, report: i64, indicator: u32, text: &str) -> HandlerResult {
-    save_text(turn, report, ItemKey::Narrative(indicator), text, MAX_NARRATIVE_CHARS).await
+pub async fn receive_narrative(
+    turn: Turn<'_>,
+    report: i64,
+    indicator: u32,
+    seen: Option<i64>,
+    text: &str,
+) -> HandlerResult {
+    save_text(turn, report, ItemKey::Narrative(indicator), seen, text, MAX_NARRATIVE_CHARS).await
 }
 
 /// Saves a typed text as the item's note (within `max` characters), then the list again.
-async fn save_text(turn: Turn<'_>, report: i64, key: ItemKey, text: &str, max: usize) -> HandlerResult {
-    let Turn { bot, app, ctx, .. } = turn;
-    let text = text.trim();
+async fn save_text(
+    turn: Turn<'_>,
+    report: i64,
+    key: ItemKey,
+    seen: Option<i64>,
+    text: &str,
+    max: usize,
+) -> HandlerResult {
+    let Turn { ctx, .. } = turn;
+    let text = crate::domain::text::clean(text);
+    if text.is_empty() {
+        turn.say(t!(ctx.lang, "note-empty")).await?;
+        return Ok(());
+    }
     let length = text.chars().count();
     if length > max {
-        say(bot, ctx.chat, t!(ctx.lang, "note-too-long", length = length as i64, max = max as i64)).await?;
+        turn.say(t!(ctx.lang, "note-too-long", length = length as i64, max = max as i64)).await?;
         return Ok(());
     }
     let Some(_) = item_access(turn.typed(), report, &key).await? else {
         return Ok(());
     };
-    app.store.save_item(report, &key, ItemChange::Note(Some(text.to_owned())), person(ctx), ctx.now).await?;
+    if save_seen(turn.typed(), report, &key, ItemChange::Note(Some(text)), seen).await?.is_none() {
+        return Ok(());
+    }
     saved_then_menu(turn.typed(), report, &key).await
 }
 
@@ -262,20 +346,15 @@ pub async fn skip_note(turn: Turn<'_>, report: i64) -> HandlerResult {
 
 /// "Saved 16.a." and the list again.
 async fn saved_then_menu(turn: Turn<'_>, report: i64, key: &ItemKey) -> HandlerResult {
-    let Turn { bot, ctx, origin, .. } = turn;
-    let code = match key {
-        ItemKey::Task(c) | ItemKey::Metric(c) => c.clone(),
-        ItemKey::Narrative(n) => format!("({n})"),
-    };
-    if let Origin::Typed = origin {
-        say(bot, ctx.chat, t!(ctx.lang, "item-saved", code = code)).await?;
+    if let Origin::Typed = turn.origin {
+        turn.say(t!(turn.ctx.lang, "item-saved", code = item_code(key))).await?;
     }
     show_menu_next(turn, report).await
 }
 
 /// "No change since the last period": the agency's previous answer, in one tap.
 pub async fn no_change(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     let Some(access) = item_access(turn, report, &key).await? else {
         return Ok(());
     };
@@ -289,18 +368,19 @@ pub async fn no_change(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResu
         None => {
             let (screen, state) =
                 item_screen(app, ctx, &access, &key, Some(t!(ctx.lang, "no-change-nothing"))).await?;
-            dialogue.update(state).await?;
-            show(bot, ctx.chat, origin, screen).await?;
+            conv.go(state);
+            turn.show(screen).await?;
             Ok(())
         }
     }
 }
 
 /// A task's whole wording, for reading; focal points only see their own agency's tasks.
-pub async fn wording(bot: &Bot, app: &AppRef, ctx: &Ctx, task: &str) -> HandlerResult {
+pub async fn wording(turn: Turn<'_>, task: &str) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let Some((section, t)) = plan.task(task) else {
-        say(bot, ctx.chat, t!(ctx.lang, "button-stale")).await?;
+        turn.say(t!(ctx.lang, "button-stale")).await?;
         return Ok(());
     };
     let allowed = match ctx.person.as_ref() {
@@ -311,7 +391,7 @@ pub async fn wording(bot: &Bot, app: &AppRef, ctx: &Ctx, task: &str) -> HandlerR
         None => false,
     };
     if !allowed {
-        say(bot, ctx.chat, t!(ctx.lang, "report-forbidden")).await?;
+        turn.say(t!(ctx.lang, "report-forbidden")).await?;
         return Ok(());
     }
     let assignees: Vec<String> = plan
@@ -326,6 +406,6 @@ pub async fn wording(bot: &Bot, app: &AppRef, ctx: &Ctx, task: &str) -> HandlerR
         agencies = assignees.join(", "),
         text = t.text.clone()
     );
-    say(bot, ctx.chat, text).await?;
+    turn.say(text).await?;
     Ok(())
 }

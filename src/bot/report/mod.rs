@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::callback::Callback;
 use super::keyboards::{button, keyboard, label};
-use super::send::{Screen, say, show};
+use super::send::Screen;
 use super::state::State;
 use super::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::calendar::{self, Deadline};
@@ -46,19 +46,16 @@ pub enum Denied {
     Locked,
 }
 
-/// The last day to report for an agency, an admin's extension included.
+/// The report's deadline for its agency, an admin's extension applied (the domain's one rule).
 pub async fn effective_deadline(
     app: &AppRef,
     plan: &Plan,
     report: &ReportRow,
 ) -> anyhow::Result<Option<Deadline>> {
     let Some(round) = plan.round(&report.round) else { return Ok(None) };
-    let Some(mut deadline) = calendar::deadline_of(plan, round, report.period) else { return Ok(None) };
-    if let Some(extended) = app.store.extension(&report.round, report.period, &report.agency).await? {
-        deadline.last_day = deadline.last_day.max(extended.last_day);
-        deadline.closes = deadline.closes.max(extended.last_day);
-    }
-    Ok(Some(deadline))
+    let Some(deadline) = calendar::deadline_of(plan, round, report.period) else { return Ok(None) };
+    let extension = app.store.extension(&report.round, report.period, &report.agency).await?;
+    Ok(Some(deadline.extended(extension.map(|e| e.last_day))))
 }
 
 /// Checks, from the database, that the person is a focal point of the report's agency and that
@@ -103,20 +100,20 @@ pub async fn editable(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result
 
 /// Tells the person why not; a locked report shows its screen again.
 pub async fn refuse(turn: Turn<'_>, denied: Denied, report_id: i64) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     match denied {
         Denied::Forged => {
-            show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "report-forbidden"))).await?;
+            turn.show(Screen::text(t!(ctx.lang, "report-forbidden"))).await?;
         }
         Denied::Closed => {
-            dialogue.update(State::Idle).await?;
-            show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "report-closed"))).await?;
+            conv.go(State::Idle);
+            turn.show(Screen::text(t!(ctx.lang, "report-closed"))).await?;
         }
         Denied::Locked => {
             if let Ok(access) = access(app, ctx, report_id).await? {
-                dialogue.update(State::Report { report: report_id }).await?;
+                conv.go(State::Report { report: report_id });
                 let screen = menu_screen(app, ctx, &access, 0).await?;
-                show(bot, ctx.chat, origin, screen).await?;
+                turn.show(screen).await?;
             }
         }
     }
@@ -147,7 +144,7 @@ async fn choices(app: &AppRef, ctx: &Ctx, plan: &Plan) -> anyhow::Result<Vec<(De
 /// `/baocao`, and the reminders' "report now" button: the agency's report for the open round
 /// and period, or a choice when several are open.
 pub async fn open(turn: Turn<'_>) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     let plan = app.plan.get();
     let open = choices(app, ctx, &plan).await?;
     match open.as_slice() {
@@ -164,8 +161,8 @@ pub async fn open(turn: Turn<'_>) -> HandlerResult {
                 ),
                 None => t!(ctx.lang, "report-none-open"),
             };
-            dialogue.update(State::Idle).await?;
-            show(bot, ctx.chat, origin, Screen::text(text)).await?;
+            conv.go(State::Idle);
+            turn.show(Screen::text(text)).await?;
         }
         [(d, _)] => choose(turn, &d.round, d.period).await?,
         several => {
@@ -188,8 +185,8 @@ pub async fn open(turn: Turn<'_>) -> HandlerResult {
                     vec![button(text, Callback::Choose { round: d.round.clone(), period: d.period })]
                 })
                 .collect();
-            dialogue.update(State::ChooseRound).await?;
-            show(bot, ctx.chat, origin, Screen::with(t!(ctx.lang, "report-choose"), keyboard(rows))).await?;
+            conv.go(State::ChooseRound);
+            turn.show(Screen::with(t!(ctx.lang, "report-choose"), keyboard(rows))).await?;
         }
     }
     Ok(())
@@ -197,14 +194,14 @@ pub async fn open(turn: Turn<'_>) -> HandlerResult {
 
 /// A chosen round and period: checked against what is open for the person's agency now.
 pub async fn choose(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     let plan = app.plan.get();
     let allowed =
         choices(app, ctx, &plan).await?.into_iter().any(|(d, _)| d.round == round && d.period == period);
     let agency = ctx.person.as_ref().and_then(|p| p.agency.clone());
     let (true, Some(agency)) = (allowed, agency) else {
-        dialogue.update(State::Idle).await?;
-        show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "report-closed"))).await?;
+        conv.go(State::Idle);
+        turn.show(Screen::text(t!(ctx.lang, "report-closed"))).await?;
         return Ok(());
     };
     let report = app.store.open_report(round, period, &agency, ctx.now).await?;
@@ -225,12 +222,12 @@ pub async fn show_menu_next(turn: Turn<'_>, report_id: i64) -> HandlerResult {
 
 /// The report's screen: its state and its items as buttons.
 pub async fn show_menu(turn: Turn<'_>, report_id: i64, page: usize) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     match access(app, ctx, report_id).await? {
         Ok(access) => {
-            dialogue.update(State::Report { report: report_id }).await?;
+            conv.go(State::Report { report: report_id });
             let screen = menu_screen(app, ctx, &access, page).await?;
-            show(bot, ctx.chat, origin, screen).await?;
+            turn.show(screen).await?;
         }
         Err(denied) => refuse(turn, denied, report_id).await?,
     }
@@ -362,9 +359,9 @@ pub async fn menu_screen(app: &AppRef, ctx: &Ctx, access: &Access, page: usize) 
 
 /// A stored conversation step this version cannot read: start the report again, kindly.
 pub async fn restart(turn: Turn<'_>) -> HandlerResult {
-    let Turn { bot, ctx, dialogue, .. } = turn;
-    dialogue.update(State::Idle).await?;
-    say(bot, ctx.chat, t!(ctx.lang, "restart")).await?;
+    let Turn { ctx, conv, .. } = turn;
+    conv.go(State::Idle);
+    turn.say(t!(ctx.lang, "restart")).await?;
     if ctx.is(Role::Focal) {
         open(turn.typed()).await?;
     }

@@ -1,20 +1,26 @@
-//! A task's progress: its status, then (when it is neither "done" nor "not started") a percent.
+//! A task's progress: its status, then (when it is neither "done" nor "not started") a
+//! percent. The status and its percent are saved together, over the version the person saw.
 
-use super::items::{ask_note, item_access, person};
+use super::items::{ask_note, current, item_access, save_seen};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::send::{Screen, say, show};
+use crate::bot::send::Screen;
 use crate::bot::state::State;
 use crate::bot::{HandlerResult, Turn};
 use crate::domain::report::{ItemKey, TaskStatus};
 use crate::store::ItemChange;
 use crate::t;
 
-pub async fn choose_status(turn: Turn<'_>, report: i64, task: String, status: TaskStatus) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+pub async fn choose_status(
+    turn: Turn<'_>,
+    report: i64,
+    task: String,
+    status: TaskStatus,
+    seen: i64,
+) -> HandlerResult {
+    let Turn { ctx, conv, .. } = turn;
     let key = ItemKey::Task(task.clone());
     let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
-    let who = person(ctx);
     // "Done" is all of it and "not started" none of it: no need to ask.
     let implied = match status {
         TaskStatus::Done => Some(100),
@@ -22,10 +28,8 @@ pub async fn choose_status(turn: Turn<'_>, report: i64, task: String, status: Ta
         _ => None,
     };
     if let Some(p) = implied {
-        app.store.save_item(report, &key, ItemChange::Progress(status, p), who, ctx.now).await?;
-        return ask_note(turn, report, key).await;
+        return save_progress(turn, report, key, status, Some(p), Some(seen)).await;
     }
-    app.store.save_item(report, &key, ItemChange::Status(status), who, ctx.now).await?;
     let text = t!(
         ctx.lang,
         "task-ask-percent",
@@ -33,7 +37,7 @@ pub async fn choose_status(turn: Turn<'_>, report: i64, task: String, status: Ta
         status = crate::present::task_status(ctx.lang, status)
     );
     let p = |v: Option<u8>, label: String| {
-        button(label, Callback::Percent { report, task: task.clone(), percent: v })
+        button(label, Callback::Percent { report, task: task.clone(), status, percent: v, seen })
     };
     let rows = vec![
         vec![
@@ -44,30 +48,61 @@ pub async fn choose_status(turn: Turn<'_>, report: i64, task: String, status: Ta
         ],
         vec![p(None, t!(ctx.lang, "button-skip"))],
     ];
-    dialogue.update(State::TaskPercent { report, task }).await?;
-    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
+    turn.show(Screen::with(text, keyboard(rows))).await?;
+    conv.go(State::TaskPercent { report, task, status: Some(status), seen: Some(seen) });
     Ok(())
 }
 
-pub async fn choose_percent(turn: Turn<'_>, report: i64, task: String, percent: Option<u8>) -> HandlerResult {
-    let Turn { app, ctx, .. } = turn;
+pub async fn choose_percent(
+    turn: Turn<'_>,
+    report: i64,
+    task: String,
+    status: TaskStatus,
+    percent: Option<u8>,
+    seen: i64,
+) -> HandlerResult {
     let key = ItemKey::Task(task);
     let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
-    if percent.is_some() {
-        app.store.save_item(report, &key, ItemChange::Percent(percent), person(ctx), ctx.now).await?;
-    }
-    ask_note(turn, report, key).await
+    save_progress(turn, report, key, status, percent, Some(seen)).await
 }
 
 /// A typed percent: a whole number from 0 to 100, with or without "%".
-pub async fn receive_percent(turn: Turn<'_>, report: i64, task: String, text: &str) -> HandlerResult {
-    let Turn { bot, ctx, .. } = turn;
-    let typed = text.trim().trim_end_matches('%').trim();
-    match typed.parse::<u8>().ok().filter(|p| *p <= 100) {
-        Some(p) => choose_percent(turn.typed(), report, task, Some(p)).await,
-        None => {
-            say(bot, ctx.chat, t!(ctx.lang, "task-bad-percent", typed = text.trim().to_owned())).await?;
-            Ok(())
-        }
+pub async fn receive_percent(
+    turn: Turn<'_>,
+    report: i64,
+    task: String,
+    status: Option<TaskStatus>,
+    seen: Option<i64>,
+    text: &str,
+) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
+    let typed = crate::domain::text::clean(text);
+    let Some(p) = typed.trim_end_matches('%').trim().parse::<u8>().ok().filter(|p| *p <= 100) else {
+        turn.say(t!(ctx.lang, "task-bad-percent", typed = typed)).await?;
+        return Ok(());
+    };
+    let key = ItemKey::Task(task);
+    let Some(_) = item_access(turn.typed(), report, &key).await? else { return Ok(()) };
+    // A step stored before statuses waited here had saved its status already.
+    let status = match status {
+        Some(s) => s,
+        None => current(&app.store.items(report).await?, &key)
+            .and_then(|e| e.status)
+            .unwrap_or(TaskStatus::InProgress),
+    };
+    save_progress(turn.typed(), report, key, status, Some(p), seen).await
+}
+
+async fn save_progress(
+    turn: Turn<'_>,
+    report: i64,
+    key: ItemKey,
+    status: TaskStatus,
+    percent: Option<u8>,
+    seen: Option<i64>,
+) -> HandlerResult {
+    match save_seen(turn, report, &key, ItemChange::Progress(status, percent), seen).await? {
+        Some(saved) => ask_note(turn, report, key, saved.version).await,
+        None => Ok(()),
     }
 }

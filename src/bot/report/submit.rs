@@ -6,11 +6,12 @@ use super::items::describe;
 use super::{access, agency_name, editable, heading, is_filled, item_label, refuse, round_name, show_menu};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::send::{Screen, say, send, show};
+use crate::bot::send::Screen;
 use crate::bot::state::State;
 use crate::bot::{AppRef, HandlerResult, Turn};
 use crate::domain::people::{Lang, Role};
 use crate::domain::report::ReportState;
+use crate::postman;
 use crate::store::{Attachment, ReportRow};
 use crate::t;
 
@@ -28,10 +29,10 @@ fn attachment_line(lang: Lang, a: &Attachment) -> String {
 }
 
 /// A document or photo sent during a report: attached as evidence.
-pub async fn attach_file(turn: Turn<'_>, state: &State, msg: &Message) -> HandlerResult {
-    let Turn { bot, app, ctx, .. } = turn;
-    let Some(report) = state.report() else {
-        say(bot, ctx.chat, t!(ctx.lang, "attach-no-report")).await?;
+pub async fn attach_file(turn: Turn<'_>, msg: &Message) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
+    let Some(report) = ctx.state.report() else {
+        turn.say(t!(ctx.lang, "attach-no-report")).await?;
         return Ok(());
     };
     let access = match editable(app, ctx, report).await? {
@@ -74,18 +75,17 @@ pub async fn attach_file(turn: Turn<'_>, state: &State, msg: &Message) -> Handle
     let shown = name.unwrap_or_else(|| t!(ctx.lang, "attachment-photo"));
     let key = if added { "attach-done" } else { "attach-already" };
     let rows = vec![vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]];
-    send(bot, ctx.chat, Screen::with(t!(ctx.lang, key, name = shown, size = size(bytes)), keyboard(rows)))
-        .await?;
+    turn.send(Screen::with(t!(ctx.lang, key, name = shown, size = size(bytes)), keyboard(rows))).await?;
     Ok(())
 }
 
 pub async fn attach_help(turn: Turn<'_>, report: i64) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     match editable(app, ctx, report).await? {
         Ok(_) => {
-            dialogue.update(State::Report { report }).await?;
+            conv.go(State::Report { report });
             let rows = vec![vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]];
-            show(bot, ctx.chat, origin, Screen::with(t!(ctx.lang, "attach-how"), keyboard(rows))).await?;
+            turn.show(Screen::with(t!(ctx.lang, "attach-how"), keyboard(rows))).await?;
             Ok(())
         }
         Err(denied) => refuse(turn, denied, report).await,
@@ -117,7 +117,7 @@ async fn summary(app: &AppRef, lang: Lang, access: &super::Access) -> anyhow::Re
 
 /// "Review and send": the whole report on one screen (split when longer than Telegram allows).
 pub async fn review(turn: Turn<'_>, report: i64) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     let access = match access(app, ctx, report).await? {
         Ok(a) => a,
         Err(denied) => return refuse(turn, denied, report).await,
@@ -137,15 +137,15 @@ pub async fn review(turn: Turn<'_>, report: i64) -> HandlerResult {
         } else {
             rows.push(vec![button(t!(ctx.lang, "button-submit"), Callback::Submit { report })]);
         }
-        dialogue.update(State::Review { report }).await?;
+        conv.go(State::Review { report });
     }
     rows.push(vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]);
-    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
+    turn.show(Screen::with(text, keyboard(rows))).await?;
     Ok(())
 }
 
 pub async fn submit(turn: Turn<'_>, report: i64) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, origin } = turn;
+    let Turn { app, ctx, conv, .. } = turn;
     let access = match editable(app, ctx, report).await? {
         Ok(a) => a,
         Err(denied) => return refuse(turn, denied, report).await,
@@ -156,68 +156,69 @@ pub async fn submit(turn: Turn<'_>, report: i64) -> HandlerResult {
     let ready = if access.items.is_empty() { files > 0 } else { filled > 0 };
     if !ready {
         let key = if access.items.is_empty() { "review-needs-file" } else { "review-nothing" };
-        return show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, key))).await.map_err(Into::into);
+        return turn.show(Screen::text(t!(ctx.lang, key))).await.map_err(Into::into);
     }
     let who = ctx.person.as_ref().map_or(0, |p| p.id);
-    let submitted = app.store.submit_report(report, who, ctx.now).await?;
-    dialogue.update(State::Idle).await?;
-    let at = ctx.now.with_timezone(&access.plan.time_zone).format("%H:%M %d/%m/%Y").to_string();
+    // The admins' notices are queued with the submission, in one transaction.
+    let admins = app.store.people_with_role(Role::Admin).await?;
+    let plan = &access.plan;
+    let r = &access.report;
+    let mails = postman::to_admins(
+        format!("submitted:{}:{}", r.id, ctx.now.timestamp_millis()),
+        "review",
+        &admins,
+        |lang| submission_notice(plan, lang, r, filled, access.items.len(), files),
+        0,
+    );
+    let submitted = match app.store.submit_report_and_tell(report, who, ctx.now, &mails, app.wall.now()).await
+    {
+        Ok(s) => s,
+        Err(crate::store::StoreError::Conflict(_)) => {
+            return refuse(turn, super::Denied::Locked, report).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    app.ring();
+    conv.go(State::Idle);
+    let at = ctx.now.with_timezone(&plan.time_zone).format("%H:%M %d/%m/%Y").to_string();
     let text = t!(
         ctx.lang,
         "submit-done",
-        round = round_name(&access.plan, ctx.lang, &submitted.round),
+        round = round_name(plan, ctx.lang, &submitted.round),
         period = submitted.period.to_string(),
         at = at
     );
-    show(bot, ctx.chat, origin, Screen::text(text)).await?;
-    notify_admins_of_submission(bot, app, &submitted, filled, access.items.len(), files).await;
+    turn.show(Screen::text(text)).await?;
     Ok(())
 }
 
-/// Tells every admin that a report came in, with the review buttons. A failure to reach one
-/// admin is logged and does not undo the submission.
-pub async fn notify_admins_of_submission(
-    bot: &Bot,
-    app: &AppRef,
+/// What every admin reads when a report comes in, with the review buttons.
+fn submission_notice(
+    plan: &crate::domain::Plan,
+    lang: Lang,
     report: &ReportRow,
     filled: usize,
     total: usize,
     files: usize,
-) {
-    let plan = app.plan.get();
-    let admins = match app.store.people_with_role(Role::Admin).await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::error!(error = %e, "could not list the admins to tell them of a report");
-            return;
-        }
-    };
-    for admin in admins.into_iter().filter(|a| a.reachable) {
-        let lang = admin.language;
-        let text = t!(
-            lang,
-            "admin-report-submitted",
-            agency = agency_name(&plan, lang, report.agency.as_str()),
-            round = round_name(&plan, lang, &report.round),
-            period = report.period.to_string(),
-            filled = filled as i64,
-            total = total as i64,
-            files = files as i64
-        );
-        let rows = vec![
-            vec![button(t!(lang, "button-view"), Callback::View { report: report.id })],
-            vec![
-                button(t!(lang, "button-accept"), Callback::Accept { report: report.id }),
-                button(t!(lang, "button-return"), Callback::Return { report: report.id }),
-            ],
-        ];
-        if let Err(e) = send(bot, ChatId(admin.chat_id), Screen::with(text, keyboard(rows))).await {
-            tracing::warn!(error = %e, admin = admin.id, "could not tell an admin of a submitted report");
-            if matches!(e, teloxide::RequestError::Api(teloxide::ApiError::BotBlocked)) {
-                let _ = app.store.set_reachable(admin.id, false).await;
-            }
-        }
-    }
+) -> Screen {
+    let text = t!(
+        lang,
+        "admin-report-submitted",
+        agency = agency_name(plan, lang, report.agency.as_str()),
+        round = round_name(plan, lang, &report.round),
+        period = report.period.to_string(),
+        filled = filled as i64,
+        total = total as i64,
+        files = files as i64
+    );
+    let rows = vec![
+        vec![button(t!(lang, "button-view"), Callback::View { report: report.id })],
+        vec![
+            button(t!(lang, "button-accept"), Callback::Accept { report: report.id }),
+            button(t!(lang, "button-return"), Callback::Return { report: report.id }),
+        ],
+    ];
+    Screen::with(text, keyboard(rows))
 }
 
 /// A submitted report back to draft, by its agency, until it is accepted.

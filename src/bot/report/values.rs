@@ -3,11 +3,11 @@
 
 use rust_decimal::Decimal;
 
-use super::items::{ask_item, ask_note, item_access, person};
+use super::items::{ask_item, ask_note, item_access, save_seen};
 use super::show_menu;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::send::{Screen, say, send};
+use crate::bot::send::Screen;
 use crate::bot::state::State;
 use crate::bot::{HandlerResult, Turn};
 use crate::domain::number::{NumberError, Quantity, format_vn};
@@ -51,8 +51,14 @@ fn example(metric: &Metric) -> String {
 
 /// A typed value for a metric: read the Vietnamese way, unit checked, shown back when
 /// doubtful, else saved.
-pub async fn receive_value(turn: Turn<'_>, report: i64, metric_code: String, text: &str) -> HandlerResult {
-    let Turn { bot, app, ctx, dialogue, .. } = turn;
+pub async fn receive_value(
+    turn: Turn<'_>,
+    report: i64,
+    metric_code: String,
+    seen: Option<i64>,
+    text: &str,
+) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
     let key = ItemKey::Metric(metric_code.clone());
     let Some(access) = item_access(turn.typed(), report, &key).await? else {
         return Ok(());
@@ -63,17 +69,13 @@ pub async fn receive_value(turn: Turn<'_>, report: i64, metric_code: String, tex
     let quantity = match Quantity::parse(text) {
         Ok(q) => q,
         Err(e) => {
-            say(bot, ctx.chat, number_problem(ctx.lang, metric, &e)).await?;
+            turn.say(number_problem(ctx.lang, metric, &e)).await?;
             return Ok(());
         }
     };
     if let Some(unit) = quantity.unit.as_deref().filter(|u| !unit_fits(&metric.unit, u)) {
-        say(
-            bot,
-            ctx.chat,
-            t!(ctx.lang, "value-wrong-unit", typed = unit.to_owned(), unit = metric.unit.clone()),
-        )
-        .await?;
+        turn.say(t!(ctx.lang, "value-wrong-unit", typed = unit.to_owned(), unit = metric.unit.clone()))
+            .await?;
         return Ok(());
     }
     let previous =
@@ -102,19 +104,18 @@ pub async fn receive_value(turn: Turn<'_>, report: i64, metric_code: String, tex
             ),
             button(t!(ctx.lang, "button-retype"), Callback::Retype { report, metric: metric_code.clone() }),
         ]];
-        dialogue
-            .update(State::ConfirmValue {
-                report,
-                metric: metric_code.clone(),
-                value: quantity.value.to_string(),
-                out_of: quantity.out_of.map(|o| o.to_string()),
-            })
-            .await?;
         let text = t!(ctx.lang, "doubt-ask", value = shown, why = why);
-        send(bot, ctx.chat, Screen::with(text, keyboard(rows))).await?;
+        turn.send(Screen::with(text, keyboard(rows))).await?;
+        conv.go(State::ConfirmValue {
+            report,
+            metric: metric_code.clone(),
+            value: quantity.value.to_string(),
+            out_of: quantity.out_of.map(|o| o.to_string()),
+            seen,
+        });
         return Ok(());
     }
-    save_value(turn.typed(), report, key, quantity.value, quantity.out_of).await
+    save_value(turn.typed(), report, key, quantity.value, quantity.out_of, seen).await
 }
 
 async fn save_value(
@@ -123,30 +124,32 @@ async fn save_value(
     key: ItemKey,
     value: Decimal,
     out_of: Option<Decimal>,
+    seen: Option<i64>,
 ) -> HandlerResult {
-    let Turn { app, ctx, .. } = turn;
-    app.store.save_item(report, &key, ItemChange::Value { value, out_of }, person(ctx), ctx.now).await?;
-    ask_note(turn, report, key).await
+    match save_seen(turn, report, &key, ItemChange::Value { value, out_of }, seen).await? {
+        Some(saved) => ask_note(turn, report, key, saved.version).await,
+        None => Ok(()),
+    }
 }
 
 /// "Yes, save" on a doubtful value: only valid while that value is the one waiting.
-pub async fn confirm_value(turn: Turn<'_>, state: &State, report: i64, metric: String) -> HandlerResult {
-    let Turn { bot, ctx, .. } = turn;
-    let waiting = match state {
-        State::ConfirmValue { report: r, metric: m, value, out_of } if *r == report && *m == metric => {
+pub async fn confirm_value(turn: Turn<'_>, report: i64, metric: String) -> HandlerResult {
+    let Turn { ctx, .. } = turn;
+    let waiting = match turn.state() {
+        State::ConfirmValue { report: r, metric: m, value, out_of, seen } if *r == report && *m == metric => {
             let parse = |s: &str| Decimal::from_str_exact(s).ok();
-            parse(value).map(|v| (v, out_of.as_deref().and_then(parse)))
+            parse(value).map(|v| (v, out_of.as_deref().and_then(parse), *seen))
         }
         _ => None,
     };
-    let Some((value, out_of)) = waiting else {
+    let Some((value, out_of, seen)) = waiting else {
         // A button from an older screen: start the list again.
-        say(bot, ctx.chat, t!(ctx.lang, "button-stale")).await?;
+        turn.say(t!(ctx.lang, "button-stale")).await?;
         return show_menu(turn.typed(), report, 0).await;
     };
     let key = ItemKey::Metric(metric);
     let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
-    save_value(turn, report, key, value, out_of).await
+    save_value(turn, report, key, value, out_of, seen).await
 }
 
 pub async fn retype(turn: Turn<'_>, report: i64, metric: String) -> HandlerResult {

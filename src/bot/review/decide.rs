@@ -1,15 +1,12 @@
 //! Accept, return with a comment, reopen an accepted report, read a report in full.
 
-use teloxide::prelude::*;
-
-use super::{Named, still_admin, tell_focal_points};
+use super::{Named, still_admin, to_focal_points};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::report::{describe, effective_deadline, heading, item_label};
-use crate::bot::schema::MyDialogue;
-use crate::bot::send::{Origin, Screen, say, send, show};
+use crate::bot::send::Screen;
 use crate::bot::state::State;
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::people::{Lang, Role};
 use crate::domain::report::{MAX_NOTE_CHARS, ReportState, items_for};
 use crate::domain::timeliness::timeliness;
@@ -21,19 +18,14 @@ fn me(ctx: &Ctx) -> i64 {
 }
 
 /// The report a button names, or "not found" said (and the tap logged).
-async fn named_report(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    origin: Origin,
-    id: i64,
-) -> anyhow::Result<Option<ReportRow>> {
+async fn named_report(turn: Turn<'_>, id: i64) -> anyhow::Result<Option<ReportRow>> {
+    let Turn { app, ctx, .. } = turn;
     if let Some(r) = app.store.report(id).await? {
         return Ok(Some(r));
     }
     let detail = serde_json::json!({"report": id});
     app.store.audit(Some(me(ctx)), Some(ctx.user.id.0 as i64), "unknown_report", detail, ctx.now).await?;
-    show(bot, ctx.chat, origin, Screen::text(t!(ctx.lang, "review-not-found"))).await?;
+    turn.show(Screen::text(t!(ctx.lang, "review-not-found"))).await?;
     Ok(None)
 }
 
@@ -61,108 +53,130 @@ async fn explain(app: &AppRef, lang: Lang, report: &ReportRow) -> anyhow::Result
     Ok(t!(lang, "review-not-submitted", round = n.round, period = n.period, agency = n.agency, state = state))
 }
 
-pub async fn accept(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id: i64) -> HandlerResult {
-    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+pub async fn accept(turn: Turn<'_>, id: i64) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
+    let Some(report) = named_report(turn, id).await? else { return Ok(()) };
+    let plan = app.plan.get();
+    let at = present::local_time(&plan, ctx.now);
+    let mails = to_focal_points(
+        app,
+        &report.agency,
+        &format!("accepted:{id}:{}", ctx.now.timestamp_millis()),
+        |lang| {
+            let n = Named::of(&plan, lang, &report);
+            Screen::text(t!(
+                lang,
+                "review-focal-accepted",
+                round = n.round,
+                period = n.period,
+                agency = n.agency,
+                at = at.clone()
+            ))
+        },
+    )
+    .await?;
     let changed = app
         .store
-        .change_report_state(id, &[ReportState::Submitted], ReportState::Accepted, me(ctx), None, ctx.now)
+        .change_report_state_and_tell(
+            id,
+            &[ReportState::Submitted],
+            ReportState::Accepted,
+            me(ctx),
+            None,
+            ctx.now,
+            &mails,
+            app.wall.now(),
+        )
         .await;
     let accepted = match changed {
         Ok(r) => r,
         Err(StoreError::Conflict(_)) => {
             let now = app.store.report(id).await?.unwrap_or(report);
-            show(bot, ctx.chat, origin, Screen::text(explain(app, ctx.lang, &now).await?)).await?;
+            turn.show(Screen::text(explain(app, ctx.lang, &now).await?)).await?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
     };
-    let plan = app.plan.get();
+    app.ring();
     let n = Named::of(&plan, ctx.lang, &accepted);
     let rows = vec![
         vec![button(t!(ctx.lang, "button-view"), Callback::View { report: id })],
         vec![button(t!(ctx.lang, "button-admin-reopen"), Callback::AdminReopen { report: id })],
     ];
     let text = t!(ctx.lang, "review-accepted-done", round = n.round, period = n.period, agency = n.agency);
-    show(bot, ctx.chat, origin, Screen::with(text, keyboard(rows))).await?;
-    let at = present::local_time(&plan, ctx.now);
-    tell_focal_points(bot, app, &accepted.agency, |lang| {
-        let n = Named::of(&plan, lang, &accepted);
-        Screen::text(t!(
-            lang,
-            "review-focal-accepted",
-            round = n.round,
-            period = n.period,
-            agency = n.agency,
-            at = at.clone()
-        ))
-    })
-    .await;
+    turn.show(Screen::with(text, keyboard(rows))).await?;
     Ok(())
 }
 
 /// "Trả lại": the comment is asked for first; nothing changes until it is typed.
-pub async fn ask_return_comment(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    origin: Origin,
-    id: i64,
-) -> HandlerResult {
-    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+pub async fn ask_return_comment(turn: Turn<'_>, id: i64) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
+    let Some(report) = named_report(turn, id).await? else { return Ok(()) };
     if report.state != ReportState::Submitted {
-        show(bot, ctx.chat, origin, Screen::text(explain(app, ctx.lang, &report).await?)).await?;
+        turn.show(Screen::text(explain(app, ctx.lang, &report).await?)).await?;
         return Ok(());
     }
-    dialogue.update(State::ReturnComment { report: id }).await?;
     let n = Named::of(&app.plan.get(), ctx.lang, &report);
-    say(
-        bot,
-        ctx.chat,
-        t!(ctx.lang, "review-ask-comment", round = n.round, period = n.period, agency = n.agency),
-    )
-    .await?;
+    turn.say(t!(ctx.lang, "review-ask-comment", round = n.round, period = n.period, agency = n.agency))
+        .await?;
+    conv.go(State::ReturnComment { report: id });
     Ok(())
 }
 
-pub async fn receive_return_comment(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
-    id: i64,
-    text: &str,
-) -> HandlerResult {
-    if !still_admin(bot, ctx, dialogue).await? {
+pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
+    if !still_admin(turn).await? {
         return Ok(());
     }
-    let comment = text.trim();
+    let comment = crate::domain::text::clean(text);
     if comment.is_empty() {
-        say(bot, ctx.chat, t!(ctx.lang, "review-comment-empty")).await?;
+        turn.say(t!(ctx.lang, "review-comment-empty")).await?;
         return Ok(());
     }
     let length = comment.chars().count();
     if length > MAX_NOTE_CHARS {
-        say(
-            bot,
-            ctx.chat,
-            t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NOTE_CHARS as i64),
-        )
-        .await?;
+        turn.say(t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NOTE_CHARS as i64)).await?;
         return Ok(());
     }
-    dialogue.update(State::Idle).await?;
+    let plan = app.plan.get();
+    let Some(report) = app.store.report(id).await? else {
+        conv.go(State::Idle);
+        turn.say(t!(ctx.lang, "review-not-found")).await?;
+        return Ok(());
+    };
+    let mails = to_focal_points(
+        app,
+        &report.agency,
+        &format!("returned:{id}:{}", ctx.now.timestamp_millis()),
+        |lang| {
+            let n = Named::of(&plan, lang, &report);
+            let text = t!(
+                lang,
+                "review-focal-returned",
+                round = n.round,
+                period = n.period,
+                agency = n.agency,
+                comment = comment.clone()
+            );
+            let open = button(t!(lang, "button-open-report"), Callback::Open { report: id });
+            Screen::with(text, keyboard(vec![vec![open]]))
+        },
+    )
+    .await?;
     let changed = app
         .store
-        .change_report_state(
+        .change_report_state_and_tell(
             id,
             &[ReportState::Submitted],
             ReportState::Returned,
             me(ctx),
-            Some(comment),
+            Some(&comment),
             ctx.now,
+            &mails,
+            app.wall.now(),
         )
         .await;
+    conv.go(State::Idle);
     let returned = match changed {
         Ok(r) => r,
         Err(StoreError::Conflict(_)) | Err(StoreError::NotFound(_)) => {
@@ -170,12 +184,12 @@ pub async fn receive_return_comment(
                 Some(now) => explain(app, ctx.lang, &now).await?,
                 None => t!(ctx.lang, "review-not-found"),
             };
-            say(bot, ctx.chat, text).await?;
+            turn.say(text).await?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
     };
-    let plan = app.plan.get();
+    app.ring();
     let n = Named::of(&plan, ctx.lang, &returned);
     let done = t!(
         ctx.lang,
@@ -183,35 +197,44 @@ pub async fn receive_return_comment(
         round = n.round,
         period = n.period,
         agency = n.agency,
-        comment = comment.to_owned()
+        comment = comment.clone()
     );
     let view = keyboard(vec![vec![button(t!(ctx.lang, "button-view"), Callback::View { report: id })]]);
-    send(bot, ctx.chat, Screen::with(done, view)).await?;
-    tell_focal_points(bot, app, &returned.agency, |lang| {
-        let n = Named::of(&plan, lang, &returned);
-        let text = t!(
-            lang,
-            "review-focal-returned",
-            round = n.round,
-            period = n.period,
-            agency = n.agency,
-            comment = comment.to_owned()
-        );
-        let open = button(t!(lang, "button-open-report"), Callback::Open { report: id });
-        Screen::with(text, keyboard(vec![vec![open]]))
-    })
-    .await;
+    turn.send(Screen::with(done, view)).await?;
     Ok(())
 }
 
 /// An accepted report back to its agency for corrections; only an admin may, and the history
 /// records who and when.
-pub async fn admin_reopen(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id: i64) -> HandlerResult {
-    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+pub async fn admin_reopen(turn: Turn<'_>, id: i64) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
+    let Some(report) = named_report(turn, id).await? else { return Ok(()) };
     let plan = app.plan.get();
+    let mails = to_focal_points(
+        app,
+        &report.agency,
+        &format!("reopened:{id}:{}", ctx.now.timestamp_millis()),
+        |lang| {
+            let n = Named::of(&plan, lang, &report);
+            let text =
+                t!(lang, "review-focal-reopened", round = n.round, period = n.period, agency = n.agency);
+            let open = button(t!(lang, "button-open-report"), Callback::Open { report: id });
+            Screen::with(text, keyboard(vec![vec![open]]))
+        },
+    )
+    .await?;
     let changed = app
         .store
-        .change_report_state(id, &[ReportState::Accepted], ReportState::Draft, me(ctx), None, ctx.now)
+        .change_report_state_and_tell(
+            id,
+            &[ReportState::Accepted],
+            ReportState::Draft,
+            me(ctx),
+            None,
+            ctx.now,
+            &mails,
+            app.wall.now(),
+        )
         .await;
     let reopened = match changed {
         Ok(r) => r,
@@ -227,32 +250,27 @@ pub async fn admin_reopen(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id
                 agency = n.agency,
                 state = state
             );
-            show(bot, ctx.chat, origin, Screen::text(text)).await?;
+            turn.show(Screen::text(text)).await?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
     };
+    app.ring();
     let n = Named::of(&plan, ctx.lang, &reopened);
     let text = t!(ctx.lang, "review-reopened-done", round = n.round, period = n.period, agency = n.agency);
-    show(bot, ctx.chat, origin, Screen::text(text)).await?;
-    tell_focal_points(bot, app, &reopened.agency, |lang| {
-        let n = Named::of(&plan, lang, &reopened);
-        let text = t!(lang, "review-focal-reopened", round = n.round, period = n.period, agency = n.agency);
-        let open = button(t!(lang, "button-open-report"), Callback::Open { report: id });
-        Screen::with(text, keyboard(vec![vec![open]]))
-    })
-    .await;
+    turn.show(Screen::text(text)).await?;
     Ok(())
 }
 
 /// The whole report for an admin or a leader, in new messages (split when long); an admin gets
 /// the decisions its state allows.
-pub async fn view(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id: i64) -> HandlerResult {
-    let Some(report) = named_report(bot, app, ctx, origin, id).await? else { return Ok(()) };
+pub async fn view(turn: Turn<'_>, id: i64) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
+    let Some(report) = named_report(turn, id).await? else { return Ok(()) };
     let plan = app.plan.get();
     let lang = ctx.lang;
     let Some(deadline) = effective_deadline(app, &plan, &report).await? else {
-        show(bot, ctx.chat, origin, Screen::text(t!(lang, "review-not-found"))).await?;
+        turn.show(Screen::text(t!(lang, "review-not-found"))).await?;
         return Ok(());
     };
     let mut lines = vec![heading(&plan, lang, &report, deadline.last_day)];
@@ -296,6 +314,6 @@ pub async fn view(bot: &Bot, app: &AppRef, ctx: &Ctx, origin: Origin, id: i64) -
     } else {
         Screen::with(lines.join("\n"), keyboard(rows))
     };
-    send(bot, ctx.chat, screen).await?;
+    turn.send(screen).await?;
     Ok(())
 }

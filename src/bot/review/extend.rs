@@ -2,17 +2,15 @@
 //! reason asked next, recorded, and told to the agency's focal points.
 
 use chrono::NaiveDate;
-use teloxide::prelude::*;
 
-use super::{still_admin, tell_focal_points};
+use super::{still_admin, to_focal_points};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::report::{agency_name, round_name};
-use crate::bot::schema::MyDialogue;
-use crate::bot::send::{Screen, say};
+use crate::bot::send::Screen;
 use crate::bot::state::State;
-use crate::bot::{AppRef, Ctx, HandlerResult};
-use crate::domain::calendar::{deadline_of, parse_day};
+use crate::bot::{HandlerResult, Turn};
+use crate::domain::calendar::{ExtensionRefused, deadline_of, parse_day};
 use crate::domain::search::find_agencies;
 use crate::domain::{AgencyCode, PeriodKey};
 use crate::leadership::round_of_period;
@@ -22,53 +20,66 @@ use crate::{present, t};
 /// A reason is a sentence or two, not a report.
 const MAX_REASON_CHARS: usize = 500;
 
-pub async fn extend(bot: &Bot, app: &AppRef, ctx: &Ctx, dialogue: &MyDialogue, arg: &str) -> HandlerResult {
+pub async fn extend(turn: Turn<'_>, arg: &str) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
     let plan = app.plan.get();
     let lang = ctx.lang;
     let [agency_word, period_word, day_word] = arg.split_whitespace().collect::<Vec<_>>()[..] else {
-        say(bot, ctx.chat, t!(lang, "extend-usage")).await?;
+        turn.say(t!(lang, "extend-usage")).await?;
         return Ok(());
     };
     let found = find_agencies(&plan, agency_word);
     let [agency] = found.as_slice() else {
-        say(bot, ctx.chat, t!(lang, "agency-not-found", query = agency_word.to_owned())).await?;
+        turn.say(t!(lang, "agency-not-found", query = agency_word.to_owned())).await?;
         return Ok(());
     };
     let Some((round, period)) =
         period_word.parse::<PeriodKey>().ok().and_then(|p| Some((round_of_period(&plan, p)?, p)))
     else {
-        say(bot, ctx.chat, t!(lang, "extend-bad-period", typed = period_word.to_owned())).await?;
+        turn.say(t!(lang, "extend-bad-period", typed = period_word.to_owned())).await?;
         return Ok(());
     };
     let Some(new_day) = parse_day(day_word) else {
-        say(bot, ctx.chat, t!(lang, "extend-bad-date", typed = day_word.to_owned())).await?;
+        turn.say(t!(lang, "extend-bad-date", typed = day_word.to_owned())).await?;
         return Ok(());
     };
     let names = (round_name(&plan, lang, &round.code), agency_name(&plan, lang, agency.code.as_str()));
     if !plan.recipients(round).iter().any(|a| a.code == agency.code) {
-        say(bot, ctx.chat, t!(lang, "extend-not-recipient", agency = names.1, round = names.0)).await?;
+        turn.say(t!(lang, "extend-not-recipient", agency = names.1, round = names.0)).await?;
         return Ok(());
     }
     let Some(deadline) = deadline_of(&plan, round, period) else { return Ok(()) };
-    if new_day <= deadline.last_day {
-        let text = t!(
-            lang,
-            "extend-not-later",
-            round = names.0,
-            period = period.to_string(),
-            last_day = present::date(deadline.last_day)
-        );
-        say(bot, ctx.chat, text).await?;
-        return Ok(());
+    match deadline.check_extension(new_day) {
+        Ok(()) => {}
+        Err(ExtensionRefused::NotLater { last_day }) => {
+            let text = t!(
+                lang,
+                "extend-not-later",
+                round = names.0,
+                period = period.to_string(),
+                last_day = present::date(last_day)
+            );
+            turn.say(text).await?;
+            return Ok(());
+        }
+        Err(ExtensionRefused::TooLate { latest }) => {
+            let text = t!(
+                lang,
+                "extend-too-late",
+                round = names.0,
+                period = period.to_string(),
+                latest = present::date(latest)
+            );
+            turn.say(text).await?;
+            return Ok(());
+        }
     }
-    dialogue
-        .update(State::ExtensionReason {
-            round: round.code.clone(),
-            period: period.to_string(),
-            agency: agency.code.to_string(),
-            last_day: new_day.format("%Y-%m-%d").to_string(),
-        })
-        .await?;
+    conv.go(State::ExtensionReason {
+        round: round.code.clone(),
+        period: period.to_string(),
+        agency: agency.code.to_string(),
+        last_day: new_day.format("%Y-%m-%d").to_string(),
+    });
     let text = t!(
         lang,
         "extend-ask-reason",
@@ -78,19 +89,17 @@ pub async fn extend(bot: &Bot, app: &AppRef, ctx: &Ctx, dialogue: &MyDialogue, a
         last_day = present::date(deadline.last_day),
         new_day = present::date(new_day)
     );
-    say(bot, ctx.chat, text).await?;
+    turn.say(text).await?;
     Ok(())
 }
 
 pub async fn receive_extension_reason(
-    bot: &Bot,
-    app: &AppRef,
-    ctx: &Ctx,
-    dialogue: &MyDialogue,
+    turn: Turn<'_>,
     (round, period, agency, last_day): (&str, &str, &str, &str),
     text: &str,
 ) -> HandlerResult {
-    if !still_admin(bot, ctx, dialogue).await? {
+    let Turn { app, ctx, conv, .. } = turn;
+    if !still_admin(turn).await? {
         return Ok(());
     }
     let lang = ctx.lang;
@@ -103,19 +112,19 @@ pub async fn receive_extension_reason(
         NaiveDate::parse_from_str(last_day, "%Y-%m-%d").ok(),
     );
     let (Some(r), Some(period), Some(agency), Some(new_day)) = parsed else {
-        dialogue.update(State::Idle).await?;
-        say(bot, ctx.chat, t!(lang, "extend-stale")).await?;
+        conv.go(State::Idle);
+        turn.say(t!(lang, "extend-stale")).await?;
         return Ok(());
     };
-    let reason = text.trim();
+    let reason = crate::domain::text::clean(text);
+    let reason = reason.as_str();
     if reason.is_empty() {
-        say(bot, ctx.chat, t!(lang, "extend-reason-empty")).await?;
+        turn.say(t!(lang, "extend-reason-empty")).await?;
         return Ok(());
     }
     let length = reason.chars().count();
     if length > MAX_REASON_CHARS {
-        say(bot, ctx.chat, t!(lang, "note-too-long", length = length as i64, max = MAX_REASON_CHARS as i64))
-            .await?;
+        turn.say(t!(lang, "note-too-long", length = length as i64, max = MAX_REASON_CHARS as i64)).await?;
         return Ok(());
     }
     let who = ctx.person.as_ref().map(|p| p.id);
@@ -128,8 +137,25 @@ pub async fn receive_extension_reason(
         granted_by: who,
         granted_at: ctx.now,
     };
-    app.store.grant_extension(&extension).await?;
-    dialogue.update(State::Idle).await?;
+    let mails =
+        to_focal_points(app, &agency, &format!("extended:{}:{period}:{agency}:{new_day}", r.code), |lang| {
+            let text = t!(
+                lang,
+                "extend-focal",
+                agency = agency_name(&plan, lang, agency.as_str()),
+                round = round_name(&plan, lang, &r.code),
+                period = period.to_string(),
+                new_day = present::date_with_weekday(lang, new_day),
+                reason = reason.to_owned()
+            );
+            let report =
+                button(t!(lang, "button-report-now"), Callback::Choose { round: r.code.clone(), period });
+            Screen::with(text, keyboard(vec![vec![report]]))
+        })
+        .await?;
+    app.store.grant_extension(&extension, &mails, app.wall.now()).await?;
+    app.ring();
+    conv.go(State::Idle);
     let detail = serde_json::json!({
         "round": r.code, "period": period.to_string(), "agency": agency.as_str(),
         "last_day": last_day, "reason": reason,
@@ -144,21 +170,6 @@ pub async fn receive_extension_reason(
         new_day = present::date(new_day),
         reason = reason.to_owned()
     );
-    say(bot, ctx.chat, done).await?;
-    tell_focal_points(bot, app, &agency, |lang| {
-        let text = t!(
-            lang,
-            "extend-focal",
-            agency = agency_name(&plan, lang, agency.as_str()),
-            round = round_name(&plan, lang, &r.code),
-            period = period.to_string(),
-            new_day = present::date_with_weekday(lang, new_day),
-            reason = reason.to_owned()
-        );
-        let report =
-            button(t!(lang, "button-report-now"), Callback::Choose { round: r.code.clone(), period });
-        Screen::with(text, keyboard(vec![vec![report]]))
-    })
-    .await;
+    turn.say(done).await?;
     Ok(())
 }

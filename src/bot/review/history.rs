@@ -4,11 +4,10 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
-use teloxide::prelude::*;
 
 use crate::bot::report::describe;
-use crate::bot::send::{Screen, say, send};
-use crate::bot::{AppRef, Ctx, HandlerResult};
+use crate::bot::send::Screen;
+use crate::bot::{HandlerResult, Turn};
 use crate::domain::calendar::{current_deadline, local_date};
 use crate::domain::people::Lang;
 use crate::domain::plan::{ReportingRound, Schedule};
@@ -54,6 +53,7 @@ fn entry_of(key: &ItemKey, v: &Value, at: DateTime<Utc>) -> Option<ItemEntry> {
         note: v.get("note").and_then(Value::as_str).map(str::to_owned),
         updated_at: at,
         updated_by: None,
+        version: 0,
     })
 }
 
@@ -66,7 +66,8 @@ fn shown(lang: Lang, plan: &Plan, e: Option<ItemEntry>) -> String {
     }
 }
 
-pub async fn history(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerResult {
+pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
+    let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let lang = ctx.lang;
     let words: Vec<&str> = arg.split_whitespace().collect();
@@ -74,13 +75,13 @@ pub async fn history(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRe
         [a, i] => (*a, *i, None),
         [a, i, p] => (*a, *i, Some(*p)),
         _ => {
-            say(bot, ctx.chat, t!(lang, "history-usage")).await?;
+            turn.say(t!(lang, "history-usage")).await?;
             return Ok(());
         }
     };
     let found = find_agencies(&plan, agency_word);
     let [agency] = found.as_slice() else {
-        say(bot, ctx.chat, t!(lang, "agency-not-found", query = agency_word.to_owned())).await?;
+        turn.say(t!(lang, "agency-not-found", query = agency_word.to_owned())).await?;
         return Ok(());
     };
     let chosen = match period_word {
@@ -88,7 +89,7 @@ pub async fn history(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRe
             match typed.parse::<PeriodKey>().ok().and_then(|p| Some((round_of_period(&plan, p)?, p))) {
                 Some(found) => Some(found),
                 None => {
-                    say(bot, ctx.chat, t!(lang, "export-bad-period", typed = typed.to_owned())).await?;
+                    turn.say(t!(lang, "export-bad-period", typed = typed.to_owned())).await?;
                     return Ok(());
                 }
             }
@@ -100,7 +101,7 @@ pub async fn history(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRe
         }),
     };
     let Some((round, period)) = chosen else {
-        say(bot, ctx.chat, t!(lang, "history-usage")).await?;
+        turn.say(t!(lang, "history-usage")).await?;
         return Ok(());
     };
     let round_name = crate::bot::report::round_name(&plan, lang, &round.code);
@@ -114,7 +115,7 @@ pub async fn history(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRe
             item = item_word.to_owned(),
             round = round_name
         );
-        say(bot, ctx.chat, text).await?;
+        turn.say(text).await?;
         return Ok(());
     };
     let Some(report) = app.store.find_report(&round.code, period, &agency.code).await? else {
@@ -125,7 +126,7 @@ pub async fn history(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRe
             round = round_name,
             period = period.to_string()
         );
-        say(bot, ctx.chat, text).await?;
+        turn.say(text).await?;
         return Ok(());
     };
     let events = app.store.report_events(report.id).await?;
@@ -179,7 +180,7 @@ pub async fn history(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRe
     if !decided {
         lines.push(t!(lang, "history-no-decisions"));
     }
-    send(bot, ctx.chat, Screen::text(lines.join("\n"))).await?;
+    turn.send(Screen::text(lines.join("\n"))).await?;
     Ok(())
 }
 

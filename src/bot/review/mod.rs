@@ -11,51 +11,44 @@ mod decide;
 mod extend;
 mod history;
 
-pub use broadcast::{broadcast, receive_broadcast, send_broadcast};
+pub use broadcast::{broadcast, cancel_broadcast, receive_broadcast, send_broadcast};
 pub use decide::{accept, admin_reopen, ask_return_comment, receive_return_comment, view};
 pub use extend::{extend, receive_extension_reason};
 pub use history::history;
 
-use teloxide::prelude::*;
-use teloxide::{ApiError, RequestError};
-
-use super::schema::MyDialogue;
-use super::send::{Screen, say, send};
+use super::send::Screen;
 use super::state::State;
-use super::{AppRef, Ctx};
+use super::{AppRef, Turn};
 use crate::domain::people::{Lang, Role};
 use crate::domain::{AgencyCode, Plan};
-use crate::store::ReportRow;
+use crate::postman;
+use crate::store::{NewMail, ReportRow};
 use crate::t;
 
 /// A typed step of an admin's conversation: the person must still be an admin.
-async fn still_admin(bot: &Bot, ctx: &Ctx, dialogue: &MyDialogue) -> anyhow::Result<bool> {
-    if ctx.is(Role::Admin) {
+async fn still_admin(turn: Turn<'_>) -> anyhow::Result<bool> {
+    if turn.ctx.is(Role::Admin) {
         return Ok(true);
     }
-    dialogue.update(State::Idle).await?;
-    say(bot, ctx.chat, t!(ctx.lang, "only-admin")).await?;
+    turn.conv.go(State::Idle);
+    turn.say(t!(turn.ctx.lang, "only-admin")).await?;
     Ok(false)
 }
 
-/// Tells each focal point of an agency, in their own language. Someone who blocked the bot is
-/// marked unreachable; a failure to reach one person undoes nothing.
-async fn tell_focal_points(bot: &Bot, app: &AppRef, agency: &AgencyCode, screen: impl Fn(Lang) -> Screen) {
-    let people = match app.store.people(Some(agency)).await {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::error!(error = %e, agency = %agency, "could not list the focal points to tell them");
-            return;
-        }
-    };
-    for p in people.into_iter().filter(|p| p.role == Role::Focal && p.reachable) {
-        if let Err(e) = send(bot, ChatId(p.chat_id), screen(p.language)).await {
-            tracing::warn!(error = %e, person = p.id, "could not tell a focal point");
-            if matches!(e, RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated)) {
-                let _ = app.store.set_reachable(p.id, false).await;
-            }
-        }
-    }
+/// The messages that tell each focal point of an agency, in their own language; queued in the
+/// outbox with the change they tell of, so that a flaky Telegram never loses one.
+async fn to_focal_points(
+    app: &AppRef,
+    agency: &AgencyCode,
+    key: &str,
+    screen: impl Fn(Lang) -> Screen,
+) -> anyhow::Result<Vec<NewMail>> {
+    let people = app.store.people(Some(agency)).await?;
+    Ok(people
+        .iter()
+        .filter(|p| p.role == Role::Focal && p.reachable)
+        .map(|p| postman::to_person(format!("{key}:{}", p.id), "review", p, screen(p.language), 0))
+        .collect())
 }
 
 /// The words every review message names a report with.

@@ -1,21 +1,32 @@
-//! What the scheduler says: reminders to focal points, notices to admins, digests to leaders.
+//! What the bot says unprompted: reminders to focal points, notices to admins, digests to
+//! leaders. Plain renderings, for the scheduler and the outbox alike.
 
 use chrono::NaiveDate;
 
-use super::due::NoticeLine;
-use crate::bot::callback::Callback;
-use crate::bot::send::Screen;
 use crate::domain::Plan;
 use crate::domain::calendar::Deadline;
 use crate::domain::people::Lang;
-use crate::domain::reminders::{Due, Step};
+use crate::domain::reminders::{Due, ReminderKey, Step};
 use crate::domain::report::ItemKey;
 use crate::domain::timeliness::Timeliness;
+use crate::outbound::Screen;
 use crate::overview::Overview;
 use crate::present;
 use crate::t;
+use crate::ui::callback::Callback;
+use crate::ui::keyboards::{button, keyboard};
 
 pub use crate::present::{agency_name, round_name};
+
+/// One agency in an admins' notice.
+#[derive(Debug, Clone)]
+pub struct NoticeLine {
+    pub key: ReminderKey,
+    /// Someone of the agency joined (so all of them blocked the bot), for "unreachable".
+    pub anyone_joined: bool,
+    /// Working days since the last day, for "escalated".
+    pub working_days: u32,
+}
 
 fn item_code(key: &ItemKey) -> String {
     match key {
@@ -61,11 +72,9 @@ pub fn reminder(
         when = when,
         missing = missing
     );
-    let button = crate::bot::keyboards::button(
-        t!(lang, "button-report-now"),
-        Callback::Choose { round: d.round.clone(), period: d.period },
-    );
-    Screen::with(text, crate::bot::keyboards::keyboard(vec![vec![button]]))
+    let button =
+        button(t!(lang, "button-report-now"), Callback::Choose { round: d.round.clone(), period: d.period });
+    Screen::with(text, keyboard(vec![vec![button]]))
 }
 
 /// To the admins, one message per round and period: the agencies nobody can be reached at, or

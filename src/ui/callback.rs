@@ -19,16 +19,21 @@ pub enum Callback {
         report: i64,
         item: ItemKey,
     },
+    /// A status button; `seen` is the item's version the screen showed (0: no answer yet), so
+    /// that a colleague's newer answer is never silently overwritten.
     Status {
         report: i64,
         task: String,
         status: TaskStatus,
+        seen: i64,
     },
-    /// A percent button; `None` is "skip".
+    /// A percent button, carrying the status it goes with (saved together); `None` is "skip".
     Percent {
         report: i64,
         task: String,
+        status: TaskStatus,
         percent: Option<u8>,
+        seen: i64,
     },
     /// "Skip" on a note.
     SkipNote {
@@ -115,6 +120,19 @@ pub enum Callback {
     Export {
         period: PeriodKey,
     },
+    /// Admin: stop a broadcast going out.
+    CancelBroadcast {
+        id: i64,
+    },
+    /// Admin: take back an unused invite.
+    RevokeInvite {
+        id: i64,
+    },
+    /// A person confirms moving to the agency or role of the invite they used (which invite is
+    /// in their conversation, never in the button).
+    ConfirmMove,
+    /// …or keeps what they are.
+    KeepRole,
 }
 
 impl Callback {
@@ -124,10 +142,12 @@ impl Callback {
             Open { report } => format!("o:{report}"),
             Page { report, page } => format!("p:{report}:{page}"),
             Item { report, item } => format!("i:{report}:{}", item.encode()),
-            Status { report, task, status } => format!("s:{report}:{task}:{}", status.index()),
-            Percent { report, task, percent } => {
-                format!("c:{report}:{task}:{}", percent.map_or("-".to_owned(), |p| p.to_string()))
-            }
+            Status { report, task, status, seen } => format!("s:{report}:{task}:{}:{seen}", status.index()),
+            Percent { report, task, status, percent, seen } => format!(
+                "c:{report}:{task}:{}:{}:{seen}",
+                status.index(),
+                percent.map_or("-".to_owned(), |p| p.to_string())
+            ),
             SkipNote { report } => format!("k:{report}"),
             NoChange { report, item } => format!("u:{report}:{}", item.encode()),
             Wording { task } => format!("w:{task}"),
@@ -150,6 +170,10 @@ impl Callback {
             ConfirmRemove { person } => format!("X:{person}"),
             SendBroadcast => "B".to_owned(),
             Export { period } => format!("E:{period}"),
+            CancelBroadcast { id } => format!("b:{id}"),
+            RevokeInvite { id } => format!("Y:{id}"),
+            ConfirmMove => "M".to_owned(),
+            KeepRole => "K".to_owned(),
         }
     }
 
@@ -165,6 +189,7 @@ impl Callback {
         let id = |i: usize| args.get(i).and_then(|s| s.parse::<i64>().ok()).filter(|n| *n > 0);
         let text = |i: usize| args.get(i).filter(|s| !s.is_empty() && s.len() <= 40).map(|s| (*s).to_owned());
         let arity = |n: usize| (args.len() == n).then_some(());
+        let version = |i: usize| args.get(i).and_then(|s| s.parse::<i64>().ok()).filter(|n| *n >= 0);
         Some(match tag {
             "o" => arity(1).and(id(0)).map(|report| Open { report })?,
             "p" => {
@@ -176,17 +201,18 @@ impl Callback {
                 Item { report: id(0)?, item: ItemKey::decode(args[1])? }
             }
             "s" => {
-                arity(3)?;
+                arity(4)?;
                 let status = TaskStatus::from_index(args[2].parse().ok()?)?;
-                Status { report: id(0)?, task: text(1)?, status }
+                Status { report: id(0)?, task: text(1)?, status, seen: version(3)? }
             }
             "c" => {
-                arity(3)?;
-                let percent = match args[2] {
+                arity(5)?;
+                let status = TaskStatus::from_index(args[2].parse().ok()?)?;
+                let percent = match args[3] {
                     "-" => None,
                     p => Some(p.parse::<u8>().ok().filter(|p| *p <= 100)?),
                 };
-                Percent { report: id(0)?, task: text(1)?, percent }
+                Percent { report: id(0)?, task: text(1)?, status, percent, seen: version(4)? }
             }
             "k" => arity(1).and(id(0)).map(|report| SkipNote { report })?,
             "u" => {
@@ -234,6 +260,10 @@ impl Callback {
                 arity(1)?;
                 Export { period: args[0].parse().ok()? }
             }
+            "b" => arity(1).and(id(0)).map(|id| CancelBroadcast { id })?,
+            "Y" => arity(1).and(id(0)).map(|id| RevokeInvite { id })?,
+            "M" => arity(0).map(|_| ConfirmMove)?,
+            "K" => arity(0).map(|_| KeepRole)?,
             _ => return None,
         })
     }
@@ -250,9 +280,27 @@ mod tests {
             Callback::Page { report: 9_999_999, page: 3 },
             Callback::Item { report: 12, item: ItemKey::Task("2.đ".into()) },
             Callback::Item { report: 12, item: ItemKey::Narrative(17) },
-            Callback::Status { report: 12, task: "16.a".into(), status: TaskStatus::Blocked },
-            Callback::Percent { report: 12, task: "16.a".into(), percent: Some(75) },
-            Callback::Percent { report: 12, task: "11".into(), percent: None },
+            Callback::Status { report: 12, task: "16.a".into(), status: TaskStatus::Blocked, seen: 0 },
+            Callback::Status {
+                report: 9_999_999,
+                task: "28.đ".into(),
+                status: TaskStatus::Done,
+                seen: 99_999,
+            },
+            Callback::Percent {
+                report: 9_999_999,
+                task: "16.a".into(),
+                status: TaskStatus::InProgress,
+                percent: Some(75),
+                seen: 99_999,
+            },
+            Callback::Percent {
+                report: 12,
+                task: "11".into(),
+                status: TaskStatus::Blocked,
+                percent: None,
+                seen: 3,
+            },
             Callback::SkipNote { report: 5 },
             Callback::NoChange { report: 5, item: ItemKey::Metric("13.4".into()) },
             Callback::Wording { task: "28.a".into() },
@@ -280,6 +328,10 @@ mod tests {
             Callback::ConfirmRemove { person: 3 },
             Callback::SendBroadcast,
             Callback::Export { period: PeriodKey::Quarter(2022, 1) },
+            Callback::CancelBroadcast { id: 7 },
+            Callback::RevokeInvite { id: 12 },
+            Callback::ConfirmMove,
+            Callback::KeepRole,
         ];
         for c in all {
             let data = c.encode();
@@ -298,8 +350,11 @@ mod tests {
             "o:-4",
             "o:0",
             "o:1:2",
-            "s:1:2.a:9",
-            "c:1:2.a:101",
+            "s:1:2.a:9:0",
+            "s:1:2.a:1",
+            "s:1:2.a:1:-1",
+            "c:1:2.a:1:101:0",
+            "c:1:2.a:1:50",
             "zz:1",
             "i:1:q1",
             "g:0",

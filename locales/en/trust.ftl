@@ -1,0 +1,31 @@
+## Round 2, trust: what the bot says when sends, colleagues, invites and limits get in the way.
+
+slow-down = You are sending too fast; the bot is not reading your messages for a moment. Wait a few seconds, then send again.
+command-while-typing = The bot is waiting for you to type a text ({ $step }), so { $command } did not run. Type the text (not starting with "/"), or /cancel to leave this step and then type the command.
+note-empty = The note is empty (only invisible characters). Type a text, or tap "Skip".
+item-changed-meanwhile = ⚠️ { $by } has just saved { $code } at { $at }: { $value }. Your answer was not saved so as not to overwrite it. Check it and answer again if needed.
+report-locked-meanwhile = ⚠️ The report was just sent by { $by } at { $at }, so your change was not saved. To change it, tap "Reopen to edit".
+help-confirm-move = Tap "Move" to take the new role of the invite, or "Keep".
+join-locked = You have typed wrong invite codes several times. Try again in { $minutes } minutes, with the exact link you were sent.
+join-ask-move = You are { $now }. This invite would make you { $new }. Do you want to move?
+button-move = ✅ Move
+button-keep-role = Keep
+join-revoked = This invite was taken back. Ask an administrator for a new link.
+join-admin-stays = You are an administrator; this invite does not change your role. To try another role, use another Telegram account.
+join-kept = Your role stays as it was. The invite is still unused.
+invite-revoke-usage = Usage: /invite list to see the invites, /invite revoke <number> to take back an unused one, e.g. /invite revoke 12.
+invite-two-agencies = One agency code per invite (you wrote { $first } and { $second }). Make one link each, e.g. /invite { $first }.
+invites-header = 🔗 Invites: { $open } still usable ({ $total } in all). An invite's code is shown only once, when it is made.
+invites-open-line = #{ $id } { $role } { $agency } — expires { $expires }
+invites-more = … and { $count } more.
+invites-used-line = #{ $id } { $role } — used by { $by }
+button-revoke-invite = Revoke #{ $id }
+invite-revoked = Invite #{ $id } was taken back; the link no longer works.
+invite-not-revocable = Invite #{ $id } was used, taken back already or does not exist; nothing changed.
+extend-too-late = { $round } { $period } takes reports until { $latest }; the new last day cannot be after it.
+broadcast-progress = 📨 Sending the notice: { $sent }/{ $total } received it; { $failed } could not be reached.
+broadcast-finished = ✅ The notice went out: { $sent }/{ $total } received it; { $failed } could not be reached (blocked the bot or failed); { $cancelled } not sent because it was stopped.
+button-stop-broadcast = ⏹ Stop sending
+broadcast-stopped = ⏹ Stopped the notice: { $sent }/{ $total } received it; the others will not.
+broadcast-already-over = This notice has gone out already ({ $sent }/{ $total }); nothing to stop.
+run-already-running = Another dondoc is running on the database { $database } ({ $holder }). Stop it first; two bots on one database would fight over the messages.

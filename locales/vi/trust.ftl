@@ -1,0 +1,31 @@
+## Round 2, trust: what the bot says when sends, colleagues, invites and limits get in the way.
+
+slow-down = Bạn gửi nhanh quá; bot tạm chưa đọc tin của bạn. Hãy chờ vài giây rồi gửi lại.
+command-while-typing = Bot đang chờ bạn gõ nội dung ({ $step }), nên chưa chạy lệnh { $command }. Gõ nội dung (không bắt đầu bằng "/"), hoặc gõ /huy để thôi bước này rồi gõ lệnh.
+note-empty = Ghi chú trống (chỉ có ký tự không nhìn thấy). Hãy gõ nội dung, hoặc bấm "Bỏ qua".
+item-changed-meanwhile = ⚠️ { $by } vừa lưu { $code } lúc { $at }: { $value }. Câu trả lời của bạn chưa được lưu để không ghi đè. Xem lại rồi nhập lại nếu cần.
+report-locked-meanwhile = ⚠️ Báo cáo vừa được { $by } gửi lúc { $at }, nên thay đổi của bạn chưa được lưu. Muốn sửa, bấm "Mở lại để sửa".
+help-confirm-move = Bấm "Chuyển" để nhận vai trò mới theo link mời, hoặc "Giữ nguyên".
+join-locked = Bạn đã nhập sai mã mời nhiều lần. Hãy thử lại sau { $minutes } phút, bằng đúng đường link được gửi cho bạn.
+join-ask-move = Bạn đang là { $now }. Link mời này sẽ chuyển bạn thành { $new }. Bạn có muốn chuyển không?
+button-move = ✅ Chuyển
+button-keep-role = Giữ nguyên
+join-revoked = Link mời này đã bị thu hồi. Hãy xin cán bộ quản trị một link mới.
+join-admin-stays = Bạn là cán bộ quản trị; link mời này không đổi vai trò của bạn. Muốn thử vai trò khác, hãy dùng một tài khoản Telegram khác.
+join-kept = Đã giữ nguyên vai trò của bạn. Link mời vẫn chưa được dùng.
+invite-revoke-usage = Cách dùng: /moi ds để xem các link mời, /moi thuhoi <số> để thu hồi một link chưa dùng, ví dụ /moi thuhoi 12.
+invite-two-agencies = Chỉ ghi một mã đơn vị cho mỗi link mời (bạn ghi { $first } và { $second }). Tạo từng link riêng, ví dụ /moi { $first }.
+invites-header = 🔗 Link mời: { $open } link còn dùng được (tổng { $total }). Mã mời chỉ hiện một lần lúc tạo.
+invites-open-line = #{ $id } { $role } { $agency } — hết hạn { $expires }
+invites-more = … và { $count } link khác.
+invites-used-line = #{ $id } { $role } — { $by } đã dùng
+button-revoke-invite = Thu hồi #{ $id }
+invite-revoked = Đã thu hồi link mời #{ $id }; link đó không dùng được nữa.
+invite-not-revocable = Link mời #{ $id } đã được dùng, đã thu hồi hoặc không có; không có gì thay đổi.
+extend-too-late = Kỳ { $round } { $period } chỉ nhận báo cáo đến hết { $latest }; hạn mới không được sau ngày đó.
+broadcast-progress = 📨 Đang gửi thông báo: { $sent }/{ $total } người đã nhận; { $failed } người chưa gửi được.
+broadcast-finished = ✅ Đã gửi xong thông báo: { $sent }/{ $total } người nhận được; { $failed } người không nhận được (đã chặn bot hoặc lỗi); { $cancelled } người chưa gửi vì đã dừng.
+button-stop-broadcast = ⏹ Dừng gửi
+broadcast-stopped = ⏹ Đã dừng gửi thông báo: { $sent }/{ $total } người đã nhận; những người còn lại sẽ không nhận.
+broadcast-already-over = Thông báo này đã gửi xong ({ $sent }/{ $total }); không còn gì để dừng.
+run-already-running = Một dondoc khác đang chạy trên cơ sở dữ liệu { $database } ({ $holder }). Hãy dừng nó trước; hai bot trên một cơ sở dữ liệu sẽ tranh nhau tin nhắn.

@@ -1,0 +1,441 @@
+//! The outbox: every message that matters, a row per recipient, from queued to sent. Rows are
+//! claimed one at a time when their send slot comes, so a crash leaves at most the few in
+//! flight, and those go again at start-up.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Sqlite, Transaction};
+
+use super::{Result, Store};
+use crate::domain::{AgencyCode, PeriodKey};
+
+/// Who a queued message goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTo {
+    Person {
+        id: i64,
+        chat: i64,
+    },
+    /// Every admin, including those who join later (the message waits for the first).
+    Admins,
+}
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    /// Unique: queuing the same key twice queues it once.
+    pub key: String,
+    /// reminder, notice, digest, review, blocked, broadcast.
+    pub kind: &'static str,
+    pub to: MailTo,
+    /// JSON: a screen per language code, `{"vi": {...}, "en": {...}}`.
+    pub payload: String,
+    /// 0 goes before 1 (what a person just did before the bulk).
+    pub priority: i64,
+    /// On the bot's clock: not sent after this (a reminder a day late says the wrong thing).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Dropped unsent once this agency's report of this round and period is handed in.
+    pub stale_if_handed_in: Option<(String, PeriodKey, AgencyCode)>,
+    pub broadcast: Option<i64>,
+}
+
+/// A queued message due now.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Mail {
+    pub id: i64,
+    pub key: String,
+    pub kind: String,
+    pub person_id: Option<i64>,
+    pub chat_id: i64,
+    pub language: Option<String>,
+    pub payload: String,
+    pub attempts: i64,
+    pub broadcast_id: Option<i64>,
+}
+
+/// How claiming a row ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    Claimed,
+    /// Another sender took it, or it was cancelled.
+    Gone,
+    /// Its report was handed in meanwhile: dropped unsent.
+    Stale,
+    /// Too late to send: dropped unsent.
+    Expired,
+}
+
+/// How one try of a claimed row ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    Sent {
+        message_id: i64,
+    },
+    Failed {
+        error: String,
+    },
+    /// Back to pending, tried again after `not_before` (wall clock).
+    Retry {
+        error: String,
+        not_before: DateTime<Utc>,
+        uncertain: bool,
+    },
+}
+
+/// Progress of a broadcast.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct BroadcastProgress {
+    pub total: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+}
+
+impl BroadcastProgress {
+    pub fn finished(&self) -> bool {
+        self.sent + self.failed + self.cancelled >= self.total
+    }
+}
+
+/// A notice to every focal point, about to be queued.
+#[derive(Debug, Clone, Copy)]
+pub struct NewBroadcast<'a> {
+    pub text: &'a str,
+    pub created_by: Option<i64>,
+    /// The admin's chat, where the progress shows.
+    pub chat_id: i64,
+    pub language: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Broadcast {
+    pub id: i64,
+    pub text: String,
+    pub created_by: Option<i64>,
+    pub chat_id: i64,
+    pub progress_message_id: Option<i64>,
+    pub language: String,
+    pub total: i64,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const ACTIVE: &str = "(SELECT id FROM plan WHERE active = 1)";
+
+/// Queues messages inside a transaction; returns how many were new.
+pub(super) async fn enqueue(
+    tx: &mut Transaction<'_, Sqlite>,
+    mails: &[NewMail],
+    now: DateTime<Utc>,
+    wall: DateTime<Utc>,
+) -> Result<usize> {
+    let mut added = 0;
+    for m in mails {
+        let (person, chat, audience) = match &m.to {
+            MailTo::Person { id, chat } => (Some(*id), Some(*chat), None),
+            MailTo::Admins => (None, None, Some("admins")),
+        };
+        let (round, period, agency) = match &m.stale_if_handed_in {
+            Some((r, p, a)) => (Some(r.as_str()), Some(p.to_string()), Some(a.as_str())),
+            None => (None, None, None),
+        };
+        let sql = format!(
+            "INSERT INTO outbox (key, kind, priority, person_id, chat_id, audience, payload, not_before,
+                expires_at, stale_round, stale_period, stale_agency, broadcast_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+                (SELECT id FROM reporting_round WHERE code = ?10 AND plan_id = {ACTIVE}), ?11,
+                (SELECT id FROM agency WHERE code = ?12 AND plan_id = {ACTIVE}), ?13, ?14, ?14)
+             ON CONFLICT (key) DO NOTHING"
+        );
+        added += sqlx::query(&sql)
+            .bind(&m.key)
+            .bind(m.kind)
+            .bind(m.priority)
+            .bind(person)
+            .bind(chat)
+            .bind(audience)
+            .bind(&m.payload)
+            .bind(wall)
+            .bind(m.expires_at)
+            .bind(round)
+            .bind(period)
+            .bind(agency)
+            .bind(m.broadcast)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected() as usize;
+    }
+    Ok(added)
+}
+
+impl Store {
+    /// Queues messages; returns how many were new (a key already queued is not queued again).
+    pub async fn enqueue(&self, mails: &[NewMail], now: DateTime<Utc>, wall: DateTime<Utc>) -> Result<usize> {
+        let mut tx = self.write.begin().await?;
+        let added = enqueue(&mut tx, mails, now, wall).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Copies the messages waiting for "every admin" to each admin there is now; returns how
+    /// many were copied (none while no admin has joined).
+    pub async fn expand_admin_mail(&self, now: DateTime<Utc>) -> Result<u64> {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM outbox WHERE audience = 'admins' AND status = 'pending'",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        if waiting == 0 {
+            return Ok(0);
+        }
+        let mut tx = self.write.begin().await?;
+        let copied = sqlx::query(
+            "INSERT INTO outbox (key, kind, priority, person_id, chat_id, payload, not_before, expires_at,
+                stale_round, stale_period, stale_agency, created_at, updated_at)
+             SELECT o.key || ':' || p.id, o.kind, o.priority, p.id, p.chat_id, o.payload, o.not_before,
+                o.expires_at, o.stale_round, o.stale_period, o.stale_agency, o.created_at, ?1
+             FROM outbox o JOIN person p ON p.role = 'admin' AND p.removed_at IS NULL AND p.reachable = 1
+             WHERE o.audience = 'admins' AND o.status = 'pending'
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE outbox SET status = 'expanded', updated_at = ?1 WHERE audience = 'admins' AND status = 'pending'
+               AND EXISTS (SELECT 1 FROM person WHERE role = 'admin' AND removed_at IS NULL AND reachable = 1)",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(copied)
+    }
+
+    /// Messages due at `wall` (pending, not backing off), most urgent first.
+    pub async fn due_mail(&self, wall: DateTime<Utc>, limit: i64) -> Result<Vec<Mail>> {
+        Ok(sqlx::query_as(
+            "SELECT o.id, o.key, o.kind, o.person_id, o.chat_id, p.language, o.payload, o.attempts, o.broadcast_id
+             FROM outbox o LEFT JOIN person p ON p.id = o.person_id
+             WHERE o.status = 'pending' AND o.audience IS NULL AND o.not_before <= ?1
+             ORDER BY o.priority, o.id LIMIT ?2",
+        )
+        .bind(wall)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// When the next message backing off is due (wall clock), if any is waiting.
+    pub async fn next_mail_at(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(sqlx::query_scalar(
+            "SELECT min(not_before) FROM outbox WHERE status = 'pending' AND audience IS NULL",
+        )
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    /// Takes a due row for sending, unless another sender has it, it expired, or its report was
+    /// handed in meanwhile.
+    pub async fn claim_mail(&self, id: i64, now: DateTime<Utc>) -> Result<Claim> {
+        let mut tx = self.write.begin().await?;
+        let row: Option<(Option<DateTime<Utc>>, bool)> = sqlx::query_as(
+            "SELECT o.expires_at, EXISTS (SELECT 1 FROM report r WHERE r.round_id = o.stale_round
+                 AND r.period = o.stale_period AND r.agency_id = o.stale_agency
+                 AND r.state IN ('submitted', 'accepted'))
+             FROM outbox o WHERE o.id = ? AND o.status = 'pending'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((expires_at, handed_in)) = row else { return Ok(Claim::Gone) };
+        let (status, claim) = if handed_in {
+            ("cancelled", Claim::Stale)
+        } else if expires_at.is_some_and(|e| e <= now) {
+            ("expired", Claim::Expired)
+        } else {
+            ("sending", Claim::Claimed)
+        };
+        sqlx::query(
+            "UPDATE outbox SET status = ?1, attempts = attempts + (?1 = 'sending'), updated_at = ?2 WHERE id = ?3",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(claim)
+    }
+
+    /// Records how a claimed row's try ended.
+    pub async fn record_mail(&self, id: i64, outcome: &MailOutcome, now: DateTime<Utc>) -> Result<()> {
+        let q = match outcome {
+            MailOutcome::Sent { message_id } => sqlx::query(
+                "UPDATE outbox SET status = 'sent', message_id = ?1, error = NULL, updated_at = ?2 WHERE id = ?3",
+            )
+            .bind(*message_id)
+            .bind(now)
+            .bind(id),
+            MailOutcome::Failed { error } => {
+                sqlx::query("UPDATE outbox SET status = 'failed', error = ?1, updated_at = ?2 WHERE id = ?3")
+                    .bind(error.clone())
+                    .bind(now)
+                    .bind(id)
+            }
+            MailOutcome::Retry { error, not_before, uncertain } => sqlx::query(
+                "UPDATE outbox SET status = 'pending', error = ?1, not_before = ?2, uncertain = uncertain + ?3,
+                    updated_at = ?4 WHERE id = ?5 AND status = 'sending'",
+            )
+            .bind(error.clone())
+            .bind(*not_before)
+            .bind(i64::from(*uncertain))
+            .bind(now)
+            .bind(id),
+        };
+        q.execute(&self.write).await?;
+        Ok(())
+    }
+
+    /// At start-up: rows a crash left in flight go again (they may have arrived: at least once).
+    pub async fn recover_in_flight(&self, now: DateTime<Utc>) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE outbox SET status = 'pending', resent = resent + 1, updated_at = ? WHERE status = 'sending'",
+        )
+        .bind(now)
+        .execute(&self.write)
+        .await?
+        .rows_affected())
+    }
+
+    /// How many rows are in each status (for the operator and the tests).
+    pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as("SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status")
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    /// Messages to known recipients not yet sent nor given up (waiting, backing off, in flight).
+    pub async fn outbox_in_progress(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending') AND audience IS NULL",
+        )
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    /// Totals of the messages that were sent again after a crash or a timeout.
+    pub async fn outbox_repeats(&self) -> Result<(i64, i64)> {
+        Ok(sqlx::query_as("SELECT coalesce(sum(resent), 0), coalesce(sum(uncertain), 0) FROM outbox")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    // ---- broadcasts ----
+
+    /// A broadcast and its recipients' rows, queued together.
+    pub async fn create_broadcast(
+        &self,
+        b: &NewBroadcast<'_>,
+        mails: impl Fn(i64) -> Vec<NewMail>,
+        now: DateTime<Utc>,
+        wall: DateTime<Utc>,
+    ) -> Result<(i64, usize)> {
+        let NewBroadcast { text, created_by, chat_id, language } = *b;
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO broadcast (text, created_by, chat_id, language, total, created_at)
+             VALUES (?, ?, ?, ?, 0, ?) RETURNING id",
+        )
+        .bind(text)
+        .bind(created_by)
+        .bind(chat_id)
+        .bind(language)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let list = mails(id);
+        let added = enqueue(&mut tx, &list, now, wall).await?;
+        sqlx::query("UPDATE broadcast SET total = ? WHERE id = ?")
+            .bind(added as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((id, added))
+    }
+
+    pub async fn set_broadcast_message(&self, id: i64, message_id: i64) -> Result<()> {
+        sqlx::query("UPDATE broadcast SET progress_message_id = ? WHERE id = ?")
+            .bind(message_id)
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn broadcast(&self, id: i64) -> Result<Option<Broadcast>> {
+        Ok(sqlx::query_as(
+            "SELECT id, text, created_by, chat_id, progress_message_id, language, total, status, created_at FROM broadcast WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
+    /// Broadcasts still going out.
+    pub async fn active_broadcasts(&self) -> Result<Vec<Broadcast>> {
+        Ok(sqlx::query_as(
+            "SELECT id, text, created_by, chat_id, progress_message_id, language, total, status, created_at
+             FROM broadcast WHERE status = 'sending' ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn broadcast_progress(&self, id: i64) -> Result<BroadcastProgress> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT total FROM broadcast WHERE id = ?1) AS total,
+                count(*) FILTER (WHERE status = 'sent') AS sent,
+                count(*) FILTER (WHERE status IN ('failed', 'expired')) AS failed,
+                count(*) FILTER (WHERE status = 'cancelled') AS cancelled
+             FROM outbox WHERE broadcast_id = ?1",
+        )
+        .bind(id)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    /// Stops a broadcast: what has not gone yet never will. False when it had finished.
+    pub async fn cancel_broadcast(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE broadcast SET status = 'cancelled', finished_at = ?1 WHERE id = ?2 AND status = 'sending'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("UPDATE outbox SET status = 'cancelled', updated_at = ?1 WHERE broadcast_id = ?2 AND status = 'pending'")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    pub async fn finish_broadcast(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE broadcast SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.write)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+}
