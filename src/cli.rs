@@ -74,6 +74,19 @@ pub enum Command {
         #[command(subcommand)]
         action: RemindersAction,
     },
+    /// List the invites, or take an unused one back
+    Invites {
+        #[command(subcommand)]
+        action: InvitesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvitesAction {
+    /// Every invite, newest first, with what became of it (never its code)
+    List,
+    /// Take an unused invite back, by its number
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +156,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Reminders { action: RemindersAction::Calendar { year } } => {
             crate::cli_ops::calendar(&settings, year).await
+        }
+        Command::Invites { action: InvitesAction::List } => crate::cli_ops::invites_list(&settings).await,
+        Command::Invites { action: InvitesAction::Revoke { id } } => {
+            crate::cli_ops::invites_revoke(&settings, id).await
         }
     };
     match result {

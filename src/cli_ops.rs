@@ -105,6 +105,67 @@ pub async fn invite(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `dondoc invites list`: every invite, newest first, never its code.
+pub async fn invites_list(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings).await?;
+    let plan = load_plan(settings, &store).await?;
+    let now = bot_now(settings, &store).await?;
+    let lang = settings.language;
+    let all = store.invites().await?;
+    println!("{}", t!(lang, "cli-invites-header", count = all.len() as i64));
+    for i in &all {
+        let state = if let Some(at) = i.used_at {
+            t!(
+                lang,
+                "cli-invite-used",
+                by = i.used_by.clone().unwrap_or_default(),
+                at = present::local_time(&plan, at)
+            )
+        } else if let Some(at) = i.revoked_at {
+            t!(lang, "cli-invite-revoked", at = present::local_time(&plan, at))
+        } else if i.expires_at <= now {
+            t!(lang, "cli-invite-expired", at = present::local_time(&plan, i.expires_at))
+        } else {
+            t!(lang, "cli-invite-open", at = present::local_time(&plan, i.expires_at))
+        };
+        let agency = i.agency.as_deref().map(|a| present::agency_name(&plan, lang, a)).unwrap_or_default();
+        println!(
+            "{}",
+            t!(
+                lang,
+                "cli-invite-line",
+                id = i.id,
+                role = t!(lang, &format!("role-{}", i.role)),
+                agency = agency,
+                state = state
+            )
+        );
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dondoc invites revoke ID`.
+pub async fn invites_revoke(settings: &Settings, id: i64) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings).await?;
+    let now = bot_now(settings, &store).await?;
+    let lang = settings.language;
+    let revoked = store.revoke_invite(id, None, now).await?;
+    if revoked {
+        store
+            .audit(None, None, "invite_revoked", serde_json::json!({"invite": id, "by": "cli"}), now)
+            .await?;
+    }
+    store.close().await;
+    if revoked {
+        println!("{}", t!(lang, "invite-revoked", id = id));
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{}", t!(lang, "invite-not-revocable", id = id));
+        Ok(ExitCode::from(1))
+    }
+}
+
 /// `dondoc reminders calendar --year Y`: every planned step of every round and period.
 pub async fn calendar(settings: &Settings, year: Option<i32>) -> anyhow::Result<ExitCode> {
     let store = open_store(settings).await?;

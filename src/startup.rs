@@ -270,6 +270,11 @@ impl Application {
         });
         let mut cron =
             if self.settings.run_scheduler { Some(self.scheduler.clone().start().await?) } else { None };
+        if self.settings.run_scheduler {
+            // Catch up at once: a bot restarted at 08:00:20 does not wait for 08:01.
+            let scheduler = self.scheduler.clone();
+            tokio::spawn(async move { scheduler.tick().await });
+        }
         let postman = tokio::spawn(self.postman.clone().run(self.stop.subscribe()));
         let errors = LoggingErrorHandler::with_custom_text("Telegram updates could not be fetched");
         match self.settings.webhook_url.clone() {

@@ -289,10 +289,12 @@ impl Store {
         if let Some(b) = before.as_ref().filter(|b| b.same_answer(&after)) {
             return Ok(Ok(b.clone()));
         }
+        // Only a colleague's newer answer stops a save; the person's own earlier one (a step
+        // repeated after a failed reply, another device) is theirs to change.
         if seen.is_some_and(|v| v != current_version)
-            && let Some(current) = before
+            && let Some(current) = before.as_ref().filter(|b| b.updated_by != Some(person))
         {
-            return Ok(Err(SaveRefused::Newer { current }));
+            return Ok(Err(SaveRefused::Newer { current: current.clone() }));
         }
         after.version = current_version + 1;
         after.updated_at = now;

@@ -38,6 +38,8 @@ pub struct TestApp {
     pub app: AppRef,
     pub scheduler: Arc<Scheduler>,
     pub admin: TgUser,
+    pub postman: Arc<dondoc::postman::Postman>,
+    settings: Settings,
     shutdown: Option<ShutdownHandle>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -45,6 +47,11 @@ pub struct TestApp {
 impl TestApp {
     /// The application at a local instant, on a fresh database, with one settings admin.
     pub async fn spawn_at(local_time: &str) -> TestApp {
+        TestApp::spawn_with(local_time, |_| {}).await
+    }
+
+    /// The same, with some settings changed first.
+    pub async fn spawn_with(local_time: &str, change: impl FnOnce(&mut Settings)) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter(tracing_subscriber::EnvFilter::new("warn,dondoc=info"))
@@ -53,8 +60,21 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = ManualClock::new(local(local_time));
         let admin = tg.user(ADMIN_ID, "Quản trị", "vi");
-        let (app, scheduler, shutdown, task) = start(&tg, &dir, clock.clone()).await;
-        TestApp { tg, dir, clock, app, scheduler, admin, shutdown: Some(shutdown), task: Some(task) }
+        let mut settings = TestApp::settings(&dir, &tg);
+        change(&mut settings);
+        let (app, scheduler, postman, shutdown, task) = start(settings.clone(), clock.clone()).await;
+        TestApp {
+            tg,
+            dir,
+            clock,
+            app,
+            scheduler,
+            admin,
+            postman,
+            settings,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
     }
 
     pub fn settings(dir: &tempfile::TempDir, tg: &FakeTelegram) -> Settings {
@@ -96,9 +116,11 @@ impl TestApp {
     /// Stops and starts the application again on the same database and fake Telegram.
     pub async fn restart(&mut self) {
         self.stop().await;
-        let (app, scheduler, shutdown, task) = start(&self.tg, &self.dir, self.clock.clone()).await;
+        let (app, scheduler, postman, shutdown, task) =
+            start(self.settings.clone(), self.clock.clone()).await;
         self.app = app;
         self.scheduler = scheduler;
+        self.postman = postman;
         self.shutdown = Some(shutdown);
         self.task = Some(task);
     }
@@ -183,16 +205,15 @@ impl Drop for TestApp {
     }
 }
 
-async fn start(
-    tg: &FakeTelegram,
-    dir: &tempfile::TempDir,
-    clock: Arc<ManualClock>,
-) -> (AppRef, Arc<Scheduler>, ShutdownHandle, JoinHandle<anyhow::Result<()>>) {
-    let application =
-        Application::build(TestApp::settings(dir, tg), clock).await.expect("application builds");
+type Started =
+    (AppRef, Arc<Scheduler>, Arc<dondoc::postman::Postman>, ShutdownHandle, JoinHandle<anyhow::Result<()>>);
+
+async fn start(settings: Settings, clock: Arc<ManualClock>) -> Started {
+    let application = Application::build(settings, clock).await.expect("application builds");
     let app = application.app();
     let scheduler = application.scheduler();
+    let postman = application.postman();
     let shutdown = application.shutdown_handle();
     let task = tokio::spawn(application.run_until_stopped());
-    (app, scheduler, shutdown, task)
+    (app, scheduler, postman, shutdown, task)
 }

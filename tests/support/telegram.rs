@@ -55,6 +55,8 @@ pub enum Failure {
     Blocked,
     /// error_code 500 "Internal Server Error" (sent with HTTP 200; see `server::answer`).
     ServerError,
+    /// error_code 502 "Bad Gateway" (sent with HTTP 200, as above).
+    BadGateway,
     /// 400 "Bad Request: <text>" (the prefix is added when missing).
     BadRequest(String),
 }

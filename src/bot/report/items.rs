@@ -1,7 +1,7 @@
 //! One item at a time: the screen that asks for it, its note, a qualitative indicator's
 //! narrative, "no change", a task's full wording. Progress and values are in their own files.
 
-use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu, show_menu_next};
+use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu_next};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::{Origin, Screen};
@@ -85,15 +85,9 @@ pub(super) async fn save_seen(
             turn.typed().show(screen).await?;
             Ok(None)
         }
-        Err(SaveRefused::Locked { report: locked }) => {
-            let plan = app.plan.get();
-            let by = match locked.submitted_by {
-                Some(id) => app.store.person_names(&[id]).await?.remove(&id).unwrap_or_default(),
-                None => String::new(),
-            };
-            let at = locked.submitted_at.map(|a| crate::present::local_time(&plan, a)).unwrap_or_default();
-            turn.say(t!(ctx.lang, "report-locked-meanwhile", by = by, at = at)).await?;
-            show_menu(turn.typed(), report, 0).await?;
+        Err(SaveRefused::Locked { .. }) => {
+            // The report was handed in between the check and the save: say so, show its screen.
+            refuse(turn.typed(), Denied::Locked, report).await?;
             Ok(None)
         }
     }

@@ -111,6 +111,12 @@ pub async fn refuse(turn: Turn<'_>, denied: Denied, report_id: i64) -> HandlerRe
         }
         Denied::Locked => {
             if let Ok(access) = access(app, ctx, report_id).await? {
+                // Say why nothing changed (a colleague may have just sent it), then its screen.
+                if access.report.state == ReportState::Submitted
+                    && matches!(turn.origin, super::send::Origin::Typed)
+                {
+                    turn.say(locked_notice(app, ctx, &access).await?).await?;
+                }
                 conv.go(State::Report { report: report_id });
                 let screen = menu_screen(app, ctx, &access, 0).await?;
                 turn.show(screen).await?;
@@ -118,6 +124,17 @@ pub async fn refuse(turn: Turn<'_>, denied: Denied, report_id: i64) -> HandlerRe
         }
     }
     Ok(())
+}
+
+/// "Sent by Hoa at 09:12: reopen it to change it."
+pub async fn locked_notice(app: &AppRef, ctx: &Ctx, access: &Access) -> anyhow::Result<String> {
+    let report = &access.report;
+    let by = match report.submitted_by {
+        Some(id) => app.store.person_names(&[id]).await?.remove(&id).unwrap_or_default(),
+        None => String::new(),
+    };
+    let at = report.submitted_at.map(|a| present::local_time(&access.plan, a)).unwrap_or_default();
+    Ok(t!(ctx.lang, "report-locked-meanwhile", by = by, at = at))
 }
 
 /// The periods a focal point may report on now, with the report if one exists.

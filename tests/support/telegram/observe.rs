@@ -149,6 +149,18 @@ impl FakeTelegram {
         self.shared.lock().add_failure(method, chat_id, failure, times);
     }
 
+    /// From now on, `share` (0..1) of the calls to `methods` fail with 500 or 502 at random,
+    /// from `seed` (the failed call changes nothing, as on Telegram).
+    pub fn flaky(&self, methods: &[&str], share: f64, seed: u64) {
+        self.shared.lock().set_flaky(methods, share, seed);
+    }
+
+    /// The next `times` calls of `method` (to `chat_id`, if given) take effect at once but are
+    /// answered only after `delay` (a client that gives up sooner may send them again).
+    pub fn delay_next(&self, method: &str, chat_id: Option<i64>, delay: Duration, times: u32) {
+        self.shared.lock().add_delay(method, chat_id, delay, times);
+    }
+
     /// From now on every call to that chat answers 403 "bot was blocked by the user".
     pub fn block(&self, user_id: i64) {
         self.shared.lock().blocked.insert(user_id);

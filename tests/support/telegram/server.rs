@@ -74,6 +74,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     if !shared.options.latency.is_zero() {
         tokio::time::sleep(shared.options.latency).await;
     }
+    let held = shared.lock().take_delay(&lower, methods::int(&body, "chat_id"));
+    if let Some(delay) = held {
+        tokio::time::sleep(delay).await;
+    }
     answer(result)
 }
 

@@ -53,6 +53,9 @@ impl From<Failure> for ApiError {
             Failure::RetryAfter(seconds) => ApiError::retry_after(seconds),
             Failure::Blocked => ApiError::blocked(),
             Failure::ServerError => ApiError::server_error(),
+            Failure::BadGateway => {
+                ApiError { code: 502, description: "Bad Gateway".into(), retry_after: None }
+            }
             Failure::BadRequest(what) => ApiError::bad_request(&what),
         }
     }
@@ -118,6 +121,10 @@ pub struct State {
     failures: Vec<InjectedFailure>,
     pub blocked: HashSet<i64>,
     recent_sends: VecDeque<Instant>,
+    /// Random failures: (methods, share of calls, xorshift state).
+    flaky: Option<(Vec<String>, f64, u64)>,
+    /// Answers held back after the call took effect: (method, chat, delay, times left).
+    delays: Vec<(String, Option<i64>, Duration, u32)>,
     last_send_to: HashMap<i64, Instant>,
     pub stats: Stats,
     pub seq: u64,
@@ -202,8 +209,43 @@ impl State {
         self.failures.push(InjectedFailure { method, chat, failure, remaining: times });
     }
 
+    /// From now on, a share of the calls to these methods fail with 500 or 502, at random
+    /// (from `seed`, so a run can be repeated).
+    pub fn set_flaky(&mut self, methods: &[&str], share: f64, seed: u64) {
+        let methods = methods.iter().map(|m| m.to_ascii_lowercase()).collect();
+        self.flaky = Some((methods, share, seed | 1));
+    }
+
+    pub fn add_delay(&mut self, method: &str, chat: Option<i64>, delay: Duration, times: u32) {
+        self.delays.push((method.to_ascii_lowercase(), chat, delay, times));
+    }
+
+    /// How long this call's answer is held back, if at all (used up by one).
+    pub fn take_delay(&mut self, method: &str, chat: Option<i64>) -> Option<Duration> {
+        let at =
+            self.delays.iter().position(|d| d.3 > 0 && d.0 == method && (d.1.is_none() || d.1 == chat))?;
+        let delay = self.delays[at].2;
+        self.delays[at].3 -= 1;
+        if self.delays[at].3 == 0 {
+            self.delays.remove(at);
+        }
+        Some(delay)
+    }
+
     /// The injected failure this call meets, if any (used up by one).
     pub fn take_failure(&mut self, method: &str, chat: Option<i64>) -> Option<Failure> {
+        if let Some((methods, share, rng)) = &mut self.flaky
+            && methods.iter().any(|m| m == method)
+        {
+            let mut x = *rng;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *rng = x;
+            if ((x % 10_000) as f64) < *share * 10_000.0 {
+                return Some(if x % 2 == 0 { Failure::ServerError } else { Failure::BadGateway });
+            }
+        }
         let at = self
             .failures
             .iter()
