@@ -35,3 +35,4 @@ cli-invite-open = usable until { $at }
 cli-invite-used = used by { $by } at { $at }
 cli-invite-revoked = taken back at { $at }
 cli-invite-expired = expired at { $at }
+message-unreadable = The bot cannot read this message. If it is a file, it may be too large (the bot takes files up to 2 GB); compress or split it and send it again, or type text.

@@ -35,3 +35,4 @@ cli-invite-open = còn dùng được đến { $at }
 cli-invite-used = { $by } đã dùng lúc { $at }
 cli-invite-revoked = đã thu hồi lúc { $at }
 cli-invite-expired = hết hạn lúc { $at }
+message-unreadable = Bot không đọc được tin nhắn này. Nếu là tệp, có thể tệp quá lớn (bot nhận tệp đến 2 GB); hãy nén hoặc chia nhỏ rồi gửi lại, hoặc gõ chữ.

@@ -188,6 +188,12 @@ async fn route_message(turn: Turn<'_>, msg: &Message) -> HandlerResult {
         return report::attach_file(turn, msg).await;
     }
     let Some(text) = text else {
+        // What teloxide could not read at all (a file over its size limits, a kind of message
+        // newer than it) is not "a sticker": say so, and what to do.
+        if matches!(msg.kind, teloxide::types::MessageKind::Empty {}) {
+            turn.say(t!(ctx.lang, "message-unreadable")).await?;
+            return Ok(());
+        }
         let step = t!(ctx.lang, ctx.state.help_key());
         turn.say(t!(ctx.lang, "unsupported-message", step = step)).await?;
         return Ok(());

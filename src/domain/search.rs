@@ -56,8 +56,11 @@ pub fn find_indicators<'a>(plan: &'a Plan, query: &str) -> Vec<&'a Indicator> {
     if q.is_empty() {
         return vec![];
     }
-    if let Ok(n) = q.parse::<u32>() {
-        return plan.indicator(n).into_iter().collect();
+    // A number is the indicator's number, and nothing else: "-1" or "1.5" names none (folding
+    // would have read them as 1 and "1 5").
+    let bare = query.trim().trim_start_matches('(').trim_end_matches(')').trim();
+    if bare.contains(|c: char| c.is_ascii_digit()) && !bare.contains(|c: char| c.is_alphabetic()) {
+        return bare.parse::<u32>().ok().and_then(|n| plan.indicator(n)).into_iter().collect();
     }
     plan.indicators
         .iter()
@@ -73,6 +76,17 @@ pub fn find_indicators<'a>(plan: &'a Plan, query: &str) -> Vec<&'a Indicator> {
 mod tests {
     use super::*;
     use crate::bundled::seed_plan;
+
+    #[test]
+    fn a_number_names_its_indicator_and_a_signed_or_broken_one_names_none() {
+        let plan = seed_plan();
+        let numbers = |q: &str| find_indicators(&plan, q).iter().map(|i| i.number).collect::<Vec<_>>();
+        assert_eq!(numbers("13"), vec![13]);
+        assert_eq!(numbers("(13)"), vec![13]);
+        assert_eq!(numbers("-1"), Vec::<u32>::new());
+        assert_eq!(numbers("1.5"), Vec::<u32>::new());
+        assert_eq!(numbers("99"), Vec::<u32>::new());
+    }
 
     fn codes(agencies: Vec<&Agency>) -> Vec<&str> {
         agencies.into_iter().map(|a| a.code.as_str()).collect()
