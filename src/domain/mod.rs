@@ -11,6 +11,7 @@ pub mod progress;
 pub mod reminders;
 pub mod report;
 pub mod search;
+pub mod text;
 pub mod timeliness;
 
 pub use calendar::{Deadline, PeriodKey};
