@@ -33,6 +33,7 @@ pub async fn chart(bot: &Bot, app: &AppRef, ctx: &Ctx, number: u32) -> HandlerRe
         ),
         y_label: t!(lang, "chart-y-label"),
         target_label: t!(lang, "chart-target-label"),
+        pace_label: t!(lang, "chart-pace-label"),
         no_data: t!(lang, "chart-no-data"),
     };
     let data = view.chart(lang, text);
@@ -62,14 +63,14 @@ pub async fn timeliness_chart(
             lang,
             "chart-timeliness-title",
             round = round_name.clone(),
-            period = period.to_string(),
+            period = present::period(lang, period),
             last_day = present::date(o.deadline.last_day)
         ),
         agencies: o
             .lines
             .iter()
             .map(|l| AgencyBar {
-                name: l.agency.to_string(),
+                name: present::agency_short(&plan, lang, l.agency.as_str()),
                 status: match l.timeliness {
                     Timeliness::OnTime => BarStatus::OnTime,
                     Timeliness::Late { days } => {
@@ -99,7 +100,7 @@ pub async fn timeliness_chart(
         lang,
         "chart-timeliness-caption",
         round = round_name,
-        period = period.to_string(),
+        period = present::period(lang, period),
         on_time = r.on_time as i64,
         late = r.late as i64,
         missing = r.missing as i64,
