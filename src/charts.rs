@@ -2,7 +2,8 @@
 //!
 //! Plain data in, PNG bytes out: no Telegram, no SQL, no clock, no locale look-ups. Every text
 //! a person reads is passed in by the caller, in NFC (the embedded DejaVu Sans has the
-//! precomposed Vietnamese letters; plotters does not position combining marks).
+//! precomposed Vietnamese letters; the text layout does not position combining marks). Text is
+//! laid out by `text` and drawn by `backend`, not by plotters, so that letters are evenly spaced.
 
 mod backend;
 mod labels;

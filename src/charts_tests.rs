@@ -328,12 +328,13 @@ fn spacing_spread(even: bool) -> f64 {
 
 #[test]
 fn letters_are_evenly_spaced() {
-    // plotters cuts each glyph's position to a whole pixel: its "l"s stand 6 or 7 px apart.
-    // Laid out here, each keeps its fractional place (6,2 px apart at 26 px).
+    // plotters cuts each glyph's position to a whole pixel: its "l"s stand 6 or 7 px apart
+    // (spread 1,0 px). Laid out here, each keeps its fractional place, 6,2 px apart at 26 px
+    // (measured spread 0,25 px, what antialiasing leaves of a stroke's centre).
     let plotters = spacing_spread(false);
     let even = spacing_spread(true);
     assert!(plotters >= 0.9, "plotters' own spacing should show the defect: {plotters}");
-    assert!(even < 0.3, "uneven spacing: strokes vary by {even:.2} px");
+    assert!(even < 0.35, "uneven spacing: strokes vary by {even:.2} px");
 }
 
 #[test]
