@@ -2,14 +2,20 @@
 //!
 //! Plain data in, PNG bytes out: no Telegram, no SQL, no clock, no locale look-ups. Every text
 //! a person reads is passed in by the caller, in NFC (the embedded DejaVu Sans has the
-//! precomposed Vietnamese letters; plotters does not position combining marks).
+//! precomposed Vietnamese letters; the text layout does not position combining marks). Text is
+//! laid out by `text` and drawn by `backend`, not by plotters, so that letters are evenly spaced.
 
+mod backend;
+mod labels;
 mod text;
 
+use plotters::backend::BitMapBackend;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use backend::EvenText;
+use labels::{Column, Entry, LabelBox, MARKER_SPAN, Segment};
 use text::{bold, ellipsize, ensure_fonts, fit_lines, font, text_width};
 
 /// Width of every chart; the indicator chart is at least [`MIN_HEIGHT`] tall.
@@ -36,6 +42,7 @@ const PALETTE: [RGBColor; 9] = [
     RGBColor(23, 190, 207),
 ];
 const TARGET: RGBColor = RGBColor(70, 70, 70);
+const PACE: RGBColor = RGBColor(150, 150, 150);
 const INK: RGBColor = RGBColor(33, 33, 33);
 const MUTED: RGBColor = RGBColor(110, 110, 110);
 const ON_TIME: RGBColor = RGBColor(44, 160, 44);
@@ -49,9 +56,14 @@ const STRIPE: RGBColor = RGBColor(243, 245, 248);
 pub struct IndicatorChart {
     /// e.g. "(13) Y tế và bảo hiểm y tế".
     pub title: String,
-    /// x axis labels, e.g. "2022-Q1".
+    /// x axis labels, as people write periods: "quý I/2022".
     pub periods: Vec<String>,
     pub metrics: Vec<MetricSeries>,
+    /// The pace expected by the end of each period of the metrics that build up over the year,
+    /// in % of their target (25, 50, 75, 100 by the quarter); empty when none builds up.
+    pub pace: Vec<f64>,
+    /// Legend text of the pace line, e.g. "Tiến độ cần đạt".
+    pub pace_label: String,
     /// e.g. "% chỉ tiêu".
     pub y_label: String,
     /// Legend text of the target line, e.g. "Chỉ tiêu (100%)".
@@ -64,8 +76,16 @@ pub struct IndicatorChart {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricSeries {
     pub name: String,
-    /// One per period; `None` = not reported. 100 = on target.
-    pub percent_of_target: Vec<Option<f64>>,
+    /// One per period; `None` = not reported.
+    pub points: Vec<Option<Point>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// The value as a percent of its target: 100 = on target.
+    pub percent: f64,
+    /// The figure written beside it, as every other view writes it ("25,7%").
+    pub label: String,
 }
 
 /// The timeliness of all agencies for one period: one horizontal bar per agency.
@@ -85,7 +105,7 @@ pub struct TimelinessChart {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgencyBar {
-    /// Short, e.g. the agency code.
+    /// Short, as a reader knows it: "Sở NN&PTNT", "UBND huyện Châu Thành A".
     pub name: String,
     pub status: BarStatus,
 }
@@ -117,22 +137,52 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Chart
 }
 
 /// PNG of one indicator: a line per metric (% of its target) over the periods, a dashed line
-/// at 100 %, every reported value marked and labelled, the legend under the plot.
+/// at 100 %, a dotted one for the pace expected by each period, every reported value marked
+/// and labelled (markers side by side where values meet, labels never overlapping), the
+/// legend under the plot.
 pub fn indicator_chart(chart: &IndicatorChart) -> Result<Vec<u8>, ChartError> {
+    draw_indicator(chart).map(|(png, _)| png)
+}
+
+/// What was drawn where, in pixels: for the tests to look at the picture.
+#[derive(Debug, Default)]
+struct Drawn {
+    /// (period, metric, marker centre).
+    markers: Vec<(usize, usize, (i32, i32))>,
+    labels: Vec<LabelBox>,
+    /// The pace line's points.
+    pace: Vec<(i32, i32)>,
+}
+
+/// Size of the values' labels.
+const LABEL_SIZE: u32 = 22;
+
+fn draw_indicator(chart: &IndicatorChart) -> Result<(Vec<u8>, Drawn), ChartError> {
     ensure_fonts()?;
     let title = fit_lines(&chart.title, &bold(TITLE_SIZE), WIDTH - 2 * MARGIN, 2)?;
     let n = chart.periods.len();
-    let series: Vec<Vec<Option<f64>>> = chart
+    let series: Vec<Vec<Option<&Point>>> = chart
         .metrics
         .iter()
-        .map(|m| (0..n).map(|i| m.percent_of_target.get(i).copied().flatten()))
-        .map(|vs| vs.map(|v| v.filter(|x| x.is_finite())).collect())
+        .map(|m| (0..n).map(|i| m.points.get(i).and_then(Option::as_ref).filter(|p| p.percent.is_finite())))
+        .map(Iterator::collect)
         .collect();
     let has_data = series.iter().flatten().any(Option::is_some);
+    let pace: Vec<(usize, f64)> =
+        chart.pace.iter().take(n).copied().enumerate().filter(|(_, v)| v.is_finite()).collect();
     let title_h = title.len() as u32 * TITLE_LINE + MARGIN;
-    let legend_h = if has_data { (chart.metrics.len() as u32 + 1) * LEGEND_ROW + 16 } else { 0 };
+    let legend_rows = chart.metrics.len() + 1 + usize::from(!pace.is_empty());
+    let legend_h = if has_data { legend_rows as u32 * LEGEND_ROW + 16 } else { 0 };
     let height = (title_h + 440 + legend_h).clamp(MIN_HEIGHT, MAX_HEIGHT);
-    render((WIDTH, height), |root| {
+    // Room right of the last period for its labels, beside markers that may stand aside.
+    let mut widest_label = 0;
+    for p in series.iter().flatten().flatten() {
+        widest_label = widest_label.max(text_width(&font(LABEL_SIZE), &p.label)? as i32 + 10);
+    }
+    let slot = (WIDTH as i32 - 148) / n.max(1) as i32;
+    let margin_right = (widest_label + slot * 3 / 10 + MARKER_SPAN + 14 - slot / 2).clamp(36, 240);
+    let mut drawn = Drawn::default();
+    let png = render((WIDTH, height), |root| {
         draw_title(root, &title)?;
         let (_, rest) = root.split_vertically(title_h);
         let (plot, legend) = rest.split_vertically(height - title_h - legend_h);
@@ -142,10 +192,11 @@ pub fn indicator_chart(chart: &IndicatorChart) -> Result<Vec<u8>, ChartError> {
             plot.draw_text(&chart.no_data, &style, (w as i32 / 2, h as i32 / 2))?;
             return Ok(());
         }
-        let (lo, hi) = y_bounds(series.iter().flatten().flatten().copied());
+        let values = series.iter().flatten().flatten().map(|p| p.percent);
+        let (lo, hi) = y_bounds(values.chain(pace.iter().map(|&(_, v)| v)));
         let mut ctx = ChartBuilder::on(&plot)
             .margin_left(12)
-            .margin_right(36)
+            .margin_right(margin_right)
             .margin_top(8)
             .x_label_area_size(44)
             .y_label_area_size(100)
@@ -162,48 +213,112 @@ pub fn indicator_chart(chart: &IndicatorChart) -> Result<Vec<u8>, ChartError> {
             .bold_line_style(BLACK.mix(0.10))
             .axis_style(MUTED.stroke_width(2))
             .draw()?;
-        // Period labels under their points (the mesh would pick "nice" fractional ticks).
-        let label = font(TEXT_SIZE).color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
-        let slot = ctx.plotting_area().dim_in_pixel().0 / n as u32;
-        let mut widest = 0;
-        for period in &chart.periods {
-            widest = widest.max(text_width(&font(TEXT_SIZE), period)?);
-        }
-        let step = (widest + 12).div_ceil(slot.max(1)).max(1) as usize;
-        for (i, period) in chart.periods.iter().enumerate().step_by(step) {
-            let (x, y) = ctx.backend_coord(&(i as f64, lo));
-            root.draw_text(period, &label, (x, y + 10))?;
-        }
         let target = [(-0.5, 100.0), (n as f64 - 0.5, 100.0)];
         ctx.draw_series(DashedLineSeries::new(target, 14, 9, TARGET.stroke_width(3)))?;
-        // Lines only join consecutive reported periods: a gap stays a gap.
-        let mut labels: Vec<Vec<(i32, RGBColor, f64)>> = vec![Vec::new(); n];
-        for (idx, values) in series.iter().enumerate() {
-            let color = PALETTE[idx % PALETTE.len()];
-            let points: Vec<(usize, f64)> =
-                values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
-            for pair in points.windows(2).filter(|p| p[1].0 == p[0].0 + 1) {
-                let line = pair.iter().map(|&(i, v)| (i as f64, v));
-                ctx.draw_series(LineSeries::new(line, color.stroke_width(4)))?;
-            }
-            for &(i, v) in &points {
-                ctx.plotting_area().draw(&marker(idx, (i as f64, v), color))?;
-                labels[i].push((ctx.backend_coord(&(i as f64, v)).1, color, v));
+        if !pace.is_empty() {
+            let points = pace.iter().map(|&(i, v)| (i as f64, v));
+            ctx.draw_series(DashedLineSeries::new(points, 5, 7, PACE.stroke_width(4)))?;
+        }
+        let at = |i: usize, v: f64| ctx.backend_coord(&(i as f64, v));
+        let (x_range, y_range) = ctx.plotting_area().get_pixel_range();
+        draw_period_labels(root, &chart.periods, x_range.end - x_range.start, |i| at(i, lo))?;
+        // The lines a label had better not cover.
+        let mut lines: Vec<Segment> = vec![(ctx.backend_coord(&target[0]), ctx.backend_coord(&target[1]))];
+        drawn.pace = pace.iter().map(|&(i, v)| at(i, v)).collect();
+        lines.extend(drawn.pace.windows(2).map(|p| (p[0], p[1])));
+        // Markers of values that meet stand side by side; lines join them where they stand.
+        let slot = (x_range.end - x_range.start) / n as i32;
+        let mut columns: Vec<Column> =
+            (0..n).map(|i| Column { x: at(i, lo).0, entries: Vec::new() }).collect();
+        for (metric, values) in series.iter().enumerate() {
+            for (i, p) in values.iter().enumerate() {
+                if let Some(p) = p {
+                    let width = text_width(&font(LABEL_SIZE), &p.label)? as i32 + 10;
+                    let (x, y) = at(i, p.percent);
+                    columns[i].entries.push(Entry { metric, x, y, label: p.label.clone(), width });
+                }
             }
         }
-        for (i, column) in labels.iter_mut().enumerate() {
-            let (x, _) = ctx.backend_coord(&(i as f64, lo));
-            draw_value_labels(root, x + 14, column)?;
+        columns.iter_mut().for_each(|c| c.dodge(slot * 3 / 5));
+        for metric in 0..series.len() {
+            let color = PALETTE[metric % PALETTE.len()];
+            // Lines only join consecutive reported periods: a gap stays a gap.
+            for i in 1..n {
+                if let (Some(a), Some(b)) = (columns[i - 1].marker(metric), columns[i].marker(metric)) {
+                    root.draw(&PathElement::new([a, b], color.stroke_width(4)))?;
+                    lines.push((a, b));
+                }
+            }
         }
+        for (i, column) in columns.iter().enumerate() {
+            for e in &column.entries {
+                root.draw(&marker(e.metric, (e.x, e.y), PALETTE[e.metric % PALETTE.len()]))?;
+                drawn.markers.push((i, e.metric, (e.x, e.y)));
+            }
+        }
+        let area = LabelBox::area(x_range.start..WIDTH as i32 - 8, y_range);
+        drawn.labels = labels::place(&columns, area, &lines);
+        draw_value_labels(root, &drawn.labels, &columns)?;
         let names = chart.metrics.iter().map(|m| m.name.as_str());
-        draw_legend(&legend, names, &chart.target_label)
-    })
+        let pace_label = (!pace.is_empty()).then_some(chart.pace_label.as_str());
+        draw_legend(&legend, names, &chart.target_label, pace_label)
+    })?;
+    Ok((png, drawn))
+}
+
+/// Period labels under their points (the mesh would pick "nice" fractional ticks), every
+/// second or third one when they would touch.
+fn draw_period_labels(
+    root: &Area<'_>,
+    periods: &[String],
+    plot_width: i32,
+    foot: impl Fn(usize) -> (i32, i32),
+) -> Result<(), ChartError> {
+    let label = font(TEXT_SIZE).color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
+    let slot = (plot_width / periods.len().max(1) as i32).max(1) as u32;
+    let mut widest = 0;
+    for period in periods {
+        widest = widest.max(text_width(&font(TEXT_SIZE), period)?);
+    }
+    let step = (widest + 12).div_ceil(slot).max(1) as usize;
+    for (i, period) in periods.iter().enumerate().step_by(step) {
+        let (x, y) = foot(i);
+        root.draw_text(period, &label, (x, y + 10))?;
+    }
+    Ok(())
+}
+
+/// Each label on a white box, in its metric's colour.
+fn draw_value_labels(root: &Area<'_>, boxes: &[LabelBox], columns: &[Column]) -> Result<(), ChartError> {
+    let label_font = font(LABEL_SIZE);
+    for b in boxes {
+        let Some(e) = columns[b.column].entries.iter().find(|e| e.metric == b.metric) else { continue };
+        let color = PALETTE[b.metric % PALETTE.len()];
+        root.draw(&Rectangle::new([(b.x, b.y + 1), (b.x + b.w, b.y + b.h - 1)], WHITE.mix(0.85).filled()))?;
+        let style = label_font.color(&color).pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw_text(&e.label, &style, (b.x + 5, b.y + b.h / 2))?;
+    }
+    Ok(())
 }
 
 /// PNG of every agency's timeliness in one period: a row per agency, the bar as long as the
-/// days late (green stub on time, orange late with its days, red across for missing, grey stub
-/// not yet due), the legend with counts under the title. Grows taller with many agencies.
+/// days late (green stub on time, orange late with its days, grey stub not yet due) and a red
+/// cross for missing, which has no length of days; the legend with counts under the title.
+/// Grows taller with many agencies.
 pub fn timeliness_chart(chart: &TimelinessChart) -> Result<Vec<u8>, ChartError> {
+    draw_timeliness(chart).map(|(png, _)| png)
+}
+
+/// Where each row went, in pixels: for the tests to look at the picture.
+#[derive(Debug, Default)]
+struct Rows {
+    /// The plot's pixel columns (x = 0 days at `plot.start`).
+    plot: std::ops::Range<i32>,
+    /// Each row's centre line, and the right edge of its name.
+    rows: Vec<(i32, i32)>,
+}
+
+fn draw_timeliness(chart: &TimelinessChart) -> Result<(Vec<u8>, Rows), ChartError> {
     ensure_fonts()?;
     let title = fit_lines(&chart.title, &bold(TITLE_SIZE), WIDTH - 2 * MARGIN, 2)?;
     let layout = TimelinessLayout::new(title.len() as u32, chart.agencies.len())?;
@@ -216,10 +331,13 @@ pub fn timeliness_chart(chart: &TimelinessChart) -> Result<Vec<u8>, ChartError> 
     let x_max = span * 1.1;
     let count = |f: fn(&BarStatus) -> bool| chart.agencies.iter().filter(|a| f(&a.status)).count();
     let legend = [
-        (ON_TIME, format!("{} ({})", chart.on_time, count(|s| *s == BarStatus::OnTime))),
-        (LATE, format!("{} ({})", chart.late, count(|s| matches!(s, BarStatus::Late { .. })))),
-        (MISSING, format!("{} ({})", chart.missing, count(|s| *s == BarStatus::Missing))),
-        (NOT_DUE, format!("{} ({})", chart.not_due, count(|s| *s == BarStatus::NotDue))),
+        (StatusMark::Bar(ON_TIME), format!("{} ({})", chart.on_time, count(|s| *s == BarStatus::OnTime))),
+        (
+            StatusMark::Bar(LATE),
+            format!("{} ({})", chart.late, count(|s| matches!(s, BarStatus::Late { .. }))),
+        ),
+        (StatusMark::Cross, format!("{} ({})", chart.missing, count(|s| *s == BarStatus::Missing))),
+        (StatusMark::Bar(NOT_DUE), format!("{} ({})", chart.not_due, count(|s| *s == BarStatus::NotDue))),
     ];
     let name_font = font(layout.label_size);
     let mut widest = 0;
@@ -227,7 +345,8 @@ pub fn timeliness_chart(chart: &TimelinessChart) -> Result<Vec<u8>, ChartError> 
         widest = widest.max(text_width(&name_font, &a.name)?);
     }
     let label_w = (widest + 24).clamp(80, WIDTH * 2 / 5);
-    render((WIDTH, layout.height), |root| {
+    let mut drawn = Rows::default();
+    let png = render((WIDTH, layout.height), |root| {
         draw_title(root, &title)?;
         let (_, rest) = root.split_vertically(layout.title_h);
         let (legend_area, plot) = rest.split_vertically(layout.legend_h);
@@ -254,34 +373,46 @@ pub fn timeliness_chart(chart: &TimelinessChart) -> Result<Vec<u8>, ChartError> 
             .bold_line_style(BLACK.mix(0.10))
             .axis_style(MUTED.stroke_width(2))
             .draw()?;
+        drawn.plot = ctx.plotting_area().get_pixel_range().0;
         let row = |i: usize| n as f64 - i as f64 - 0.5;
         let stripes = (0..n)
             .filter(|i| i % 2 == 0)
             .map(|i| Rectangle::new([(0.0, row(i) - 0.5), (x_max, row(i) + 0.5)], STRIPE.filled()));
         ctx.draw_series(stripes)?;
-        let name_style = name_font.color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
         let days_style = font(layout.label_size).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
         let stub = x_max * 0.025;
+        let row_h = ctx.backend_coord(&(0.0, 0.0)).1 - ctx.backend_coord(&(0.0, 1.0)).1;
+        let cross_r = (row_h / 4).clamp(5, 11);
         for (i, agency) in chart.agencies.iter().enumerate() {
             let y = row(i);
-            let (color, len) = match agency.status {
-                BarStatus::OnTime => (ON_TIME, stub),
-                BarStatus::Late { days } => (LATE, (days as f64).max(stub)),
-                BarStatus::Missing => (MISSING, x_max),
-                BarStatus::NotDue => (NOT_DUE, stub),
-            };
-            let bar = Rectangle::new([(0.0, y - 0.34), (len, y + 0.34)], color.filled());
-            ctx.plotting_area().draw(&bar)?;
             let (x, py) = ctx.backend_coord(&(0.0, y));
+            let ink = match agency.status {
+                BarStatus::OnTime => Some((ON_TIME, stub)),
+                BarStatus::Late { days } => Some((LATE, (days as f64).max(stub))),
+                BarStatus::NotDue => Some((NOT_DUE, stub)),
+                BarStatus::Missing => None,
+            };
+            match ink {
+                Some((color, len)) => {
+                    let bar = Rectangle::new([(0.0, y - 0.34), (len, y + 0.34)], color.filled());
+                    ctx.plotting_area().draw(&bar)?;
+                    if let BarStatus::Late { days } = agency.status {
+                        let (end, _) = ctx.backend_coord(&(len, y));
+                        root.draw_text(&days.to_string(), &days_style, (end + 8, py))?;
+                    }
+                }
+                None => root.draw(&cross((x + cross_r + 4, py), cross_r))?,
+            }
+            // Missing agencies are named in the colour of their mark, to find them at a glance.
+            let color = if agency.status == BarStatus::Missing { MISSING } else { INK };
+            let name_style = name_font.color(&color).pos(Pos::new(HPos::Right, VPos::Center));
             let name = ellipsize(&name_font, &agency.name, label_w - 20)?;
             root.draw_text(&name, &name_style, (x - 10, py))?;
-            if let BarStatus::Late { days } = agency.status {
-                let (end, _) = ctx.backend_coord(&(len, y));
-                root.draw_text(&days.to_string(), &days_style, (end + 8, py))?;
-            }
+            drawn.rows.push((py, x - 10));
         }
         Ok(())
-    })
+    })?;
+    Ok((png, drawn))
 }
 
 struct TimelinessLayout {
@@ -310,7 +441,7 @@ impl TimelinessLayout {
     }
 }
 
-type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+type Area<'a> = DrawingArea<EvenText<'a>, Shift>;
 
 /// Draws into an RGB buffer and encodes it as PNG in memory.
 fn render<F>(size: (u32, u32), draw: F) -> Result<Vec<u8>, ChartError>
@@ -319,7 +450,7 @@ where
 {
     let mut rgb = vec![255u8; size.0 as usize * size.1 as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+        let root = EvenText(BitMapBackend::with_buffer(&mut rgb, size)).into_drawing_area();
         root.fill(&WHITE)?;
         draw(&root)?;
         root.present()?;
@@ -344,11 +475,13 @@ fn draw_title(root: &Area<'_>, lines: &[String]) -> Result<(), ChartError> {
     Ok(())
 }
 
-/// One row per metric (its colour, marker and name), then the dashed target line.
+/// One row per metric (its colour, marker and name), then the dashed target line and the
+/// dotted pace line.
 fn draw_legend<'n>(
     area: &Area<'_>,
     names: impl Iterator<Item = &'n str>,
     target: &str,
+    pace: Option<&str>,
 ) -> Result<(), ChartError> {
     let text_font = font(TEXT_SIZE);
     let style = text_font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
@@ -366,53 +499,50 @@ fn draw_legend<'n>(
         area.draw(&PathElement::new([(x, y), (x + 14, y)], TARGET.stroke_width(3)))?;
     }
     area.draw_text(&ellipsize(&text_font, target, max_w)?, &style, (text_x, y))?;
+    if let Some(pace) = pace {
+        y += LEGEND_ROW as i32;
+        for x in (x0..x0 + 60).step_by(12) {
+            area.draw(&PathElement::new([(x, y), (x + 5, y)], PACE.stroke_width(4)))?;
+        }
+        area.draw_text(&ellipsize(&text_font, pace, max_w)?, &style, (text_x, y))?;
+    }
     Ok(())
 }
 
-/// Two columns, two rows: a colour square and "label (count)".
-fn draw_status_legend(area: &Area<'_>, entries: &[(RGBColor, String)]) -> Result<(), ChartError> {
+/// How a status is marked, in the rows and in the legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StatusMark {
+    Bar(RGBColor),
+    /// A cross: missing is not a length of days late.
+    Cross,
+}
+
+/// Two columns, two rows: the status' mark and "label (count)".
+fn draw_status_legend(area: &Area<'_>, entries: &[(StatusMark, String)]) -> Result<(), ChartError> {
     let text_font = font(TEXT_SIZE);
     let style = text_font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
     let col_w = (WIDTH - 2 * MARGIN) / 2;
-    for (i, (color, label)) in entries.iter().enumerate() {
+    for (i, (mark, label)) in entries.iter().enumerate() {
         let x = (MARGIN + (i as u32 % 2) * col_w) as i32;
         let y = 8 + (i as i32 / 2) * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2;
-        area.draw(&Rectangle::new([(x, y - 11), (x + 34, y + 11)], color.filled()))?;
+        match *mark {
+            StatusMark::Bar(color) => {
+                area.draw(&Rectangle::new([(x, y - 11), (x + 34, y + 11)], color.filled()))?
+            }
+            StatusMark::Cross => area.draw(&cross((x + 17, y), 11))?,
+        }
         area.draw_text(&ellipsize(&text_font, label, col_w - 60)?, &style, (x + 46, y))?;
     }
     Ok(())
 }
 
-/// The values of one period, right of their points, pushed apart so that none overlaps, each
-/// on a white box so that it stays readable over the lines.
-fn draw_value_labels(root: &Area<'_>, x: i32, column: &mut [(i32, RGBColor, f64)]) -> Result<(), ChartError> {
-    const SIZE: u32 = 22;
-    const GAP: i32 = 26;
-    column.sort_by_key(|&(y, _, _)| y);
-    let mut placed: Vec<i32> = Vec::with_capacity(column.len());
-    for &(y, _, _) in column.iter() {
-        placed.push(placed.last().map_or(y, |&prev| y.max(prev + GAP)));
-    }
-    // Centre the stack on the points it labels rather than letting it drift down.
-    if let Some(&first) = placed.first() {
-        let drift =
-            (placed.iter().sum::<i32>() - column.iter().map(|c| c.0).sum::<i32>()) / placed.len() as i32;
-        let drift = drift.min(first - GAP).max(0);
-        placed.iter_mut().for_each(|y| *y -= drift);
-    }
-    let label_font = font(SIZE);
-    for (&(_, color, value), &y) in column.iter().zip(&placed) {
-        let text = format!("{value:.0}%");
-        let w = text_width(&label_font, &text)? as i32;
-        let halo = Rectangle::new(
-            [(x - 3, y - GAP / 2 + 1), (x + w + 5, y + GAP / 2 - 1)],
-            WHITE.mix(0.85).filled(),
-        );
-        root.draw(&halo)?;
-        let style = label_font.color(&color).pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw_text(&text, &style, (x, y))?;
-    }
-    Ok(())
+/// The missing mark: a red cross of half-size `r` centred at `at`.
+fn cross<'a, DB: DrawingBackend + 'a>(at: (i32, i32), r: i32) -> DynElement<'a, DB, (i32, i32)> {
+    let stroke = MISSING.stroke_width(5);
+    (EmptyElement::at(at)
+        + PathElement::new([(-r, -r), (r, r)], stroke)
+        + PathElement::new([(-r, r), (r, -r)], stroke))
+    .into_dyn()
 }
 
 /// Circle, square or triangle by metric, so that lines stay apart without colour.

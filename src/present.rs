@@ -1,14 +1,20 @@
-//! How values read to a person: dates, weekdays, numbers, in the person's language.
+//! How values read to a person: dates, weekdays, periods, numbers, percents, names, in the
+//! person's language.
+
+mod short_names;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::domain::Plan;
+pub use short_names::{SHORT_NAME_MAX, agency_short_name};
+
 use crate::domain::number::format_vn;
 use crate::domain::plan::Direction;
+use crate::domain::progress::PERCENT_PLACES;
 use crate::domain::report::{ReportState, TaskStatus};
 use crate::domain::timeliness::Timeliness;
+use crate::domain::{PeriodKey, Plan};
 use crate::i18n::Lang;
 
 use crate::t;
@@ -60,6 +66,42 @@ pub fn agency_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String
     plan.agency(code).map_or_else(|| code.to_owned(), |a| name(lang, &a.name_vi, &a.name_en).to_owned())
 }
 
+/// An agency's short name in the reader's language, for a chart row or a button ("Sở NN&PTNT",
+/// "UBND huyện Châu Thành A"); its code if the plan no longer has it.
+pub fn agency_short(plan: &Plan, lang: Lang, code: &str) -> String {
+    plan.agency(code).map_or_else(
+        || code.to_owned(),
+        |a| agency_short_name(None, name(lang, &a.name_vi, &a.name_en), &plan.province),
+    )
+}
+
+/// A period as people write it: "quý I/2022", "6 tháng đầu năm 2023", "tháng 5/2023",
+/// "năm 2022" ("Q1 2022", "H1 2023", "May 2023", "2022"). Codes stay in commands and files.
+pub fn period(lang: Lang, key: PeriodKey) -> String {
+    // The year as text: as a number, Fluent could group its digits.
+    match key {
+        PeriodKey::Year(y) => t!(lang, "period-year", year = y.to_string()),
+        PeriodKey::Half(y, h) => t!(lang, "period-half", half = h as i64, year = y.to_string()),
+        PeriodKey::Quarter(y, q) => t!(lang, "period-quarter", quarter = q as i64, year = y.to_string()),
+        PeriodKey::Month(y, m) => t!(lang, "period-month", month = m as i64, year = y.to_string()),
+    }
+}
+
+/// A percent of the target with its one decimal, always written: "25,7%", "100,0%" (the
+/// figure of `domain::progress::percent_of_target`, as the workbook's "0.0%" shows it).
+pub fn percent(value: &Decimal) -> String {
+    let cut = value.trunc_with_scale(PERCENT_PLACES);
+    let mut text = format_vn(&cut);
+    let decimals = text.split_once(',').map_or(0, |(_, f)| f.len()) as u32;
+    if decimals < PERCENT_PLACES {
+        if decimals == 0 {
+            text.push(',');
+        }
+        text.extend(std::iter::repeat_n('0', (PERCENT_PLACES - decimals) as usize));
+    }
+    format!("{text}%")
+}
+
 /// A task's status as a label ("Đang thực hiện").
 pub fn task_status(lang: Lang, status: TaskStatus) -> String {
     t!(lang, &format!("status-{}", status.as_str().replace('_', "-")))
@@ -85,13 +127,12 @@ pub fn direction(lang: Lang, d: Direction) -> String {
     t!(lang, &format!("direction-{}", d.as_str().replace('_', "-")))
 }
 
-/// A text progress bar of ten cells and the whole percent: "▓▓▓▓▓▓▓░░░ 72%". A cell fills when
-/// its tenth is reached and the figure is cut, not rounded (99,6 % has not reached the target);
-/// over 100 % the bar is full and the figure says by how much.
-pub fn bar(percent: &Decimal) -> String {
-    let whole = percent.trunc();
-    let cells = (percent / Decimal::from(10)).floor().to_i64().unwrap_or(0).clamp(0, 10) as usize;
-    format!("{}{} {}%", "▓".repeat(cells), "░".repeat(10 - cells), format_vn(&whole))
+/// A text progress bar of ten cells and the percent of the target: "▓▓▓▓▓▓▓░░░ 72,4%". A
+/// cell fills when its tenth is reached (99,9 % has not reached the target); from 100 % (a
+/// limit kept included, see `percent_of_target`) the bar is full and the figure says by how much.
+pub fn bar(percent_of_target: &Decimal) -> String {
+    let cells = (percent_of_target / Decimal::from(10)).floor().to_i64().unwrap_or(0).clamp(0, 10) as usize;
+    format!("{}{} {}", "▓".repeat(cells), "░".repeat(10 - cells), percent(percent_of_target))
 }
 
 /// An instant as the plan's local "10:30 12/03/2022".
@@ -104,15 +145,63 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bars_have_ten_cells_and_a_whole_percent() {
+    fn bars_have_ten_cells_and_the_percent_with_one_decimal() {
         let bar_of = |s: &str| bar(&Decimal::from_str_exact(s).unwrap());
-        assert_eq!(bar_of("72.4"), "▓▓▓▓▓▓▓░░░ 72%");
-        assert_eq!(bar_of("0"), "░░░░░░░░░░ 0%");
-        assert_eq!(bar_of("4.9"), "░░░░░░░░░░ 4%");
-        assert_eq!(bar_of("10"), "▓░░░░░░░░░ 10%");
-        assert_eq!(bar_of("99.6"), "▓▓▓▓▓▓▓▓▓░ 99%");
-        assert_eq!(bar_of("100"), "▓▓▓▓▓▓▓▓▓▓ 100%");
-        assert_eq!(bar_of("1250.5"), "▓▓▓▓▓▓▓▓▓▓ 1.250%");
-        assert_eq!(bar_of("-20"), "░░░░░░░░░░ -20%");
+        assert_eq!(bar_of("72.4"), "▓▓▓▓▓▓▓░░░ 72,4%");
+        assert_eq!(bar_of("0"), "░░░░░░░░░░ 0,0%");
+        assert_eq!(bar_of("4.9"), "░░░░░░░░░░ 4,9%");
+        assert_eq!(bar_of("10"), "▓░░░░░░░░░ 10,0%");
+        assert_eq!(bar_of("99.9"), "▓▓▓▓▓▓▓▓▓░ 99,9%");
+        assert_eq!(bar_of("100"), "▓▓▓▓▓▓▓▓▓▓ 100,0%");
+        assert_eq!(bar_of("1250.5"), "▓▓▓▓▓▓▓▓▓▓ 1.250,5%");
+        assert_eq!(bar_of("-20"), "░░░░░░░░░░ -20,0%");
+    }
+
+    #[test]
+    fn a_limit_kept_reads_as_met() {
+        // "13.1 … 10,2% ▓▓▓▓▓▓▓▓▓░ 97%" although 10,2 meets "dưới 10,5%".
+        let plan = crate::bundled::seed_plan();
+        let (_, malnutrition) = plan.metric("13.1").unwrap();
+        let p = crate::domain::progress::percent_of_target(malnutrition, Decimal::new(102, 1)).unwrap();
+        assert_eq!(bar(&p), "▓▓▓▓▓▓▓▓▓▓ 102,9%");
+    }
+
+    #[test]
+    fn percents_are_cut_to_one_decimal_and_always_show_it() {
+        let percent_of = |s: &str| percent(&Decimal::from_str_exact(s).unwrap());
+        assert_eq!(percent_of("25.7"), "25,7%");
+        assert_eq!(percent_of("25.79"), "25,7%");
+        assert_eq!(percent_of("26"), "26,0%");
+        assert_eq!(percent_of("-0.04"), "0,0%");
+    }
+
+    #[test]
+    fn periods_read_as_people_write_them() {
+        let cases = [
+            (PeriodKey::Quarter(2022, 1), "quý I/2022", "Q1 2022"),
+            (PeriodKey::Quarter(2022, 2), "quý II/2022", "Q2 2022"),
+            (PeriodKey::Quarter(2022, 3), "quý III/2022", "Q3 2022"),
+            (PeriodKey::Quarter(2022, 4), "quý IV/2022", "Q4 2022"),
+            (PeriodKey::Half(2023, 1), "6 tháng đầu năm 2023", "H1 2023"),
+            (PeriodKey::Half(2023, 2), "6 tháng cuối năm 2023", "H2 2023"),
+            (PeriodKey::Month(2023, 5), "tháng 5/2023", "May 2023"),
+            (PeriodKey::Month(2023, 12), "tháng 12/2023", "December 2023"),
+            (PeriodKey::Year(2022), "năm 2022", "2022"),
+        ];
+        for (key, vi, en) in cases {
+            assert_eq!(period(Lang::Vi, key), vi, "{key}");
+            assert_eq!(period(Lang::En, key), en, "{key}");
+        }
+        let months: Vec<String> = (1..=12).map(|m| period(Lang::En, PeriodKey::Month(2023, m))).collect();
+        assert_eq!(months.iter().collect::<std::collections::HashSet<_>>().len(), 12, "{months:?}");
+    }
+
+    #[test]
+    fn agencies_of_the_plan_by_short_name() {
+        let plan = crate::bundled::seed_plan();
+        assert_eq!(agency_short(&plan, Lang::Vi, "BQLKNNCNC"), "BQL Khu NNƯDCNC");
+        assert_eq!(agency_short(&plan, Lang::Vi, "H-CHAUTHANHA"), "UBND huyện Châu Thành A");
+        assert_eq!(agency_short(&plan, Lang::En, "H-CHAUTHANHA"), "Chau Thanh A District PC");
+        assert_eq!(agency_short(&plan, Lang::Vi, "GONE"), "GONE");
     }
 }

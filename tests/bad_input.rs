@@ -46,10 +46,20 @@ async fn a_dozen_bad_inputs_each_get_one_sentence_and_change_nothing() {
     let vi = |key: &str, args: &[(&'static str, &str)]| text(Lang::Vi, key, args);
     let step = vi("help-metric-value", &[]);
 
-    // A value in the English notation is ambiguous: both readings are shown, nothing is guessed.
+    // A value in the English notation: only readings that exist are offered (a thousands group
+    // has three digits, so "1.5" is not 15), both when there are two, nothing is guessed.
     assert_eq!(
         t.say(&hoa, "1.5").await.text,
-        vi("value-ambiguous", &[("typed", "1.5"), ("first", "1,5"), ("second", "15")])
+        vi("value-malformed-suggest", &[("typed", "1.5"), ("suggestion", "1,5")])
+    );
+    assert_eq!(
+        t.say(&hoa, "2250.500").await.text,
+        vi("value-ambiguous", &[("typed", "2250.500"), ("first", "2.250,5"), ("second", "2.250.500")])
+    );
+    // A thousands group of two digits says why, with an example.
+    assert_eq!(
+        t.say(&hoa, "22 50").await.text,
+        vi("value-bad-group", &[("typed", "22 50"), ("example", "2.250")])
     );
     assert_eq!(
         t.say(&hoa, "1,234.5").await.text,
@@ -66,7 +76,8 @@ async fn a_dozen_bad_inputs_each_get_one_sentence_and_change_nothing() {
     assert_eq!(t.tg.next_message(hoa.id).await.text, vi("unsupported-message", &[("step", &step)]));
     t.tg.send_voice(&hoa);
     assert_eq!(t.tg.next_message(hoa.id).await.text, vi("unsupported-message", &[("step", &step)]));
-    let update = t.tg.send_text(&hoa, "2.250");
+    // A zero-width space copied along with the figure is no unit: the value is taken.
+    let update = t.tg.send_text(&hoa, "2.250\u{200b}");
     let reply = t.tg.next_message(hoa.id).await;
     assert!(reply.text.contains("5.1"), "the value was taken: {}", reply.summary());
     let after_value = snapshot(t.store()).await;
@@ -174,7 +185,8 @@ async fn a_forged_button_naming_another_agency_changes_nothing_and_is_logged() {
 async fn an_update_delivered_twice_is_handled_once() {
     let t = TestApp::spawn_at("2022-03-07T09:00").await;
     let (hoa, _) = on_revenue(&t).await;
-    let update = t.tg.send_text(&hoa, "2.250");
+    // A zero-width space copied along with the figure is no unit: the value is taken.
+    let update = t.tg.send_text(&hoa, "2.250\u{200b}");
     let note = t.tg.next_message(hoa.id).await;
     assert!(note.text.contains("5.1"));
     let after = snapshot(t.store()).await;

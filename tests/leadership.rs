@@ -179,7 +179,7 @@ async fn a_leader_asks_each_command_and_sees_what_the_reports_say() {
                 ("at", "09:00 07/03/2022"),
             ],
         ),
-        "• 5.1 Tổng thu ngân sách nhà nước: 2.250,5 tỷ đồng · ▓▓░░░░░░░░ 25%".to_owned(),
+        "• 5.1 Tổng thu ngân sách nhà nước: 2.250,5 tỷ đồng · ▓▓░░░░░░░░ 25,0%".to_owned(),
         format!("{}, 60% — Đang rà soát nguồn thu", vi("status-in-progress", &[])),
         format!("⬜ 5.2 Thu ngân sách trên địa bàn: {}", vi("agency-item-missing", &[])),
         vi(
@@ -240,7 +240,7 @@ async fn a_leader_asks_each_command_and_sees_what_the_reports_say() {
             &[
                 ("period", "2022-Q2"),
                 ("value", "4.600 tỷ đồng"),
-                ("bar", "▓▓▓▓▓░░░░░ 51%"),
+                ("bar", "▓▓▓▓▓░░░░░ 51,0%"),
                 ("progress", &vi("progress-on-track", &[])),
             ],
         ),

@@ -51,13 +51,13 @@ chart-y-label = % of target
 chart-target-label = Target (100%)
 chart-no-data = No figures handed in yet
 chart-indicator-caption = ({ $number }) { $name }: one line per metric, as a percent of the year's target.
-chart-timeliness-title = { $round } { $period } (last day { $last_day })
+chart-timeliness-title = { $round }, { $period } (last day { $last_day })
 chart-on-time = On time
 chart-late = Late
 chart-missing = Missing
 chart-not-due = Not yet due
 chart-days-late = Days late
-chart-timeliness-caption = { $round } { $period }: on time { $on_time }, late { $late }, missing { $missing }, not yet due { $pending }.
+chart-timeliness-caption = { $round }, { $period }: on time { $on_time }, late { $late }, missing { $missing }, not yet due { $pending }.
 chart-too-many = Too many agencies to draw in one picture. Please see the Excel file (/export).
 chart-no-period = This reporting period was not found.
 

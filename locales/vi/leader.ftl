@@ -51,13 +51,13 @@ chart-y-label = % kế hoạch
 chart-target-label = Kế hoạch (100%)
 chart-no-data = Chưa có số liệu đã nộp
 chart-indicator-caption = ({ $number }) { $name }: mỗi đường là một chỉ số, tính theo % kế hoạch năm.
-chart-timeliness-title = Nộp { $round } { $period } (hạn { $last_day })
+chart-timeliness-title = Nộp { $round }, { $period } (hạn { $last_day })
 chart-on-time = Đúng hạn
 chart-late = Trễ
 chart-missing = Chưa nộp
 chart-not-due = Chưa đến hạn
 chart-days-late = Số ngày trễ
-chart-timeliness-caption = { $round } { $period }: đúng hạn { $on_time }, muộn { $late }, chưa nộp { $missing }, chưa đến hạn { $pending }.
+chart-timeliness-caption = { $round }, { $period }: đúng hạn { $on_time }, muộn { $late }, chưa nộp { $missing }, chưa đến hạn { $pending }.
 chart-too-many = Có quá nhiều đơn vị để vẽ trên một hình. Hãy xem tệp Excel (/xuat).
 chart-no-period = Không tìm thấy kỳ báo cáo này.
 

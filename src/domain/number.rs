@@ -8,8 +8,14 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use super::text;
+
 /// Longest accepted input: a typed value never needs more, and it bounds the work per message.
 pub const MAX_LEN: usize = 64;
+
+/// Spaces people put between thousands ("12 000"): the ordinary one, and the no-break,
+/// narrow no-break, thin and figure spaces that word processors and phones put there.
+const GROUP_SPACES: [char; 5] = [' ', '\u{A0}', '\u{202F}', '\u{2009}', '\u{2007}'];
 
 /// A value typed the Vietnamese way, with the unit text that followed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +38,9 @@ pub enum NumberError {
     Ambiguous { input: String, readings: [String; 2] },
     #[error("malformed number {input:?}{}", hint(.suggestion))]
     Malformed { input: String, suggestion: Option<String> },
+    /// "12 00", "1.234.56": a separator that is not followed by a group of three digits.
+    #[error("malformed number {input:?}: a thousands group after the first has three digits")]
+    BadGroup { input: String },
     #[error("expected a plain number, got unit {unit:?}")]
     UnexpectedUnit { unit: String },
     #[error("expected a plain number, got a fraction")]
@@ -44,8 +53,11 @@ impl Quantity {
         if input.chars().nth(MAX_LEN).is_some() {
             return Err(NumberError::TooLong { max: MAX_LEN });
         }
-        // str::trim and split_whitespace treat non-breaking spaces (U+00A0, U+202F) as spaces.
-        let text = input.trim();
+        // A zero-width space copied along with a figure is no part of it, and an error must
+        // never show a value that looks empty.
+        let normalized = text::normalize(input);
+        // str::trim and split_whitespace treat no-break spaces (U+00A0, U+202F) as spaces.
+        let text = normalized.trim();
         if text.is_empty() {
             return Err(NumberError::Empty);
         }
@@ -70,7 +82,7 @@ impl Quantity {
             None => (None, rest),
         };
         let unit = rest.split_whitespace().collect::<Vec<_>>().join(" ");
-        // A unit never starts with a digit or a number's punctuation: "12 34", "5-7", "5 ,2".
+        // A unit never starts with a digit or a number's punctuation: "12  34", "5-7", "5 ,2".
         if unit.starts_with(|c: char| c.is_numeric() || ".,/+-\u{2212}".contains(c)) {
             return Err(malformed(text, None));
         }
@@ -141,14 +153,29 @@ fn malformed(input: &str, suggestion: Option<String>) -> NumberError {
     NumberError::Malformed { input: input.to_owned(), suggestion }
 }
 
-/// Splits `s` after its leading run of digits, dots and commas.
+/// Splits `s` after its leading run of digits, dots, commas and single spaces between digits.
 fn split_token(s: &str) -> (&str, &str) {
-    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','));
-    s.split_at(end.unwrap_or(s.len()))
+    let mut end = 0;
+    let mut previous_digit = false;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_digit = chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+        let group_space = GROUP_SPACES.contains(&c) && previous_digit && next_digit;
+        if !(c.is_ascii_digit() || c == '.' || c == ',' || group_space) {
+            break;
+        }
+        end = i + c.len_utf8();
+        previous_digit = c.is_ascii_digit();
+    }
+    s.split_at(end)
 }
 
-/// Parses digits with dots and commas in Vietnamese notation; "", "." or "36/-5" fail here.
+/// Parses digits with dots (or spaces) and commas in Vietnamese notation; "", "." or "36/-5"
+/// fail here.
 fn parse_token(token: &str, negative: bool, input: &str) -> Result<Decimal, NumberError> {
+    if token.contains(GROUP_SPACES) {
+        return parse_spaced(&token.replace(GROUP_SPACES, " "), negative, input);
+    }
     let comma_before_dot = token.find(',').is_some_and(|c| token[c..].contains('.'));
     if comma_before_dot || token.matches(',').count() > 1 {
         // English grouping ("1,234.56"): never taken, but its meaning makes a good hint.
@@ -165,23 +192,62 @@ fn parse_token(token: &str, negative: bool, input: &str) -> Result<Decimal, Numb
         && is_digits(b)
         && !is_grouped(int, '.')
     {
-        // One dot not followed by a thousands group: an English decimal point or a mistyped
-        // thousands separator. The readings differ by orders of magnitude, so ask, never guess.
-        let whole = format!("{a}{b}");
-        return match (exact(negative, a, b), exact(negative, &whole, "")) {
-            // "0.00": both readings agree, nothing to ask.
-            (Some(d), Some(t)) if d == t => Ok(d),
-            (Some(d), Some(t)) => Err(NumberError::Ambiguous {
-                input: input.to_owned(),
-                readings: [format_vn(&d), format_vn(&t)],
-            }),
-            _ => Err(malformed(input, None)),
-        };
+        return single_dot(a, b, negative, input);
     }
-    if !(is_digits(int) || is_grouped(int, '.')) || frac.is_some_and(|f| !is_digits(f)) {
+    if frac.is_some_and(|f| !is_digits(f)) {
         return Err(malformed(input, None));
     }
+    if !(is_digits(int) || is_grouped(int, '.')) {
+        return Err(if int.contains('.') && int.split('.').all(is_digits) {
+            NumberError::BadGroup { input: input.to_owned() }
+        } else {
+            malformed(input, None)
+        });
+    }
     exact(negative, &int.replace('.', ""), frac.unwrap_or("")).ok_or_else(|| malformed(input, None))
+}
+
+/// One dot not followed by a thousands group: an English decimal point, or, before three
+/// digits, a thousands separator with the one before it missing ("1234.567"). Only readings
+/// that exist are offered, and none is taken: the readings differ by orders of magnitude.
+fn single_dot(a: &str, b: &str, negative: bool, input: &str) -> Result<Decimal, NumberError> {
+    let decimal = exact(negative, a, b);
+    if decimal == Some(Decimal::ZERO) {
+        // "0.00": zero whichever way it is read, nothing to ask.
+        return Ok(Decimal::ZERO);
+    }
+    // A thousands group has three digits, and no grouped number starts with "0.".
+    let thousands = (b.len() == 3 && !a.starts_with('0')).then(|| exact(negative, &format!("{a}{b}"), ""));
+    match (decimal, thousands.flatten()) {
+        (Some(d), Some(t)) => {
+            Err(NumberError::Ambiguous { input: input.to_owned(), readings: [format_vn(&d), format_vn(&t)] })
+        }
+        (Some(d), None) => Err(malformed(input, Some(format_vn(&d)))),
+        _ => Err(malformed(input, None)),
+    }
+}
+
+/// "12 000", "1 234 567,5": spaces as thousands separators (normalized to ' '), never mixed
+/// with dots; "1 234.5" reads as English and is suggested the Vietnamese way.
+fn parse_spaced(token: &str, negative: bool, input: &str) -> Result<Decimal, NumberError> {
+    let (int, frac) = match token.split_once(',') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (token, None),
+    };
+    if frac.is_some_and(|f| !is_digits(f)) {
+        return Err(malformed(input, None));
+    }
+    if let Some((int, english_frac)) = int.split_once('.') {
+        // Before three digits the dot may be one more thousands separator: nothing to offer.
+        let english =
+            frac.is_none() && is_grouped(int, ' ') && is_digits(english_frac) && english_frac.len() != 3;
+        let suggestion = english.then(|| exact(negative, &int.replace(' ', ""), english_frac)).flatten();
+        return Err(malformed(input, suggestion.map(|v| format_vn(&v))));
+    }
+    if !is_grouped(int, ' ') {
+        return Err(NumberError::BadGroup { input: input.to_owned() });
+    }
+    exact(negative, &int.replace(' ', ""), frac.unwrap_or("")).ok_or_else(|| malformed(input, None))
 }
 
 /// "1,234,567.5" read the English way, if it is well-formed English notation.
@@ -286,20 +352,33 @@ mod tests {
     }
 
     #[test]
-    fn single_dot_without_a_thousands_group_is_ambiguous() {
-        let cases = [
-            ("1.5", ["1,5", "15"]),
-            ("12.25", ["12,25", "1.225"]),
-            ("0.5", ["0,5", "5"]),
-            ("0.500", ["0,5", "500"]),
-            ("1234.567", ["1.234,567", "1.234.567"]),
-            ("-1.5 %", ["-1,5", "-15"]),
-            ("01.234", ["1,234", "1.234"]),
-        ];
+    fn a_single_dot_before_a_group_of_three_is_ambiguous() {
+        // Both readings exist: an English decimal point, or a thousands separator with one
+        // more missing.
+        let cases = [("1234.567", ["1.234,567", "1.234.567"]), ("-1234.500 %", ["-1.234,5", "-1.234.500"])];
         for (s, readings) in cases {
             let (input, readings) = (s.to_owned(), readings.map(String::from));
             let expected = Err(NumberError::Ambiguous { input, readings });
             assert_eq!(Quantity::parse(s), expected, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_single_dot_before_anything_but_a_group_of_three_suggests_the_decimal() {
+        // A thousands group has three digits (and no number starts "0."), so "92.1" can only
+        // be 92,1 with an English decimal point: that is the one suggestion.
+        let cases = [
+            ("92.1", "92,1"),
+            ("1.5", "1,5"),
+            ("12.25", "12,25"),
+            ("0.5", "0,5"),
+            ("0.500", "0,5"),
+            ("-1.5 %", "-1,5"),
+            ("01.234", "1,234"),
+            ("12.3456", "12,3456"),
+        ];
+        for (s, reading) in cases {
+            assert_eq!(suggestion(s).as_deref(), Some(reading), "{s}");
         }
     }
 
@@ -309,8 +388,8 @@ mod tests {
         assert_eq!(suggestion("1,234,567").as_deref(), Some("1.234.567"));
         assert_eq!(suggestion("-1,234,567.5").as_deref(), Some("-1.234.567,5"));
         let no_hint = [
-            "1..2", "1.23.4", ",5", "5,", "1,2,3", "5.", ".5", "1,5.000", "1.234.56", "36/0", "36/-51",
-            "36/", "36/51/2", "12 34", "5-7", "5 ,2",
+            "1..2", ",5", "5,", "1,2,3", "5.", ".5", "1,5.000", "36/0", "36/-51", "36/", "36/51/2", "5-7",
+            "5 ,2",
         ];
         for s in no_hint {
             assert_eq!(suggestion(s), None, "{s}");
@@ -335,6 +414,53 @@ mod tests {
         assert_eq!(suggestion(&"1".repeat(64)), None);
         assert_eq!(suggestion(&format!("0,{}1", "0".repeat(30))), None);
         assert_eq!(q(&format!("1,5{}", "0".repeat(40))).value, d("1.5"));
+    }
+
+    #[test]
+    fn spaces_of_every_kind_separate_thousands() {
+        let spaces = [' ', '\u{a0}', '\u{202f}', '\u{2009}', '\u{2007}'];
+        for sp in spaces {
+            let cases = [
+                (format!("12{sp}000"), "12000"),
+                (format!("1{sp}234{sp}567,5"), "1234567.5"),
+                (format!("-2{sp}500"), "-2500"),
+                (format!("100{sp}000{sp}tỷ đồng"), "100000"),
+            ];
+            for (s, v) in cases {
+                assert_eq!(q(&s).value, d(v), "{s:?}");
+            }
+            assert_eq!(q(&format!("18{sp}600 tỷ đồng")), quantity("18600", None, Some("tỷ đồng")));
+            assert_eq!(q(&format!("36/1{sp}000")), quantity("36", Some("1000"), None));
+        }
+    }
+
+    #[test]
+    fn groups_after_the_first_have_three_digits() {
+        for s in
+            ["12 00", "12 34", "1 2345", "1234 567", "0 500", "1 234 56", "1.234.56", "1.23.4", "12\u{a0}00"]
+        {
+            assert_eq!(Quantity::parse(s), Err(NumberError::BadGroup { input: s.into() }), "{s}");
+        }
+        // Spaces and dots do not mix in one number, and a space is not a decimal separator.
+        assert_eq!(suggestion("1 234.567"), None);
+        assert_eq!(suggestion("12 000,5 5"), None);
+        assert_eq!(suggestion("1 234.5").as_deref(), Some("1.234,5"));
+    }
+
+    #[test]
+    fn invisible_characters_are_ignored_and_never_shown() {
+        let invisible = [
+            '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{200f}', '\u{2060}', '\u{feff}', '\u{ad}',
+            '\u{61c}', '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}',
+        ];
+        for c in invisible {
+            assert_eq!(q(&format!("60,26{c}")).value, d("60.26"), "U+{:04X}", c as u32);
+            assert_eq!(q(&format!("{c}9.002{c} tỷ{c} đồng")), quantity("9002", None, Some("tỷ đồng")));
+            assert_eq!(q(&format!("1{c}2{c}.000")).value, d("12000"));
+            assert_eq!(Quantity::parse(&c.to_string()), Err(NumberError::Empty));
+        }
+        // Decomposed letters in a unit are composed, so the unit matches the plan's.
+        assert_eq!(q("5 ty\u{0309} đồng").unit.as_deref(), Some("tỷ đồng"));
     }
 
     #[test]
@@ -382,8 +508,11 @@ mod tests {
         let hint = r#"malformed number "1,234.5" (did you mean 1.234,5?)"#;
         assert_eq!(message("1,234.5"), hint);
         assert_eq!(message("1,2.3"), r#"malformed number "1,2.3""#);
-        let ambiguous = r#"ambiguous number "1.5": could be 1,5 or 15"#;
-        assert_eq!(message("1.5"), ambiguous);
+        let ambiguous = r#"ambiguous number "1234.567": could be 1.234,567 or 1.234.567"#;
+        assert_eq!(message("1234.567"), ambiguous);
+        assert_eq!(message("1.5"), r#"malformed number "1.5" (did you mean 1,5?)"#);
+        let group = r#"malformed number "12 00": a thousands group after the first has three digits"#;
+        assert_eq!(message("12 00"), group);
     }
 }
 
@@ -424,11 +553,63 @@ mod proptests {
         }
 
         #[test]
-        fn single_dot_short_or_long_group_is_ambiguous(
+        fn single_dot_short_or_long_group_suggests_the_decimal(
             s in "[1-9][0-9]{0,2}\\.[0-9]{1,2}|[1-9][0-9]{0,2}\\.[0-9]{4,5}"
         ) {
+            let decimal = format_vn(&Decimal::from_str_exact(&s).unwrap());
             let r = Quantity::parse(&s);
-            prop_assert!(matches!(r, Err(NumberError::Ambiguous { .. })), "{:?} -> {:?}", s, r);
+            let expected = Err(NumberError::Malformed { input: s.clone(), suggestion: Some(decimal) });
+            prop_assert_eq!(r, expected);
+        }
+
+        #[test]
+        fn every_suggested_reading_can_be_typed_back(
+            s in "[-]?[0-9]{1,5}([., \u{a0}\u{202f}][0-9]{1,5}){0,3}( ?%)?"
+        ) {
+            let offered = match Quantity::parse(&s) {
+                Err(NumberError::Ambiguous { readings, .. }) => readings.to_vec(),
+                Err(NumberError::Malformed { suggestion: Some(x), .. }) => vec![x],
+                _ => vec![],
+            };
+            for reading in offered {
+                let back = Quantity::parse_plain(&reading);
+                prop_assert!(back.is_ok(), "{:?} suggested {:?}, which reads {:?}", s, reading, back);
+                prop_assert_eq!(back.unwrap().is_sign_negative(), s.starts_with('-') && reading != "0");
+            }
+        }
+
+        #[test]
+        fn an_error_never_shows_an_empty_or_invisible_value(
+            chars in prop::collection::vec(
+                prop_oneof![
+                    any::<char>(),
+                    prop::sample::select(&['\u{200b}', '\u{feff}', '\u{2060}', '\u{ad}', '\u{202e}', ' ', '5', '.', ','][..]),
+                ],
+                0..20,
+            )
+        ) {
+            let input: String = chars.into_iter().collect();
+            let shown = match Quantity::parse_plain(&input) {
+                Err(NumberError::NotANumber { input })
+                | Err(NumberError::Ambiguous { input, .. })
+                | Err(NumberError::Malformed { input, .. })
+                | Err(NumberError::BadGroup { input }) => Some(input),
+                Err(NumberError::UnexpectedUnit { unit }) => Some(unit),
+                _ => None,
+            };
+            if let Some(shown) = shown {
+                prop_assert!(shown.contains(crate::domain::text::is_visible), "{:?} shows {:?}", input, shown);
+                prop_assert!(!shown.contains(crate::domain::text::is_invisible), "{:?} shows {:?}", input, shown);
+            }
+        }
+
+        #[test]
+        fn space_grouped_integers_round_trip(
+            n in any::<i64>(),
+            sp in prop::sample::select(&[' ', '\u{a0}', '\u{202f}', '\u{2009}', '\u{2007}'][..]),
+        ) {
+            let dotted = format_vn(&Decimal::from(n));
+            prop_assert_eq!(Quantity::parse_plain(&dotted.replace('.', &sp.to_string())), Ok(Decimal::from(n)));
         }
 
         #[test]

@@ -8,7 +8,7 @@
 //! it is on track when it has reached at least the share of the target that matches the share
 //! of the year gone by at the end of the period reported on (a quarter of it after Q1).
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::calendar::PeriodKey;
 use super::plan::{Direction, Metric, ValueKind};
@@ -70,6 +70,38 @@ pub fn expected(metric: &Metric, period: PeriodKey) -> Decimal {
     if accumulates(metric) { metric.target.value * elapsed_share(period) } else { metric.target.value }
 }
 
+/// Decimals of a percent of the target, wherever it is shown (chat, chart, workbook).
+pub const PERCENT_PLACES: u32 = 1;
+
+/// The value as a percent of the year's target: the one figure every view shows.
+///
+/// For an "at least" or "reduce by" target it is the value over the target (for "36/51", of
+/// 36). For an "at most" target (a limit: lower is better) it is the target over the value,
+/// so that a value within the limit reads as met: 10,2 % against "under 10,5 %" is 102,9 %,
+/// 10,8 % is 97,2 %. `None` without a figure to divide by (a zero target, or a limit met
+/// with nothing at all).
+///
+/// Cut to [`PERCENT_PLACES`] decimals, never rounded up, so that a figure never claims more
+/// than was reached: 99,96 % is 99,9 %, not 100 %, and 2.250 of 9.002 is 24,9 %, behind the
+/// 25 % that [`progress`] expects after one quarter.
+pub fn percent_of_target(metric: &Metric, value: Decimal) -> Option<Decimal> {
+    let target = metric.target.value;
+    let ratio = match metric.direction {
+        Direction::AtMost if value <= Decimal::ZERO => return None,
+        Direction::AtMost => target.checked_div(value)?,
+        Direction::AtLeast | Direction::ReduceBy if target.is_zero() => return None,
+        Direction::AtLeast | Direction::ReduceBy => value.checked_div(target)?,
+    };
+    let percent = ratio.checked_mul(Decimal::ONE_HUNDRED)?;
+    Some(percent.round_dp_with_strategy(PERCENT_PLACES, RoundingStrategy::ToZero).normalize())
+}
+
+/// The percent of the year's target that is on track at the end of `period`: the pace line
+/// of the charts (25 after the first quarter for a figure that builds up, 100 for a level).
+pub fn expected_percent(metric: &Metric, period: PeriodKey) -> Decimal {
+    if accumulates(metric) { elapsed_share(period) * Decimal::ONE_HUNDRED } else { Decimal::ONE_HUNDRED }
+}
+
 /// Whether `value`, reported for `period`, is on track for the year's target.
 pub fn progress(metric: &Metric, value: Decimal, period: PeriodKey) -> Progress {
     let on_track =
@@ -81,6 +113,7 @@ pub fn progress(metric: &Metric, value: Decimal, period: PeriodKey) -> Progress 
 mod tests {
     use super::*;
     use crate::bundled::seed_plan;
+    use crate::domain::plan::Target;
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
@@ -123,6 +156,58 @@ mod tests {
         // The same amount after nine months is well behind.
         assert_eq!(progress(revenue, dec("2250.5"), Q3), Progress::Behind);
         assert_eq!(progress(revenue, dec("6800"), Q3), Progress::OnTrack);
+    }
+
+    #[test]
+    fn a_percent_of_the_target_is_cut_to_one_decimal() {
+        let plan = seed_plan();
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        assert_eq!(percent_of_target(revenue, dec("4501")), Some(dec("50")));
+        // 25,705...: the workbook showed 25,7, the chart 26 and the chat 25; now all 25,7.
+        assert_eq!(percent_of_target(revenue, dec("2314")), Some(dec("25.7")));
+        assert_eq!(percent_of_target(revenue, dec("2250")), Some(dec("24.9")), "24,994 is not 25");
+        assert_eq!(percent_of_target(revenue, dec("9001.9")), Some(dec("99.9")), "not yet 100");
+        assert_eq!(percent_of_target(revenue, dec("-900.2")), Some(dec("-10")));
+        let (_, growth) = plan.metric("1.1").unwrap();
+        assert_eq!(percent_of_target(growth, dec("8")), Some(dec("100")));
+        let zero = Metric { target: Target { value: Decimal::ZERO, out_of: None }, ..growth.clone() };
+        assert_eq!(percent_of_target(&zero, dec("5")), None);
+    }
+
+    #[test]
+    fn a_limit_met_reads_over_100_percent() {
+        let plan = seed_plan();
+        // 13.1: children under 5 malnourished, "dưới 10,5%". 10,2 meets it.
+        let (_, malnutrition) = plan.metric("13.1").unwrap();
+        assert_eq!(malnutrition.direction, Direction::AtMost);
+        assert_eq!(percent_of_target(malnutrition, dec("10.2")), Some(dec("102.9")));
+        assert_eq!(percent_of_target(malnutrition, dec("10.5")), Some(dec("100")));
+        assert_eq!(percent_of_target(malnutrition, dec("10.8")), Some(dec("97.2")));
+        assert_eq!(percent_of_target(malnutrition, Decimal::ZERO), None);
+        // Met exactly when the percent reaches 100, in every direction.
+        for code in ["13.1", "8.1", "3.1", "5.1", "10.1", "14.2"] {
+            let (_, m) = plan.metric(code).unwrap();
+            for v in ["0.3", "1", "6.08", "6.1", "10.49", "10.5", "10.51", "25.63", "36", "9002", "9500"] {
+                let p = percent_of_target(m, dec(v));
+                assert_eq!(
+                    p.is_some_and(|p| p >= Decimal::ONE_HUNDRED),
+                    meets_target(m, dec(v)),
+                    "{code} {v}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_expected_pace_builds_up_by_the_quarter_for_amounts_only() {
+        let plan = seed_plan();
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        let paces: Vec<Decimal> =
+            (1..=4).map(|q| expected_percent(revenue, PeriodKey::Quarter(2022, q))).collect();
+        assert_eq!(paces, [dec("25"), dec("50"), dec("75"), dec("100")]);
+        assert_eq!(expected_percent(revenue, PeriodKey::Half(2023, 1)), dec("50"));
+        let (_, growth) = plan.metric("1.1").unwrap();
+        assert_eq!(expected_percent(growth, Q1), dec("100"));
     }
 
     #[test]

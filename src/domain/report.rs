@@ -6,6 +6,8 @@ use rust_decimal::Decimal;
 
 use super::number::Quantity;
 use super::plan::{AgencyCode, Direction, Metric, Plan, ReportingRound};
+// Defined with the other judgements of progress; kept reachable here, where it always was.
+pub use super::progress::percent_of_target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReportState {
@@ -225,12 +227,6 @@ pub fn unit_fits(metric_unit: &str, typed: &str) -> bool {
     !t.is_empty() && m.starts_with(&t)
 }
 
-/// The value as a percent of the target (for "36/51", of 36).
-pub fn percent_of_target(metric: &Metric, value: Decimal) -> Option<Decimal> {
-    let target = metric.target.value;
-    (!target.is_zero()).then(|| (value / target * Decimal::from(100)).round_dp(2))
-}
-
 /// Whether the value meets the target in the metric's direction.
 pub fn meets_target(metric: &Metric, value: Decimal) -> bool {
     match metric.direction {
@@ -313,10 +309,9 @@ mod tests {
     }
 
     #[test]
-    fn percent_of_target_and_direction() {
+    fn meeting_the_target_depends_on_its_direction() {
         let plan = seed_plan();
         let (_, revenue) = plan.metric("5.1").unwrap();
-        assert_eq!(percent_of_target(revenue, Decimal::from(4501)), Some(Decimal::new(5000, 2)));
         assert!(!meets_target(revenue, Decimal::from(9001)));
         let (_, malnutrition) = plan.metric("13.1").unwrap();
         assert!(meets_target(malnutrition, Decimal::new(102, 1)));

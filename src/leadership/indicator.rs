@@ -6,9 +6,10 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::{metric_round, year_deadlines};
-use crate::charts::{IndicatorChart, MetricSeries};
+use crate::charts::{IndicatorChart, MetricSeries, Point};
 use crate::domain::plan::Metric;
-use crate::domain::report::{ItemKey, percent_of_target};
+use crate::domain::progress::{accumulates, expected_percent, percent_of_target};
+use crate::domain::report::ItemKey;
 use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::i18n::Lang;
 use crate::present;
@@ -61,6 +62,8 @@ pub struct ChartText {
     pub title: String,
     pub y_label: String,
     pub target_label: String,
+    /// The legend of the pace line, e.g. "Tiến độ cần đạt".
+    pub pace_label: String,
     pub no_data: String,
 }
 
@@ -90,7 +93,8 @@ impl IndicatorView {
         })))
     }
 
-    /// The chart: each metric as a percent of its target over the periods.
+    /// The chart: each metric as a percent of its target over the periods, labelled as every
+    /// view writes it, against the pace expected of the metrics that build up over the year.
     pub fn chart(&self, lang: Lang, text: ChartText) -> IndicatorChart {
         let metrics = self
             .metrics
@@ -101,17 +105,35 @@ impl IndicatorView {
                     line.metric.code,
                     present::name(lang, &line.metric.name_vi, &line.metric.name_en)
                 ),
-                percent_of_target: line
+                points: line
                     .readings
                     .iter()
-                    .map(|r| r.as_ref().and_then(|r| percent_of_target(&line.metric, r.value)?.to_f64()))
+                    .map(|r| {
+                        let percent = percent_of_target(&line.metric, r.as_ref()?.value)?;
+                        Some(Point { percent: percent.to_f64()?, label: present::percent(&percent) })
+                    })
                     .collect(),
             })
             .collect();
+        let building: Vec<&Metric> =
+            self.metrics.iter().map(|l| &l.metric).filter(|m| accumulates(m)).collect();
+        let pace = match building.first() {
+            Some(m) => self.periods.iter().filter_map(|p| expected_percent(m, *p).to_f64()).collect(),
+            None => vec![],
+        };
+        // When only some metrics build up, the legend says which follow the pace.
+        let pace_label = if building.len() < self.metrics.len() {
+            let codes: Vec<&str> = building.iter().map(|m| m.code.as_str()).collect();
+            format!("{} ({})", text.pace_label, codes.join(", "))
+        } else {
+            text.pace_label
+        };
         IndicatorChart {
             title: text.title,
-            periods: self.periods.iter().map(PeriodKey::to_string).collect(),
+            periods: self.periods.iter().map(|p| present::period(lang, *p)).collect(),
             metrics,
+            pace,
+            pace_label,
             y_label: text.y_label,
             target_label: text.target_label,
             no_data: text.no_data,
@@ -235,14 +257,20 @@ mod tests {
                 title: "t".into(),
                 y_label: "y".into(),
                 target_label: "x".into(),
+                pace_label: "p".into(),
                 no_data: "-".into(),
             },
         );
-        let first = &chart.metrics[0].percent_of_target;
+        let first = &chart.metrics[0].points;
         assert_eq!(first.len(), 4);
-        assert!(
-            first[0].is_some_and(|p| (p - 24.99).abs() < 0.01) && first[1].is_none() && first[3].is_none()
-        );
+        let q1 = first[0].as_ref().unwrap();
+        // 2.250 of 9.002 is 24,99…%: cut, as every view shows it.
+        assert_eq!((q1.percent, q1.label.as_str()), (24.9, "24,9%"));
+        assert!(first[1].is_none() && first[3].is_none());
+        assert_eq!(chart.periods, ["quý I/2022", "quý II/2022", "quý III/2022", "quý IV/2022"]);
+        // Revenue builds up over the year: a quarter of it is expected after each quarter.
+        assert_eq!(chart.pace, [25.0, 50.0, 75.0, 100.0]);
+        assert_eq!(chart.pace_label, "p");
 
         let defence = assemble(&plan, 17, &periods, &items).unwrap();
         assert_eq!(defence.narratives.len(), 1, "only the police reported");

@@ -31,6 +31,7 @@ pub async fn chart(turn: Turn<'_>, number: u32) -> HandlerResult {
         ),
         y_label: t!(lang, "chart-y-label"),
         target_label: t!(lang, "chart-target-label"),
+        pace_label: t!(lang, "chart-pace-label"),
         no_data: t!(lang, "chart-no-data"),
     };
     let data = view.chart(lang, text);
@@ -55,14 +56,14 @@ pub async fn timeliness_chart(turn: Turn<'_>, round: &str, period: PeriodKey) ->
             lang,
             "chart-timeliness-title",
             round = round_name.clone(),
-            period = period.to_string(),
+            period = present::period(lang, period),
             last_day = present::date(o.deadline.last_day)
         ),
         agencies: o
             .lines
             .iter()
             .map(|l| AgencyBar {
-                name: l.agency.to_string(),
+                name: present::agency_short(&plan, lang, l.agency.as_str()),
                 status: match l.timeliness {
                     Timeliness::OnTime => BarStatus::OnTime,
                     Timeliness::Late { days } => {
@@ -92,7 +93,7 @@ pub async fn timeliness_chart(turn: Turn<'_>, round: &str, period: PeriodKey) ->
         lang,
         "chart-timeliness-caption",
         round = round_name,
-        period = period.to_string(),
+        period = present::period(lang, period),
         on_time = r.on_time as i64,
         late = r.late as i64,
         missing = r.missing as i64,

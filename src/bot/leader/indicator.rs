@@ -171,3 +171,81 @@ pub fn render(plan: &Plan, lang: Lang, view: &IndicatorView) -> Screen {
     let chart = button(t!(lang, "button-indicator-chart"), Callback::Chart { indicator: view.number });
     Screen::with(lines.join("\n"), keyboard(vec![vec![chart]]))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::bundled::seed_plan;
+    use crate::domain::PeriodKey;
+    use crate::domain::report::{ItemEntry, ItemKey, ReportState};
+    use crate::leadership::indicator::{ChartText, assemble};
+    use crate::leadership::{metric_round, workbook, year_deadlines};
+    use crate::overview::Overview;
+    use crate::store::HandedInItem;
+
+    /// The percent of the target in the workbook's indicators sheet, for one metric's row.
+    fn workbook_percent(bytes: Vec<u8>, sheet: &str, code: &str) -> f64 {
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range(sheet).unwrap();
+        let row = range.rows().find(|r| r.get(2) == Some(&Data::String(code.into()))).unwrap();
+        match row[8] {
+            Data::Float(f) => f,
+            ref other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn chat_chart_and_workbook_show_the_same_percent_of_the_target() {
+        // 2.314 of 9.002 tỷ đồng is 25,705…% of the target: /chitieu 5 showed 25 %, the
+        // chart 26 % and the workbook 25,7 %.
+        let plan = seed_plan();
+        let q1 = PeriodKey::Quarter(2022, 1);
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        let now = Utc.with_ymd_and_hms(2022, 3, 20, 2, 0, 0).unwrap();
+        let item = HandedInItem {
+            period: q1,
+            agency: revenue.agency.clone(),
+            state: ReportState::Accepted,
+            entry: ItemEntry {
+                key: ItemKey::Metric("5.1".into()),
+                status: None,
+                percent: None,
+                value: Some(Decimal::from(2314)),
+                value_out_of: None,
+                note: None,
+                updated_at: now,
+                updated_by: None,
+                version: 1,
+            },
+            by: Some("Hoa".into()),
+        };
+        let view = assemble(&plan, 5, &[q1], std::slice::from_ref(&item)).unwrap();
+        let chat = render(&plan, Lang::Vi, &view).text;
+        let text = ChartText {
+            title: String::new(),
+            y_label: String::new(),
+            target_label: String::new(),
+            pace_label: String::new(),
+            no_data: String::new(),
+        };
+        let chart = view.chart(Lang::Vi, text);
+        let on_chart = chart.metrics[0].points[0].clone().unwrap();
+        let round = metric_round(&plan).unwrap();
+        let deadline = year_deadlines(&plan, round)[0].clone();
+        let overview = Overview { round: round.code.clone(), period: q1, deadline, lines: vec![] };
+        let data = workbook::assemble(&plan, &overview, &[item], now, Lang::Vi);
+        let sheet = data.text.indicators_sheet.clone();
+        let in_workbook = workbook_percent(crate::export::xlsx(&data).unwrap(), &sheet, "5.1");
+
+        assert!(chat.contains("▓▓░░░░░░░░ 25,7%"), "{chat}");
+        assert_eq!(on_chart.label, "25,7%");
+        assert!((on_chart.percent - 25.7).abs() < 1e-9, "{}", on_chart.percent);
+        // The workbook holds 0,257 shown as "0.0%": 25,7 %.
+        assert!((in_workbook * 100.0 - 25.7).abs() < 1e-9, "{in_workbook}");
+    }
+}

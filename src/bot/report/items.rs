@@ -315,11 +315,10 @@ async fn save_text(
     max: usize,
 ) -> HandlerResult {
     let Turn { ctx, .. } = turn;
-    let text = crate::domain::text::clean(text);
-    if text.is_empty() {
+    let Some(text) = crate::domain::text::clean(text) else {
         turn.say(t!(ctx.lang, "note-empty")).await?;
         return Ok(());
-    }
+    };
     let length = text.chars().count();
     if length > max {
         turn.say(t!(ctx.lang, "note-too-long", length = length as i64, max = max as i64)).await?;

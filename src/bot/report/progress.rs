@@ -76,7 +76,7 @@ pub async fn receive_percent(
     text: &str,
 ) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let typed = crate::domain::text::clean(text);
+    let typed = crate::domain::text::clean(text).unwrap_or_default();
     let Some(p) = typed.trim_end_matches('%').trim().parse::<u8>().ok().filter(|p| *p <= 100) else {
         turn.say(t!(ctx.lang, "task-bad-percent", typed = typed)).await?;
         return Ok(());

@@ -30,6 +30,9 @@ fn number_problem(lang: Lang, metric: &Metric, error: &NumberError) -> String {
         NumberError::Malformed { input, suggestion: Some(s) } => {
             t!(lang, "value-malformed-suggest", typed = input.clone(), suggestion = s.clone())
         }
+        NumberError::BadGroup { input } => {
+            t!(lang, "value-bad-group", typed = input.clone(), example = example(metric))
+        }
         NumberError::TooLong { max } => t!(lang, "value-too-long", max = *max as i64),
         NumberError::UnexpectedUnit { unit } => {
             t!(lang, "value-wrong-unit", typed = unit.clone(), unit = metric.unit.clone())

@@ -18,7 +18,7 @@ use crate::t;
 const MAX_NOTICE_CHARS: usize = 3500;
 
 pub async fn broadcast(turn: Turn<'_>, arg: &str) -> HandlerResult {
-    let text = crate::domain::text::clean(arg);
+    let text = crate::domain::text::clean(arg).unwrap_or_default();
     if text.is_empty() {
         turn.conv.go(State::BroadcastText);
         turn.say(t!(turn.ctx.lang, "broadcast-ask")).await?;
@@ -31,7 +31,7 @@ pub async fn receive_broadcast(turn: Turn<'_>, text: &str) -> HandlerResult {
     if !still_admin(turn).await? {
         return Ok(());
     }
-    preview(turn, &crate::domain::text::clean(text)).await
+    preview(turn, &crate::domain::text::clean(text).unwrap_or_default()).await
 }
 
 async fn focal_points(app: &AppRef) -> anyhow::Result<Vec<Person>> {

@@ -128,7 +128,7 @@ pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> Hand
     if !still_admin(turn).await? {
         return Ok(());
     }
-    let comment = crate::domain::text::clean(text);
+    let comment = crate::domain::text::clean(text).unwrap_or_default();
     if comment.is_empty() {
         turn.say(t!(ctx.lang, "review-comment-empty")).await?;
         return Ok(());

@@ -116,7 +116,7 @@ pub async fn receive_extension_reason(
         turn.say(t!(lang, "extend-stale")).await?;
         return Ok(());
     };
-    let reason = crate::domain::text::clean(text);
+    let reason = crate::domain::text::clean(text).unwrap_or_default();
     let reason = reason.as_str();
     if reason.is_empty() {
         turn.say(t!(lang, "extend-reason-empty")).await?;
