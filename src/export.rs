@@ -10,6 +10,7 @@
 //! 0.955 and shows 95,5%), dates and times are Excel dates.
 
 mod csv;
+pub mod docx;
 mod sheets;
 
 use std::fmt::Write;
