@@ -1,4 +1,5 @@
-//! `/xuat [period]`: the consolidated workbook as a document, and the same rows as CSV.
+//! `/xuat [period]`: the consolidated workbook as a document, the draft report as a Word
+//! document, and the workbook's rows as CSV.
 
 use teloxide::prelude::*;
 
@@ -10,7 +11,8 @@ use crate::bot::{AppRef, Ctx, HandlerResult};
 use crate::domain::calendar::{Deadline, deadlines, local_date, open_deadlines};
 use crate::domain::{PeriodKey, Plan};
 use crate::leadership::round_of_period;
-use crate::leadership::workbook::{build, files};
+use crate::export::CsvStyle;
+use crate::leadership::consolidated::{build, files};
 use crate::t;
 
 /// Whether a deadline's round asks for tasks or metrics (the action programme is a document).
@@ -60,10 +62,11 @@ pub async fn export(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRes
 
 async fn send_export(bot: &Bot, app: &AppRef, ctx: &Ctx, round: &str, period: PeriodKey) -> HandlerResult {
     let plan = app.plan.get();
-    let Some(data) = build(&app.store, &plan, round, period, ctx.now, ctx.lang).await? else {
+    let Some(consolidated) = build(&app.store, &plan, round, period, ctx.now, ctx.lang).await? else {
         say(bot, ctx.chat, t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };
+    let data = &consolidated.workbook;
     let metrics = data.indicators.iter().flat_map(|i| &i.metrics);
     let reported = metrics.clone().filter(|m| m.value.is_some()).count();
     let caption = t!(
@@ -76,8 +79,11 @@ async fn send_export(bot: &Bot, app: &AppRef, ctx: &Ctx, round: &str, period: Pe
         handed_in = data.timeliness.iter().filter(|t| t.submitted_at.is_some()).count() as i64,
         agencies = data.timeliness.len() as i64
     );
-    let out = tokio::task::spawn_blocking(move || files(&data)).await??;
+    // Chat users open the CSV in Excel on their phones and desktops: the Vietnamese style.
+    let out = tokio::task::spawn_blocking(move || files(&consolidated, CsvStyle::ExcelVn)).await??;
     send_document(bot, ctx.chat, out.xlsx, out.xlsx_name, caption).await?;
+    let docx_caption = t!(ctx.lang, "doc-caption", period = period.to_string());
+    send_document(bot, ctx.chat, out.docx, out.docx_name, docx_caption).await?;
     let csv = out.csv.into_bytes();
     send_document(bot, ctx.chat, csv, out.csv_name, t!(ctx.lang, "export-csv-caption")).await?;
     Ok(())
