@@ -229,14 +229,17 @@ pub async fn export(settings: &Settings, period: &str, to: &ExportTargets<'_>) -
         store.close().await;
         return Ok(ExitCode::from(1));
     };
-    let consolidated = crate::leadership::consolidated::build(&store, &plan, &round.code, key, Utc::now(), lang)
-        .await?
-        .context("the period has no dates in the plan")?;
+    let consolidated =
+        crate::leadership::consolidated::build(&store, &plan, &round.code, key, Utc::now(), lang)
+            .await?
+            .context("the period has no dates in the plan")?;
     store.close().await;
     let style = to.csv_style;
     let files =
-        tokio::task::spawn_blocking(move || crate::leadership::consolidated::files(&consolidated, style)).await??;
-    let written = [(Some(to.xlsx), files.xlsx.as_slice()), (to.csv, files.csv.as_bytes()), (to.docx, &files.docx)];
+        tokio::task::spawn_blocking(move || crate::leadership::consolidated::files(&consolidated, style))
+            .await??;
+    let written =
+        [(Some(to.xlsx), files.xlsx.as_slice()), (to.csv, files.csv.as_bytes()), (to.docx, &files.docx)];
     for (path, bytes) in written {
         let Some(path) = path else { continue };
         std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;

@@ -94,10 +94,17 @@ pub struct IndicatorColumns {
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndicatorLine {
     /// An indicator of several metrics: its number and name on a row of their own.
-    Group { number: String, name: String },
+    Group {
+        number: String,
+        name: String,
+    },
     Metric(MetricLine),
     /// A qualitative indicator: its narrative across the figure columns.
-    Narrative { number: String, name: String, text: String },
+    Narrative {
+        number: String,
+        name: String,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -345,7 +352,13 @@ fn indicator_part(x: &mut Xml, part: &IndicatorPart) {
                 x.cell(INDICATOR_COLUMNS[0], 1, false, Para::center(), &[Run::bold(number).size(SMALL)]);
                 x.cell(INDICATOR_COLUMNS[1], 1, false, Para::left(), &[Run::bold(name).size(SMALL)]);
                 let rest: u32 = INDICATOR_COLUMNS[2..].iter().sum();
-                x.cell(rest, INDICATOR_COLUMNS.len() - 2, false, Para::justify(), &[Run::plain(text).size(SMALL)]);
+                x.cell(
+                    rest,
+                    INDICATOR_COLUMNS.len() - 2,
+                    false,
+                    Para::justify(),
+                    &[Run::plain(text).size(SMALL)],
+                );
             }
         }
         x.raw("</w:tr>");
@@ -359,8 +372,12 @@ fn sections_part(x: &mut Xml, part: &SectionsPart) {
     for s in &part.sections {
         x.para(Para::body().keep_next(), &[Run::bold(&s.title)]);
         x.para(Para::body(), &[Run::plain(&s.summary)]);
-        let narratives =
-            [(&l.results, &s.results), (&l.shortcomings, &s.shortcomings), (&l.causes, &s.causes), (&l.proposals, &s.proposals)];
+        let narratives = [
+            (&l.results, &s.results),
+            (&l.shortcomings, &s.shortcomings),
+            (&l.causes, &s.causes),
+            (&l.proposals, &s.proposals),
+        ];
         for (label, points) in narratives {
             if points.is_empty() {
                 continue;
@@ -391,7 +408,10 @@ fn bullets(x: &mut Xml, points: &[Point], none: &str) {
         x.para(Para::body(), &[Run::plain(none)]);
     }
     for p in points {
-        x.para(Para::body(), &[Run::plain("- "), Run::bold(&p.agency), Run::plain(": "), Run::plain(&p.text)]);
+        x.para(
+            Para::body(),
+            &[Run::plain("- "), Run::bold(&p.agency), Run::plain(": "), Run::plain(&p.text)],
+        );
     }
 }
 

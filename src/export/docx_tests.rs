@@ -138,7 +138,9 @@ fn cells(row: &[read::Cell]) -> Vec<&str> {
 #[test]
 fn the_heading_block_has_the_issuer_left_and_the_national_title_right() {
     let doc = read::read(&docx(&sample()).unwrap());
-    let Some(Block::Table(heading)) = doc.body.first() else { panic!("the document opens with the heading block") };
+    let Some(Block::Table(heading)) = doc.body.first() else {
+        panic!("the document opens with the heading block")
+    };
     assert_eq!(heading.len(), 1, "one row");
     // The empty line under each name is its short rule.
     assert_eq!(
@@ -164,7 +166,17 @@ fn the_indicator_table_has_a_row_per_line_numbered_as_the_plan() {
     let rows = doc.table_text(1);
     assert_eq!(
         rows[0],
-        ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm 2022", "Quý II", "Lũy kế", "Cùng kỳ năm trước", "% KH", "Đánh giá"]
+        [
+            "STT",
+            "Chỉ tiêu",
+            "ĐVT",
+            "Kế hoạch năm 2022",
+            "Quý II",
+            "Lũy kế",
+            "Cùng kỳ năm trước",
+            "% KH",
+            "Đánh giá"
+        ]
     );
     assert_eq!(rows[1][..2], ["5", "Thu ngân sách"]);
     assert!(rows[1][2..].iter().all(String::is_empty), "a group row has no figures");
@@ -185,7 +197,10 @@ fn the_indicator_table_has_a_row_per_line_numbered_as_the_plan() {
     assert_eq!(rows[3][..5], ["5.2", "Thu nội địa", "tỷ đồng", "8.000", ""], "not reported: empty");
     assert_eq!(rows[4][3], "36/51");
     // A qualitative indicator's narrative spans the seven figure columns; its line break stays.
-    assert_eq!(rows[5], ["17", "Quốc phòng, an ninh", "Giữ vững an ninh <chính trị> & trật tự\nan toàn xã hội"]);
+    assert_eq!(
+        rows[5],
+        ["17", "Quốc phòng, an ninh", "Giữ vững an ninh <chính trị> & trật tự\nan toàn xã hội"]
+    );
     assert_eq!(tables[1][5][2].span, 7);
     assert!(doc.document_xml.contains("<w:tblHeader/>"), "the header row repeats on every page");
 }
@@ -245,7 +260,8 @@ fn a4_with_the_decrees_margins_in_times_new_roman() {
     assert!(doc.styles_xml.contains("<w:sz w:val=\"28\"/>"), "14 pt by default");
     // Every size used is 13–14 pt, except "Nơi nhận" (12 pt) and its list (11 pt), as the
     // decree sets them, and the rules' tiny marks.
-    let mut sizes: Vec<&str> = xml.split("<w:sz w:val=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+    let mut sizes: Vec<&str> =
+        xml.split("<w:sz w:val=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
     sizes.sort_unstable();
     sizes.dedup();
     assert_eq!(sizes, ["22", "24", "26", "28", "8"]);

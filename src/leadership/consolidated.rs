@@ -81,7 +81,10 @@ pub fn assemble(plan: &Plan, reads: &Reads, now: DateTime<Utc>, lang: Lang) -> C
         now,
         lang,
     };
-    Consolidated { workbook: workbook::assemble(plan, reads, now, lang), report: report_doc::assemble(&input) }
+    Consolidated {
+        workbook: workbook::assemble(plan, reads, now, lang),
+        report: report_doc::assemble(&input),
+    }
 }
 
 /// The three files, with their names ("09-KH-UBND_2022-Q1.xlsx", ".csv", ".docx").

@@ -95,7 +95,8 @@ mod tests {
             item("SYT", "5.1", q2, "1"),
             item("SYT", "13.1", q2, "10.2"),
         ];
-        let last_year = LastYear::from([("5.1".to_owned(), vec![Some(Decimal::from(2000)), Some(Decimal::from(4400))])]);
+        let last_year =
+            LastYear::from([("5.1".to_owned(), vec![Some(Decimal::from(2000)), Some(Decimal::from(4400))])]);
         let all = period_figures(&plan, round, q2, &items, &last_year);
         assert_eq!(all.len(), plan.metric_count());
         let revenue = &all["5.1"];
@@ -103,7 +104,10 @@ mod tests {
         assert_eq!(revenue.cumulative, Some(Decimal::from(4800)));
         assert_eq!(revenue.same_period_last_year, Some(Decimal::from(4400)));
         let malnutrition = &all["13.1"];
-        assert_eq!((malnutrition.own, malnutrition.cumulative), (Some(Decimal::from_str_exact("10.2").unwrap()), None));
+        assert_eq!(
+            (malnutrition.own, malnutrition.cumulative),
+            (Some(Decimal::from_str_exact("10.2").unwrap()), None)
+        );
         assert_eq!(all["1.1"].to_date(), None, "not reported");
     }
 }

@@ -20,8 +20,8 @@ use crate::domain::report::{ItemKey, TaskStatus};
 use crate::domain::timeliness::Timeliness;
 use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::export::docx::{
-    DocHeading, IndicatorColumns, IndicatorLine, IndicatorPart, MetricLine, NarrativeLabels, Point, ProposalsPart,
-    ReportDoc, SectionResult, SectionsPart, Signature, TimelinessPart,
+    DocHeading, IndicatorColumns, IndicatorLine, IndicatorPart, MetricLine, NarrativeLabels, Point,
+    ProposalsPart, ReportDoc, SectionResult, SectionsPart, Signature, TimelinessPart,
 };
 use crate::i18n::Lang;
 use crate::overview::Overview;
@@ -67,7 +67,11 @@ pub fn assemble(input: &Input) -> ReportDoc {
         heading: DocHeading {
             parent_body: t!(lang, "doc-parent-body", province = province.to_uppercase()),
             issuer: issuer.to_uppercase(),
-            number: t!(lang, "doc-number", symbol = coordinator.map_or_else(String::new, |a| symbol(&a.name_vi))),
+            number: t!(
+                lang,
+                "doc-number",
+                symbol = coordinator.map_or_else(String::new, |a| symbol(&a.name_vi))
+            ),
             nation: t!(lang, "doc-nation"),
             motto: t!(lang, "doc-motto"),
             place_date: t!(lang, "doc-place-date", place = province.clone(), year = local.year()),
@@ -116,7 +120,9 @@ fn indicator_part(input: &Input) -> IndicatorPart {
             [only] => lines.push(IndicatorLine::Metric(metric_line(input, only, ind.number.to_string()))),
             several => {
                 lines.push(IndicatorLine::Group { number: ind.number.to_string(), name });
-                lines.extend(several.iter().map(|m| IndicatorLine::Metric(metric_line(input, m, m.code.clone()))));
+                lines.extend(
+                    several.iter().map(|m| IndicatorLine::Metric(metric_line(input, m, m.code.clone()))),
+                );
             }
         }
     }
@@ -229,7 +235,8 @@ fn section_result(
             *counts.entry(status).or_default() += 1;
             let note = item.and_then(|i| i.entry.note.as_deref()).map(str::trim).filter(|n| !n.is_empty());
             let point = |text: String| Point { agency: agency_name(lang, a), text };
-            let about = |text: &str| t!(lang, "doc-point-task", task = task.code.clone(), text = text.to_owned());
+            let about =
+                |text: &str| t!(lang, "doc-point-task", task = task.code.clone(), text = text.to_owned());
             match (status, note) {
                 (_, Some(note)) if is_proposal(note) => out.proposals.push(point(about(note))),
                 (Some(TaskStatus::Blocked), Some(note)) => out.shortcomings.push(point(about(note))),
@@ -243,7 +250,9 @@ fn section_result(
     }
     for a in &agencies {
         if let Some(n) = input.narratives.get(&a.code) {
-            let point = |text: &Option<String>| text.as_ref().map(|t| Point { agency: agency_name(lang, a), text: t.clone() });
+            let point = |text: &Option<String>| {
+                text.as_ref().map(|t| Point { agency: agency_name(lang, a), text: t.clone() })
+            };
             out.results.extend(point(&n.results));
             out.shortcomings.extend(point(&n.shortcomings));
             out.causes.extend(point(&n.causes));
@@ -275,11 +284,14 @@ fn timeliness_part(input: &Input) -> TimelinessPart {
     let late: Vec<Point> = lines
         .iter()
         .filter_map(|l| match l.timeliness {
-            Timeliness::Late { days } => Some(Point { agency: name(&l.agency), text: t!(lang, "doc-late-days", days = days) }),
+            Timeliness::Late { days } => {
+                Some(Point { agency: name(&l.agency), text: t!(lang, "doc-late-days", days = days) })
+            }
             _ => None,
         })
         .collect();
-    let missing: Vec<String> = lines.iter().filter(|l| !l.timeliness.is_handed_in()).map(|l| name(&l.agency)).collect();
+    let missing: Vec<String> =
+        lines.iter().filter(|l| !l.timeliness.is_handed_in()).map(|l| name(&l.agency)).collect();
     let on_time = lines.iter().filter(|l| l.timeliness == Timeliness::OnTime).count();
     TimelinessPart {
         heading: t!(lang, "doc-part-timeliness"),

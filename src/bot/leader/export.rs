@@ -10,9 +10,9 @@ use crate::bot::send::{Screen, say, send};
 use crate::bot::{AppRef, Ctx, HandlerResult};
 use crate::domain::calendar::{Deadline, deadlines, local_date, open_deadlines};
 use crate::domain::{PeriodKey, Plan};
-use crate::leadership::round_of_period;
 use crate::export::CsvStyle;
 use crate::leadership::consolidated::{build, files};
+use crate::leadership::round_of_period;
 use crate::t;
 
 /// Whether a deadline's round asks for tasks or metrics (the action programme is a document).
