@@ -400,6 +400,12 @@ async fn the_second_quarters_report_derives_the_quarter_from_two_cumulatives() {
     let out = dondoc(dir, &["export", "--period", "2022-Q2", "--out", "q2.xlsx", "--docx", "q2.docx"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
+    // DONDOC_EXPORT_DIR=… keeps the files, to look at them (the README's picture is this one).
+    if let Ok(keep) = std::env::var("DONDOC_EXPORT_DIR") {
+        for name in ["q2.xlsx", "q2.docx"] {
+            std::fs::copy(dir.join(name), std::path::Path::new(&keep).join(name)).unwrap();
+        }
+    }
     let doc = docx::read(&std::fs::read(dir.join("q2.docx")).unwrap());
     let table = doc.table_text(1);
     assert_eq!(table[0][4], vi("doc-h-own", &[("period", "quý II")]));

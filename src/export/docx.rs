@@ -3,8 +3,8 @@
 //! the heading block (issuing body left, national title right, number and date left blank for
 //! the clerk), the title and its subject, "Kính gửi", the body in four parts, "Nơi nhận" and the
 //! signature block. A4 portrait, margins 20 mm top and bottom, 30 mm left, 15 mm right, Times
-//! New Roman: 14 pt body, 13 pt headings and tables (the decree's 13–14 pt), 12 and 11 pt for
-//! "Nơi nhận" and its list, as the decree sets them.
+//! New Roman: 14 pt body, 13 pt headings and tables (the decree's 13–14 pt); 12 pt for the
+//! national title and "Nơi nhận", 11 pt for its list, as the decree sets them.
 //!
 //! Plain data in ([`ReportDoc`], every text localized by the caller), bytes out.
 //!
@@ -238,10 +238,10 @@ const TEXT_WIDTH: u32 = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT;
 const BODY: u32 = 28;
 const SMALL: u32 = 26;
 /// The heading block's columns.
-const LEFT_COLUMN: u32 = 3_800;
+const LEFT_COLUMN: u32 = 3_600;
 /// The indicator table's columns: STT, name, unit, plan, quarter, cumulative, last year,
 /// % of plan, assessment; they add up to the text width.
-const INDICATOR_COLUMNS: [u32; 9] = [560, 2_235, 800, 1_000, 1_000, 1_000, 1_000, 700, 1_060];
+const INDICATOR_COLUMNS: [u32; 9] = [640, 2_155, 800, 1_000, 1_000, 1_000, 1_000, 700, 1_060];
 
 fn document(doc: &ReportDoc) -> String {
     let mut x = Xml::with_capacity(32 * 1024 + doc.indicators.lines.len() * 1_600);
@@ -287,7 +287,8 @@ fn heading_block(x: &mut Xml, h: &DocHeading) {
     x.para(Para::center().before(120), &[Run::plain(&h.number).size(SMALL)]);
     x.raw("</w:tc>");
     x.cell_start(right, 1, false);
-    x.para(Para::center(), &[Run::bold(&h.nation).size(SMALL)]);
+    // 12 pt, so that the national title holds on one line (the decree allows 12–13).
+    x.para(Para::center(), &[Run::bold(&h.nation).size(24)]);
     x.para(Para::center(), &[Run::bold(&h.motto).size(BODY)]);
     x.rule(1_250, 1_250);
     x.para(Para::center().before(120), &[Run::italic(&h.place_date).size(BODY)]);

@@ -258,8 +258,8 @@ fn a4_with_the_decrees_margins_in_times_new_roman() {
     assert!(xml.contains("w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\""));
     assert!(doc.styles_xml.contains("w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\""));
     assert!(doc.styles_xml.contains("<w:sz w:val=\"28\"/>"), "14 pt by default");
-    // Every size used is 13–14 pt, except "Nơi nhận" (12 pt) and its list (11 pt), as the
-    // decree sets them, and the rules' tiny marks.
+    // Every size used is 13–14 pt, except the national title and "Nơi nhận" (12 pt) and its
+    // list (11 pt), as the decree sets them, and the rules' tiny marks.
     let mut sizes: Vec<&str> =
         xml.split("<w:sz w:val=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
     sizes.sort_unstable();
