@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::figures::period_figures;
+use super::figures::{LastYear, period_figures};
 use super::report_doc::{self, AgencyNarrative, Input};
 use super::workbook;
 use crate::domain::figures::Figures;
@@ -43,7 +43,9 @@ impl Reads {
         };
         let items = store.handed_in_items(round, Some(period), ItemKinds::All).await?;
         let year = store.handed_in_items(round, None, ItemKinds::MetricsAndNarratives).await?;
-        let figures = period_figures(plan, r, period, &year, &report_doc::last_year());
+        // Last year's figures are not known yet: they will come from the plan file or from a
+        // previous year's reports.
+        let figures = period_figures(plan, r, period, &year, &LastYear::new());
         let mut attachments: HashMap<AgencyCode, Vec<String>> = HashMap::new();
         for (agency, name) in store.period_attachments(round, period).await? {
             attachments.entry(agency).or_default().push(name.unwrap_or_else(|| "—".to_owned()));

@@ -13,7 +13,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::figures::LastYear;
 use crate::domain::figures::{Assessment, Figures};
 use crate::domain::plan::{Agency, Indicator, Metric, Section};
 use crate::domain::report::{ItemKey, TaskStatus};
@@ -54,8 +53,14 @@ pub struct Input<'a> {
     pub lang: Lang,
 }
 
+/// The period's items by agency and item.
+type ByKey<'a> = HashMap<(&'a AgencyCode, &'a ItemKey), &'a HandedInItem>;
+
 pub fn assemble(input: &Input) -> ReportDoc {
     let Input { plan, overview, now, lang, .. } = *input;
+    let by_key: ByKey = input.items.iter().map(|i| ((&i.agency, &i.entry.key), i)).collect();
+    let sections = sections_part(input, &by_key);
+    let proposals = proposals(input, &sections, &by_key);
     let local = now.with_timezone(&plan.time_zone).naive_local();
     let coordinator = plan.agency(plan.coordinator.as_str());
     let issuer = coordinator.map_or_else(|| plan.coordinator.to_string(), |a| agency_name(lang, a));
@@ -87,12 +92,12 @@ pub fn assemble(input: &Input) -> ReportDoc {
             issuer = issuer.clone(),
             period = period.clone()
         )],
-        indicators: indicator_part(input),
-        sections: sections_part(input),
+        indicators: indicator_part(input, &by_key),
+        sections,
         timeliness: timeliness_part(input),
         proposals: ProposalsPart {
             heading: t!(lang, "doc-part-proposals"),
-            items: proposals(input),
+            items: proposals,
             none: t!(lang, "doc-none"),
         },
         closing: vec![t!(lang, "doc-closing", plan = plan.code.clone(), period = period, issuer = issuer)],
@@ -106,7 +111,7 @@ pub fn assemble(input: &Input) -> ReportDoc {
     }
 }
 
-fn indicator_part(input: &Input) -> IndicatorPart {
+fn indicator_part(input: &Input, by_key: &ByKey) -> IndicatorPart {
     let (plan, lang) = (input.plan, input.lang);
     let mut lines = Vec::with_capacity(plan.metric_count() + plan.indicators.len());
     for ind in &plan.indicators {
@@ -115,7 +120,7 @@ fn indicator_part(input: &Input) -> IndicatorPart {
             [] => lines.push(IndicatorLine::Narrative {
                 number: ind.number.to_string(),
                 name,
-                text: narrative(input, ind).unwrap_or_else(|| t!(lang, "doc-not-reported")),
+                text: narrative(input, ind, by_key).unwrap_or_else(|| t!(lang, "doc-not-reported")),
             }),
             [only] => lines.push(IndicatorLine::Metric(metric_line(input, only, ind.number.to_string()))),
             several => {
@@ -170,14 +175,14 @@ pub fn assessment(lang: Lang, a: Assessment) -> String {
 }
 
 /// What the agencies following a qualitative indicator wrote, each named when several did.
-fn narrative(input: &Input, ind: &Indicator) -> Option<String> {
+fn narrative(input: &Input, ind: &Indicator, by_key: &ByKey) -> Option<String> {
     let key = ItemKey::Narrative(ind.number);
     let told: Vec<(&Agency, &str)> = input
         .plan
         .expand(&ind.agencies)
         .into_iter()
         .filter_map(|a| {
-            let item = input.items.iter().find(|i| i.agency == a.code && i.entry.key == key)?;
+            let item = by_key.get(&(&a.code, &key))?;
             Some((a, item.entry.note.as_deref().filter(|n| !n.trim().is_empty())?))
         })
         .collect();
@@ -194,11 +199,9 @@ fn narrative(input: &Input, ind: &Indicator) -> Option<String> {
     }
 }
 
-fn sections_part(input: &Input) -> SectionsPart {
+fn sections_part(input: &Input, by_key: &ByKey) -> SectionsPart {
     let lang = input.lang;
-    let by_key: HashMap<(&AgencyCode, &ItemKey), &HandedInItem> =
-        input.items.iter().map(|i| ((&i.agency, &i.entry.key), i)).collect();
-    let sections = input.plan.sections.iter().map(|s| section_result(input, s, &by_key)).collect();
+    let sections = input.plan.sections.iter().map(|s| section_result(input, s, by_key)).collect();
     SectionsPart {
         heading: t!(lang, "doc-part-sections"),
         labels: NarrativeLabels {
@@ -211,11 +214,7 @@ fn sections_part(input: &Input) -> SectionsPart {
     }
 }
 
-fn section_result(
-    input: &Input,
-    section: &Section,
-    by_key: &HashMap<(&AgencyCode, &ItemKey), &HandedInItem>,
-) -> SectionResult {
+fn section_result(input: &Input, section: &Section, by_key: &ByKey) -> SectionResult {
     let lang = input.lang;
     let agencies = input.plan.expand(&section.assignees);
     let mut counts: HashMap<Option<TaskStatus>, i64> = HashMap::new();
@@ -313,17 +312,13 @@ fn timeliness_part(input: &Input) -> TimelinessPart {
 
 /// Every proposal: from task notes and narratives (as in Part II, section by section), then
 /// from metric notes, in plan order.
-fn proposals(input: &Input) -> Vec<Point> {
+fn proposals(input: &Input, sections: &SectionsPart, by_key: &ByKey) -> Vec<Point> {
     let lang = input.lang;
-    let mut out: Vec<Point> = sections_part(input).sections.into_iter().flat_map(|s| s.proposals).collect();
-    for (_, m) in input.plan.indicators.iter().flat_map(|i| i.metrics.iter().map(move |m| (i, m))) {
+    let mut out: Vec<Point> = sections.sections.iter().flat_map(|s| s.proposals.iter().cloned()).collect();
+    for m in input.plan.indicators.iter().flat_map(|i| &i.metrics) {
         let key = ItemKey::Metric(m.code.clone());
-        let note = input
-            .items
-            .iter()
-            .find(|i| i.agency == m.agency && i.entry.key == key)
-            .and_then(|i| i.entry.note.as_deref())
-            .filter(|n| is_proposal(n));
+        let note =
+            by_key.get(&(&m.agency, &key)).and_then(|i| i.entry.note.as_deref()).filter(|n| is_proposal(n));
         if let Some(note) = note {
             out.push(Point {
                 agency: present::agency_name(input.plan, lang, m.agency.as_str()),
@@ -391,11 +386,6 @@ pub fn symbol(name: &str) -> String {
         .filter_map(|w| w.chars().next())
         .flat_map(char::to_uppercase)
         .collect()
-}
-
-/// The same period's figures reported last year, when known: none today (see [`LastYear`]).
-pub fn last_year() -> LastYear {
-    LastYear::new()
 }
 
 #[cfg(test)]
