@@ -333,6 +333,10 @@ pub(super) const LINE_HEIGHT: f64 = 15.0;
 pub(super) fn wrapped_lines(text: &str, width: f64) -> usize {
     const CHAR: f64 = 1.1;
     let room = (width - 1.0).max(CHAR);
+    // Most cells are short: a text has no more characters than bytes.
+    if text.len() as f64 * CHAR <= room && !text.contains('\n') {
+        return 1;
+    }
     let mut lines = 0;
     for paragraph in text.split('\n') {
         lines += 1;
