@@ -4,6 +4,8 @@
 //!
 //! - the consolidated workbook of each quarter: `ExportData` built from the store, then
 //!   `export::xlsx` (target: at most 1 s);
+//! - the draft report document of each quarter: the same reads, then `export::docx::docx`
+//!   (target: at most 1 s);
 //! - `/tinhhinh`: from the update being handed to the bot to its reply reaching the Bot API
 //!   (target: at most 50 ms).
 //!
@@ -202,38 +204,52 @@ async fn main() {
         setup.elapsed().as_secs_f64()
     );
 
-    // The consolidated workbook, each quarter (a few runs; the best and the worst shown).
+    // The consolidated workbook and the report document, each quarter (a few runs; the best and
+    // the worst shown). Both are made from one read of the store, as `/xuat` does.
     for q in 1..=4 {
         let period = PeriodKey::Quarter(2022, q);
-        let mut runs = Vec::new();
-        let mut size = 0;
+        let mut workbook_runs = Vec::new();
+        let mut docx_runs = Vec::new();
+        let (mut size, mut docx_size, mut rows, mut table_rows) = (0, 0, 0, 0);
         for _ in 0..3 {
             let started = Instant::now();
-            let data = dondoc::leadership::workbook::build(t.store(), &plan, ROUND, period, now, Lang::Vi)
-                .await
-                .unwrap()
-                .unwrap();
+            let both =
+                dondoc::leadership::consolidated::build(t.store(), &plan, ROUND, period, now, Lang::Vi)
+                    .await
+                    .unwrap()
+                    .unwrap();
             let built = started.elapsed();
-            let bytes = dondoc::export::xlsx(&data).unwrap();
-            runs.push((started.elapsed(), built));
+            let xlsx_started = Instant::now();
+            let bytes = dondoc::export::xlsx(&both.workbook).unwrap();
+            let xlsx = xlsx_started.elapsed();
+            let docx_started = Instant::now();
+            let document = dondoc::export::docx::docx(&both.report).unwrap();
+            let docx = docx_started.elapsed();
+            workbook_runs.push((built + xlsx, built));
+            docx_runs.push((built + docx, docx));
             size = bytes.len();
-        }
-        runs.sort();
-        let rows: usize = {
-            let data = dondoc::leadership::workbook::build(t.store(), &plan, ROUND, period, now, Lang::Vi)
-                .await
-                .unwrap()
-                .unwrap();
-            data.indicators.iter().map(|i| i.metrics.len()).sum::<usize>()
+            docx_size = document.len();
+            let data = &both.workbook;
+            rows = data.indicators.iter().map(|i| i.metrics.len()).sum::<usize>()
                 + data.sections.iter().map(|s| s.tasks.len()).sum::<usize>()
-                + data.timeliness.len()
-        };
+                + data.timeliness.len();
+            table_rows = both.report.indicators.lines.len();
+        }
+        workbook_runs.sort();
+        docx_runs.sort();
         println!(
             "  export {period}: {} (data from the store {}), worst {}; {rows} rows, {} KB  [target <= 1 s]",
-            ms(runs[0].0),
-            ms(runs[0].1),
-            ms(runs[runs.len() - 1].0),
+            ms(workbook_runs[0].0),
+            ms(workbook_runs[0].1),
+            ms(workbook_runs[workbook_runs.len() - 1].0),
             size / 1024
+        );
+        println!(
+            "  report {period} (.docx): {} (writing {}), worst {}; {table_rows} indicator rows, {} KB  [target <= 1 s]",
+            ms(docx_runs[0].0),
+            ms(docx_runs[0].1),
+            ms(docx_runs[docx_runs.len() - 1].0),
+            docx_size / 1024
         );
     }
 

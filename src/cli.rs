@@ -58,6 +58,7 @@ pub enum Command {
         expires: String,
     },
     /// Write the consolidated workbook of a period (as /xuat sends it), and optionally its CSV
+    /// and the draft report document
     Export {
         /// The period: 2022-Q1 (a quarter) or 2022 (the year's one-off round)
         #[arg(long)]
@@ -68,6 +69,13 @@ pub enum Command {
         /// Also write the same rows as CSV here
         #[arg(long, value_name = "FILE.csv")]
         csv: Option<PathBuf>,
+        /// excel-vn: ';' and decimal comma, for Excel set to Vietnamese; plain: ',' and '.', for
+        /// scripts
+        #[arg(long, value_name = "STYLE", default_value = "excel-vn", value_parser = ["excel-vn", "plain"])]
+        csv_style: String,
+        /// Also write the draft consolidated report (Word, Decree 30/2020 layout) here
+        #[arg(long, value_name = "FILE.docx")]
+        docx: Option<PathBuf>,
     },
     /// Preview, plan or send reminders by hand
     Reminders {
@@ -145,8 +153,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Invite { agency, role, expires } => {
             crate::cli_ops::invite(&settings, agency, &role, &expires).await
         }
-        Command::Export { period, out, csv } => {
-            crate::cli_ops::export(&settings, &period, &out, csv.as_deref()).await
+        Command::Export { period, out, csv, csv_style, docx } => {
+            let to = crate::cli_ops::ExportTargets {
+                xlsx: &out,
+                csv: csv.as_deref(),
+                csv_style: crate::export::CsvStyle::parse(&csv_style).unwrap_or_default(),
+                docx: docx.as_deref(),
+            };
+            crate::cli_ops::export(&settings, &period, &to).await
         }
         Command::Reminders { action: RemindersAction::Preview { at } } => {
             crate::cli_ops::reminders_at(&settings, &at, false).await

@@ -277,14 +277,17 @@ pub async fn reminders_at(settings: &Settings, at: &str, send: bool) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
-/// `dondoc export --period 2022-Q1 --out FILE.xlsx [--csv FILE.csv]`: the workbook `/xuat`
-/// sends, written to files (in the settings' language).
-pub async fn export(
-    settings: &Settings,
-    period: &str,
-    out: &Path,
-    csv: Option<&Path>,
-) -> anyhow::Result<ExitCode> {
+/// Where `dondoc export` writes, and how.
+pub struct ExportTargets<'a> {
+    pub xlsx: &'a Path,
+    pub csv: Option<&'a Path>,
+    pub csv_style: crate::export::CsvStyle,
+    pub docx: Option<&'a Path>,
+}
+
+/// `dondoc export --period 2022-Q1 --out FILE.xlsx [--csv FILE.csv] [--docx FILE.docx]`: the
+/// files `/xuat` sends, written to files (in the settings' language).
+pub async fn export(settings: &Settings, period: &str, to: &ExportTargets<'_>) -> anyhow::Result<ExitCode> {
     let lang = settings.language;
     let Ok(key) = period.parse::<crate::domain::PeriodKey>() else {
         eprintln!("{}", t!(lang, "export-bad-period", typed = period.to_owned()));
@@ -297,15 +300,20 @@ pub async fn export(
         store.close().await;
         return Ok(ExitCode::from(1));
     };
-    let data = crate::leadership::workbook::build(&store, &plan, &round.code, key, Utc::now(), lang)
-        .await?
-        .context("the period has no dates in the plan")?;
+    let consolidated =
+        crate::leadership::consolidated::build(&store, &plan, &round.code, key, Utc::now(), lang)
+            .await?
+            .context("the period has no dates in the plan")?;
     store.close().await;
-    let files = tokio::task::spawn_blocking(move || crate::leadership::workbook::files(&data)).await??;
-    std::fs::write(out, &files.xlsx).with_context(|| format!("writing {}", out.display()))?;
-    println!("{}", t!(lang, "cli-export-done", period = key.to_string(), path = out.display().to_string()));
-    if let Some(path) = csv {
-        std::fs::write(path, files.csv.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    let style = to.csv_style;
+    let files =
+        tokio::task::spawn_blocking(move || crate::leadership::consolidated::files(&consolidated, style))
+            .await??;
+    let written =
+        [(Some(to.xlsx), files.xlsx.as_slice()), (to.csv, files.csv.as_bytes()), (to.docx, &files.docx)];
+    for (path, bytes) in written {
+        let Some(path) = path else { continue };
+        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
         println!(
             "{}",
             t!(lang, "cli-export-done", period = key.to_string(), path = path.display().to_string())

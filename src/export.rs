@@ -10,6 +10,7 @@
 //! 0.955 and shows 95,5%), dates and times are Excel dates.
 
 mod csv;
+pub mod docx;
 mod sheets;
 
 use std::fmt::Write;
@@ -18,7 +19,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
 
-pub use csv::csv;
+pub use csv::{COLUMNS as CSV_COLUMNS, CsvStyle, csv};
 use sheets::{Formats, SheetNames, Top};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +49,9 @@ pub struct IndicatorRows {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricRow {
+    /// As the plan numbers it: the indicator's number for its only metric ("1"), the metric's
+    /// code for one of several ("5.1").
+    pub number: String,
     pub code: String,
     pub name: String,
     pub unit: String,
@@ -56,10 +60,18 @@ pub struct MetricRow {
     pub target_out_of: Option<Decimal>,
     /// Already a label ("Tối thiểu", ...).
     pub direction: String,
+    /// As reported for the period.
     pub value: Option<Decimal>,
-    /// In percent: 100 = on target.
+    /// The period's own figure, the cumulative one since January and last year's at the same
+    /// point, as far as they can be derived ([`crate::domain::figures`]).
+    pub own: Option<Decimal>,
+    pub cumulative: Option<Decimal>,
+    pub last_year: Option<Decimal>,
+    /// The figure to date in percent of the year's target: 100 = on target.
     pub percent_of_target: Option<Decimal>,
     pub agency: String,
+    /// The review state of the report the value is from (a label).
+    pub review: Option<String>,
     pub reported_at: Option<NaiveDateTime>,
     pub note: Option<String>,
 }
@@ -82,6 +94,8 @@ pub struct TaskRow {
     /// 0..=100.
     pub percent: Option<u8>,
     pub note: Option<String>,
+    /// The review state of the report the status is from (a label).
+    pub review: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -95,6 +109,10 @@ pub struct TimelinessRow {
     /// A label.
     pub status: String,
     pub days_late: Option<i64>,
+    /// The review state of the agency's report (a label); `None` when it has none.
+    pub review: Option<String>,
+    /// The names of the files attached to the report.
+    pub attachments: Vec<String>,
 }
 
 /// Every text of the workbook a person reads, localized by the caller.
@@ -121,6 +139,8 @@ pub struct ExportText {
     pub indicator_headers: IndicatorHeaders,
     pub task_headers: TaskHeaders,
     pub timeliness_headers: TimelinessHeaders,
+    /// The CSV's header row, one per column ([`csv::COLUMNS`]).
+    pub csv_headers: Vec<String>,
 }
 
 /// Column headers of the indicators sheet, left to right.
@@ -129,16 +149,19 @@ pub struct IndicatorHeaders {
     /// "STT".
     pub number: String,
     pub indicator: String,
-    pub code: String,
     pub metric: String,
     pub unit: String,
     pub target: String,
     /// "Trên tổng số".
     pub target_out_of: String,
     pub value: String,
+    pub own: String,
+    pub cumulative: String,
+    pub last_year: String,
     pub percent_of_target: String,
     pub direction: String,
     pub agency: String,
+    pub review: String,
     pub reported_at: String,
     pub note: String,
 }
@@ -152,6 +175,7 @@ pub struct TaskHeaders {
     pub status: String,
     pub percent: String,
     pub note: String,
+    pub review: String,
     pub updated_at: String,
 }
 
@@ -165,6 +189,8 @@ pub struct TimelinessHeaders {
     pub submitted_at: String,
     pub status: String,
     pub days_late: String,
+    pub review: String,
+    pub attachments: String,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! The plan's own terms, with no Telegram and no SQL; the time is always passed in.
 
 pub mod calendar;
+pub mod figures;
 pub mod limits;
 pub mod number;
 pub mod people;

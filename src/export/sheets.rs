@@ -33,6 +33,8 @@ pub(super) struct Formats {
     header: Format,
     text: Format,
     missing: Format,
+    /// An indicator's own row above its metrics.
+    group: Format,
     blank: Format,
     int: Format,
     /// `#,##0`, `#,##0.0`, ... indexed by the number of decimals.
@@ -68,6 +70,7 @@ impl Formats {
                 .set_background_color(Color::RGB(0xDDEBF7)),
             text: cell.clone().set_text_wrap(),
             missing: cell.clone().set_italic().set_font_color(Color::RGB(0x7F7F7F)).set_text_wrap(),
+            group: cell.clone().set_bold().set_text_wrap().set_background_color(Color::RGB(0xF2F2F2)),
             int: number("0"),
             decimals,
             percent_tenths: number("0.0%"),
@@ -79,8 +82,10 @@ impl Formats {
     }
 }
 
-/// One row per metric; a qualitative indicator (or one with nothing to show) gets a row with
-/// its narrative in the note column.
+/// An indicator of several metrics gets a row of its own (its number and name), then a row per
+/// metric numbered by its code; an indicator of one metric gets one row under its number; a
+/// qualitative indicator (or one with nothing to show) gets a row with its narrative in the
+/// note column.
 pub(super) fn indicators(
     ws: &mut Worksheet,
     f: &Formats,
@@ -89,58 +94,79 @@ pub(super) fn indicators(
 ) -> Result<(), XlsxError> {
     let (h, text) = (&data.text.indicator_headers, &data.text);
     let columns = [
-        (h.number.as_str(), 6.0),
-        (&h.indicator, 30.0),
-        (&h.code, 9.0),
-        (&h.metric, 36.0),
+        (h.number.as_str(), 7.0),
+        (&h.indicator, 28.0),
+        (&h.metric, 34.0),
         (&h.unit, 11.0),
-        (&h.target, 13.0),
+        (&h.target, 12.0),
         (&h.target_out_of, 10.0),
-        (&h.value, 13.0),
-        (&h.percent_of_target, 11.0),
-        (&h.direction, 13.0),
+        (&h.value, 12.0),
+        (&h.own, 12.0),
+        (&h.cumulative, 12.0),
+        (&h.last_year, 12.0),
+        (&h.percent_of_target, 10.0),
+        (&h.direction, 12.0),
         (&h.agency, 24.0),
+        (&h.review, 12.0),
         (&h.reported_at, 16.0),
         (&h.note, 36.0),
     ];
+    let widths: Vec<f64> = columns.iter().map(|c| c.1).collect();
     start(ws, f, top, &text.indicators_heading, &columns)?;
     let mut row = HEADER_ROW;
     for indicator in &data.indicators {
+        if indicator.metrics.len() > 1 {
+            row += 1;
+            let mut r = Line::new(ws, f, row, &widths);
+            r.text_with(0, &indicator.number.to_string(), &f.group)?;
+            r.text_with(1, &indicator.name, &f.group)?;
+            for col in 2..columns.len() {
+                r.ws.write_blank(row, col as ColNum, &f.group)?;
+            }
+            r.finish()?;
+        }
         for m in &indicator.metrics {
             row += 1;
-            ws.write_number_with_format(row, 0, indicator.number, &f.int)?;
-            write_text(ws, f, row, 1, &indicator.name)?;
-            write_text(ws, f, row, 2, &m.code)?;
-            write_text(ws, f, row, 3, &m.name)?;
-            write_text(ws, f, row, 4, &m.unit)?;
-            write_decimal(ws, f, row, 5, Some(m.target))?;
-            write_decimal(ws, f, row, 6, m.target_out_of)?;
+            let mut r = Line::new(ws, f, row, &widths);
+            r.text(0, &m.number)?;
+            r.text(1, &indicator.name)?;
+            r.text(2, &m.name)?;
+            r.text(3, &m.unit)?;
+            r.decimal(4, Some(m.target))?;
+            r.decimal(5, m.target_out_of)?;
             match m.value {
-                Some(value) => write_decimal(ws, f, row, 7, Some(value))?,
-                None => write_missing(ws, f, row, 7, text)?,
+                Some(value) => r.decimal(6, Some(value))?,
+                None => r.missing(6, text)?,
             }
+            r.decimal(7, m.own)?;
+            r.decimal(8, m.cumulative)?;
+            r.decimal(9, m.last_year)?;
             match m.percent_of_target.and_then(|p| p.to_f64()) {
-                Some(p) => ws.write_number_with_format(row, 8, p / 100.0, &f.percent_tenths)?,
-                None => ws.write_blank(row, 8, &f.blank)?,
+                Some(p) => r.ws.write_number_with_format(row, 10, p / 100.0, &f.percent_tenths)?,
+                None => r.ws.write_blank(row, 10, &f.blank)?,
             };
-            write_text(ws, f, row, 9, &m.direction)?;
-            write_text(ws, f, row, 10, &m.agency)?;
-            write_datetime(ws, f, row, 11, m.reported_at)?;
-            write_opt_text(ws, f, row, 12, m.note.as_deref())?;
+            r.text(11, &m.direction)?;
+            r.text(12, &m.agency)?;
+            r.opt_text(13, m.review.as_deref())?;
+            write_datetime(r.ws, f, row, 14, m.reported_at)?;
+            r.opt_text(15, m.note.as_deref())?;
+            r.finish()?;
         }
         if indicator.narrative.is_some() || indicator.metrics.is_empty() {
             row += 1;
-            ws.write_number_with_format(row, 0, indicator.number, &f.int)?;
-            write_text(ws, f, row, 1, &indicator.name)?;
-            write_text(ws, f, row, 3, &text.narrative)?;
-            for col in [2, 4, 5, 6, 7, 8, 9, 11] {
-                ws.write_blank(row, col, &f.blank)?;
+            let mut r = Line::new(ws, f, row, &widths);
+            r.text(0, &indicator.number.to_string())?;
+            r.text(1, &indicator.name)?;
+            r.text(2, &text.narrative)?;
+            for col in [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14] {
+                r.ws.write_blank(row, col, &f.blank)?;
             }
-            write_opt_text(ws, f, row, 10, indicator.narrative_agency.as_deref())?;
+            r.opt_text(12, indicator.narrative_agency.as_deref())?;
             match &indicator.narrative {
-                Some(narrative) => write_text(ws, f, row, 12, narrative)?,
-                None => write_missing(ws, f, row, 12, text)?,
+                Some(narrative) => r.text(15, narrative)?,
+                None => r.missing(15, text)?,
             }
+            r.finish()?;
         }
     }
     finish(ws, row, columns.len())
@@ -163,30 +189,35 @@ pub(super) fn section(
         (&h.status, 16.0),
         (&h.percent, 11.0),
         (&h.note, 40.0),
+        (&h.review, 12.0),
         (&h.updated_at, 16.0),
     ];
+    let widths: Vec<f64> = columns.iter().map(|c| c.1).collect();
     start(ws, f, top, heading, &columns)?;
     let mut row = HEADER_ROW;
     for task in tasks {
         row += 1;
-        write_text(ws, f, row, 0, &task.code)?;
-        write_text(ws, f, row, 1, &task.text)?;
-        write_text(ws, f, row, 2, &task.agency)?;
+        let mut r = Line::new(ws, f, row, &widths);
+        r.text(0, &task.code)?;
+        r.text(1, &task.text)?;
+        r.text(2, &task.agency)?;
         match &task.status {
-            Some(status) => write_text(ws, f, row, 3, status)?,
-            None => write_missing(ws, f, row, 3, text)?,
+            Some(status) => r.text(3, status)?,
+            None => r.missing(3, text)?,
         }
         match task.percent {
-            Some(p) => ws.write_number_with_format(row, 4, f64::from(p) / 100.0, &f.percent)?,
-            None => ws.write_blank(row, 4, &f.blank)?,
+            Some(p) => r.ws.write_number_with_format(row, 4, f64::from(p) / 100.0, &f.percent)?,
+            None => r.ws.write_blank(row, 4, &f.blank)?,
         };
-        write_opt_text(ws, f, row, 5, task.note.as_deref())?;
-        write_datetime(ws, f, row, 6, task.updated_at)?;
+        r.opt_text(5, task.note.as_deref())?;
+        r.opt_text(6, task.review.as_deref())?;
+        write_datetime(r.ws, f, row, 7, task.updated_at)?;
+        r.finish()?;
     }
     finish(ws, row, columns.len())
 }
 
-/// One row per agency: deadline, extension, submission, status, days late.
+/// One row per agency: deadline, extension, submission, status, days late, review, files.
 pub(super) fn timeliness(
     ws: &mut Worksheet,
     f: &Formats,
@@ -202,23 +233,135 @@ pub(super) fn timeliness(
         (&h.submitted_at, 17.0),
         (&h.status, 16.0),
         (&h.days_late, 11.0),
+        (&h.review, 12.0),
+        (&h.attachments, 36.0),
     ];
+    let widths: Vec<f64> = columns.iter().map(|c| c.1).collect();
     start(ws, f, top, &data.text.timeliness_heading, &columns)?;
     let mut row = HEADER_ROW;
     for t in &data.timeliness {
         row += 1;
-        write_text(ws, f, row, 0, &t.agency_code)?;
-        write_text(ws, f, row, 1, &t.agency)?;
-        write_date(ws, f, row, 2, Some(t.last_day))?;
-        write_date(ws, f, row, 3, t.extended_to)?;
-        write_datetime(ws, f, row, 4, t.submitted_at)?;
-        write_text(ws, f, row, 5, &t.status)?;
+        let mut r = Line::new(ws, f, row, &widths);
+        r.text(0, &t.agency_code)?;
+        r.text(1, &t.agency)?;
+        write_date(r.ws, f, row, 2, Some(t.last_day))?;
+        write_date(r.ws, f, row, 3, t.extended_to)?;
+        write_datetime(r.ws, f, row, 4, t.submitted_at)?;
+        r.text(5, &t.status)?;
         match t.days_late {
-            Some(days) => ws.write_number_with_format(row, 6, days as f64, &f.int)?,
-            None => ws.write_blank(row, 6, &f.blank)?,
+            Some(days) => r.ws.write_number_with_format(row, 6, days as f64, &f.int)?,
+            None => r.ws.write_blank(row, 6, &f.blank)?,
         };
+        r.opt_text(7, t.review.as_deref())?;
+        if t.attachments.is_empty() {
+            r.ws.write_blank(row, 8, &f.blank)?;
+        } else {
+            r.text(8, &t.attachments.join("\n"))?;
+        }
+        r.finish()?;
     }
     finish(ws, row, columns.len())
+}
+
+/// One data row being written: it counts the lines its wrapped texts take, and sets its height
+/// to fit them when done. Excel fits a row to its wrapped text when it opens the file, but
+/// LibreOffice keeps the default height and overprints the next rows, so the height is written.
+struct Line<'a> {
+    ws: &'a mut Worksheet,
+    f: &'a Formats,
+    row: RowNum,
+    widths: &'a [f64],
+    lines: usize,
+}
+
+impl<'a> Line<'a> {
+    fn new(ws: &'a mut Worksheet, f: &'a Formats, row: RowNum, widths: &'a [f64]) -> Self {
+        Line { ws, f, row, widths, lines: 1 }
+    }
+
+    fn text(&mut self, col: ColNum, s: &str) -> Result<(), XlsxError> {
+        let format = &self.f.text;
+        self.text_with(col, s, format)
+    }
+
+    fn text_with(&mut self, col: ColNum, s: &str, format: &Format) -> Result<(), XlsxError> {
+        let s = clip(s);
+        self.lines = self.lines.max(wrapped_lines(s, self.widths[col as usize]));
+        self.ws.write_string_with_format(self.row, col, s, format)?;
+        Ok(())
+    }
+
+    fn opt_text(&mut self, col: ColNum, s: Option<&str>) -> Result<(), XlsxError> {
+        match s {
+            Some(s) => self.text(col, s),
+            None => self.ws.write_blank(self.row, col, &self.f.blank).map(|_| ()),
+        }
+    }
+
+    fn missing(&mut self, col: ColNum, text: &ExportText) -> Result<(), XlsxError> {
+        self.lines = self.lines.max(wrapped_lines(&text.not_reported, self.widths[col as usize]));
+        self.ws.write_string_with_format(self.row, col, clip(&text.not_reported), &self.f.missing)?;
+        Ok(())
+    }
+
+    fn decimal(&mut self, col: ColNum, value: Option<Decimal>) -> Result<(), XlsxError> {
+        write_decimal(self.ws, self.f, self.row, col, value)
+    }
+
+    fn finish(self) -> Result<(), XlsxError> {
+        if self.lines > 1 {
+            self.ws.set_row_height(self.row, row_height(self.lines))?;
+        }
+        Ok(())
+    }
+}
+
+/// The height of a row of `lines` lines of the default 11 pt font, in points (Excel's limit is
+/// 409).
+pub(super) fn row_height(lines: usize) -> f64 {
+    (lines as f64 * LINE_HEIGHT + 3.0).min(409.0)
+}
+
+/// Points per line of the default font (Calibri 11, Carlito in LibreOffice).
+pub(super) const LINE_HEIGHT: f64 = 15.0;
+
+/// How many lines `text` takes when wrapped in a column `width` characters wide (Excel's unit,
+/// the width of a digit of the default font). Words are wrapped greedily as a spreadsheet does;
+/// a word longer than a line is broken. A character is counted 1.1 digits wide, as the average
+/// Vietnamese letter is a little wider than a digit, and a cell loses about one digit of width
+/// to its padding.
+pub(super) fn wrapped_lines(text: &str, width: f64) -> usize {
+    const CHAR: f64 = 1.1;
+    let room = (width - 1.0).max(CHAR);
+    // Most cells are short: a text has no more characters than bytes.
+    if text.len() as f64 * CHAR <= room && !text.contains('\n') {
+        return 1;
+    }
+    let mut lines = 0;
+    for paragraph in text.split('\n') {
+        lines += 1;
+        let mut used = 0.0;
+        for word in paragraph.split(' ') {
+            let w = word.chars().count() as f64 * CHAR;
+            let needed = if used > 0.0 { used + CHAR + w } else { w };
+            if needed <= room {
+                used = needed;
+            } else {
+                if used > 0.0 {
+                    lines += 1;
+                }
+                // A word longer than a line takes whole lines, the rest starts the next.
+                let whole = (w / room).floor();
+                lines += whole as usize;
+                used = w - whole * room;
+                if used == 0.0 && whole > 0.0 {
+                    lines -= 1;
+                    used = room;
+                }
+            }
+        }
+    }
+    lines.max(1)
 }
 
 /// Title lines, headers, widths, frozen header row, printing on A4 landscape one page wide.
@@ -243,7 +386,9 @@ fn start(
         ws.set_column_width(col as ColNum, width)?;
         ws.write_string_with_format(HEADER_ROW, col as ColNum, clip(header), &f.header)?;
     }
-    ws.set_row_height(HEADER_ROW, 32)?;
+    // Headers are bold: counted a little narrower than their columns.
+    let header_lines = columns.iter().map(|&(h, w)| wrapped_lines(h, w * 0.9)).max().unwrap_or(1);
+    ws.set_row_height(HEADER_ROW, row_height(header_lines).max(32.0))?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
@@ -255,38 +400,9 @@ fn finish(ws: &mut Worksheet, last_row: RowNum, columns: usize) -> Result<(), Xl
     Ok(())
 }
 
+/// A title line's height: merged cells are never fitted to their text, by Excel either.
 fn wrapped_height(text: &str, width_in_chars: f64, line_height: f64) -> f64 {
-    let lines = (text.chars().count() as f64 * 1.1 / width_in_chars).ceil().max(1.0);
-    lines.min(8.0) * line_height
-}
-
-fn write_text(ws: &mut Worksheet, f: &Formats, row: RowNum, col: ColNum, s: &str) -> Result<(), XlsxError> {
-    ws.write_string_with_format(row, col, clip(s), &f.text)?;
-    Ok(())
-}
-
-fn write_opt_text(
-    ws: &mut Worksheet,
-    f: &Formats,
-    row: RowNum,
-    col: ColNum,
-    s: Option<&str>,
-) -> Result<(), XlsxError> {
-    match s {
-        Some(s) => write_text(ws, f, row, col, s),
-        None => ws.write_blank(row, col, &f.blank).map(|_| ()),
-    }
-}
-
-fn write_missing(
-    ws: &mut Worksheet,
-    f: &Formats,
-    row: RowNum,
-    col: ColNum,
-    text: &ExportText,
-) -> Result<(), XlsxError> {
-    ws.write_string_with_format(row, col, clip(&text.not_reported), &f.missing)?;
-    Ok(())
+    (wrapped_lines(text, width_in_chars) as f64 * line_height).min(409.0)
 }
 
 /// A number with as many decimals shown as it has (60,26 stays 60,26; 9.002 shows no ",00").

@@ -1,10 +1,13 @@
 //! What the leaders and the planning department read, assembled from the store and the plan:
 //! where the current period stands, one indicator over the year, one agency over the year, and
-//! the rows of the consolidated workbook. No Telegram here: the bot and the command line
+//! the rows of the consolidated workbook and the content of the report document. No Telegram here: the bot and the command line
 //! render these.
 
 pub mod agency;
+pub mod consolidated;
+pub mod figures;
 pub mod indicator;
+pub mod report_doc;
 pub mod status;
 pub mod workbook;
 

@@ -2,21 +2,24 @@
 //! and `dondoc export`.
 //!
 //! A metric's value is the one its responsible agency handed in (submitted or accepted) for the
-//! period; anything else is "not reported". A task gets one row per agency it is assigned to.
+//! period; anything else is "not reported". Its own, cumulative and last year's figures are
+//! derived from the year's values ([`super::figures`]). A task gets one row per agency it is
+//! assigned to.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::domain::report::{ItemKey, percent_of_target};
-use crate::domain::{AgencyCode, PeriodKey, Plan};
+use super::consolidated::Reads;
+use crate::domain::AgencyCode;
+use crate::domain::report::{ItemKey, ReportState};
+use crate::domain::{PeriodKey, Plan};
 use crate::export::{
     ExportData, ExportText, IndicatorHeaders, IndicatorRows, MetricRow, SectionRows, TaskHeaders, TaskRow,
     TimelinessHeaders, TimelinessRow,
 };
 use crate::i18n::Lang;
-use crate::overview::Overview;
-use crate::store::{HandedInItem, ItemKinds, Store};
+use crate::store::{HandedInItem, Store};
 use crate::{present, t};
 
 /// The workbook's data for one round and period; `None` when the period is not the round's.
@@ -28,21 +31,20 @@ pub async fn build(
     now: DateTime<Utc>,
     lang: Lang,
 ) -> anyhow::Result<Option<ExportData>> {
-    let Some(overview) = Overview::load_timeliness(store, plan, round, period, now).await? else {
+    let Some(reads) = Reads::load(store, plan, round, period, now).await? else {
         return Ok(None);
     };
-    let items = store.handed_in_items(round, Some(period), ItemKinds::All).await?;
-    Ok(Some(assemble(plan, &overview, &items, now, lang)))
+    Ok(Some(assemble(plan, &reads, now, lang)))
+}
+
+/// The review state of a report as a column label ("Chờ duyệt").
+pub fn review_label(lang: Lang, state: ReportState) -> String {
+    t!(lang, &format!("export-review-{}", state.as_str()))
 }
 
 /// The same from what was read (pure).
-pub fn assemble(
-    plan: &Plan,
-    overview: &Overview,
-    items: &[HandedInItem],
-    now: DateTime<Utc>,
-    lang: Lang,
-) -> ExportData {
+pub fn assemble(plan: &Plan, reads: &Reads, now: DateTime<Utc>, lang: Lang) -> ExportData {
+    let (overview, items) = (&reads.overview, reads.items.as_slice());
     let local = |at: DateTime<Utc>| -> NaiveDateTime { at.with_timezone(&plan.time_zone).naive_local() };
     let by_key: HashMap<(&AgencyCode, &ItemKey), &HandedInItem> =
         items.iter().map(|i| ((&i.agency, &i.entry.key), i)).collect();
@@ -61,7 +63,9 @@ pub fn assemble(
                     let key = ItemKey::Metric(m.code.clone());
                     let got = by_key.get(&(&m.agency, &key)).filter(|i| i.entry.value.is_some());
                     let value = got.and_then(|i| i.entry.value);
+                    let figures = reads.figures.get(&m.code);
                     MetricRow {
+                        number: if ind.metrics.len() == 1 { ind.number.to_string() } else { m.code.clone() },
                         code: m.code.clone(),
                         name: present::name(lang, &m.name_vi, &m.name_en).to_owned(),
                         unit: m.unit.clone(),
@@ -69,8 +73,12 @@ pub fn assemble(
                         target_out_of: m.target.out_of,
                         direction: present::direction(lang, m.direction),
                         value,
-                        percent_of_target: value.and_then(|v| percent_of_target(m, v)),
+                        own: figures.and_then(|f| f.own),
+                        cumulative: figures.and_then(|f| f.cumulative),
+                        last_year: figures.and_then(|f| f.same_period_last_year),
+                        percent_of_target: figures.and_then(|f| f.percent_of_plan),
                         agency: agency_name(&m.agency),
+                        review: got.map(|i| review_label(lang, i.state)),
                         reported_at: got.map(|i| local(i.entry.updated_at)),
                         note: got.and_then(|i| i.entry.note.clone()),
                     }
@@ -129,6 +137,7 @@ pub fn assemble(
                         status: got.and_then(|i| i.entry.status).map(|st| present::task_status(lang, st)),
                         percent: got.and_then(|i| i.entry.percent),
                         note: got.and_then(|i| i.entry.note.clone()),
+                        review: got.map(|i| review_label(lang, i.state)),
                         updated_at: got.map(|i| local(i.entry.updated_at)),
                     }
                 })
@@ -155,6 +164,8 @@ pub fn assemble(
                 crate::domain::timeliness::Timeliness::Late { days } => Some(days),
                 _ => None,
             },
+            review: l.report.as_ref().map(|r| review_label(lang, r.state)),
+            attachments: reads.attachments.get(&l.agency).cloned().unwrap_or_default(),
         })
         .collect();
     ExportData {
@@ -185,15 +196,18 @@ pub fn export_text(lang: Lang, plan_code: &str) -> ExportText {
         indicator_headers: IndicatorHeaders {
             number: s("export-h-number"),
             indicator: s("export-h-indicator"),
-            code: s("export-h-code"),
             metric: s("export-h-metric"),
             unit: s("export-h-unit"),
             target: s("export-h-target"),
             target_out_of: s("export-h-target-out-of"),
-            value: s("export-h-value"),
+            value: s("export-h-reported-value"),
+            own: s("export-h-own"),
+            cumulative: s("export-h-cumulative"),
+            last_year: s("export-h-last-year"),
             percent_of_target: s("export-h-percent-of-target"),
             direction: s("export-h-direction"),
             agency: s("export-h-reporting-agency"),
+            review: s("export-h-review"),
             reported_at: s("export-h-reported-at"),
             note: s("export-h-note"),
         },
@@ -204,6 +218,7 @@ pub fn export_text(lang: Lang, plan_code: &str) -> ExportText {
             status: s("export-h-status"),
             percent: s("export-h-percent-done"),
             note: s("export-h-note"),
+            review: s("export-h-review"),
             updated_at: s("export-h-updated-at"),
         },
         timeliness_headers: TimelinessHeaders {
@@ -214,24 +229,12 @@ pub fn export_text(lang: Lang, plan_code: &str) -> ExportText {
             submitted_at: s("export-h-submitted-at"),
             status: s("export-h-status"),
             days_late: s("export-h-days-late"),
+            review: s("export-h-review"),
+            attachments: s("export-h-attachments"),
         },
+        csv_headers: crate::export::CSV_COLUMNS
+            .iter()
+            .map(|c| s(&format!("csv-h-{}", c.replace('_', "-"))))
+            .collect(),
     }
-}
-
-/// The workbook and its CSV twin, with their file names ("09-KH-UBND_2022-Q1.xlsx"). CPU work:
-/// call it off the async threads.
-pub struct Files {
-    pub xlsx: Vec<u8>,
-    pub xlsx_name: String,
-    pub csv: String,
-    pub csv_name: String,
-}
-
-pub fn files(data: &ExportData) -> Result<Files, crate::export::ExportError> {
-    Ok(Files {
-        xlsx: crate::export::xlsx(data)?,
-        xlsx_name: crate::export::file_name(&data.plan_code, &data.period, "xlsx"),
-        csv: crate::export::csv(data),
-        csv_name: crate::export::file_name(&data.plan_code, &data.period, "csv"),
-    })
 }

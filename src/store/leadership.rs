@@ -65,6 +65,39 @@ impl Store {
         rows.into_iter().map(JsonItem::into_item).collect()
     }
 
+    /// The names of the files attached to each report of a round and period, by agency (in plan
+    /// order), then in the order they were attached. A file sent without a name shows as `None`.
+    pub async fn period_attachments(
+        &self,
+        round: &str,
+        period: PeriodKey,
+    ) -> Result<Vec<(AgencyCode, Option<String>)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            agency: String,
+            file_name: Option<String>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT a.code AS agency, f.file_name FROM report_attachment f
+             JOIN report r ON r.id = f.report_id JOIN reporting_round rr ON rr.id = r.round_id
+             JOIN agency a ON a.id = r.agency_id
+             WHERE rr.plan_id = (SELECT id FROM plan WHERE active = 1) AND rr.code = ? AND r.period = ?
+               AND f.removed_at IS NULL
+             ORDER BY a.position, f.id",
+        )
+        .bind(round)
+        .bind(period.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let agency = AgencyCode::parse(&r.agency)
+                    .ok_or_else(|| StoreError::Corrupt("report_attachment.agency".into()))?;
+                Ok((agency, r.file_name))
+            })
+            .collect()
+    }
+
     /// Every report of one agency in the plan being followed, oldest period first.
     pub async fn agency_reports(&self, agency: &AgencyCode) -> Result<Vec<ReportRow>> {
         let sql = format!(

@@ -1,4 +1,5 @@
-//! `/xuat [period]`: the consolidated workbook as a document, and the same rows as CSV.
+//! `/xuat [period]`: the consolidated workbook as a document, the draft report as a Word
+//! document, and the workbook's rows as CSV.
 
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
@@ -6,8 +7,9 @@ use crate::bot::send::Screen;
 use crate::bot::{HandlerResult, Turn};
 use crate::domain::calendar::{Deadline, deadlines, local_date, open_deadlines};
 use crate::domain::{PeriodKey, Plan};
+use crate::export::CsvStyle;
+use crate::leadership::consolidated::{build, files};
 use crate::leadership::round_of_period;
-use crate::leadership::workbook::{build, files};
 use crate::t;
 
 /// Whether a deadline's round asks for tasks or metrics (the action programme is a document).
@@ -59,10 +61,11 @@ pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
 async fn send_export(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
-    let Some(data) = build(&app.store, &plan, round, period, ctx.now, ctx.lang).await? else {
+    let Some(consolidated) = build(&app.store, &plan, round, period, ctx.now, ctx.lang).await? else {
         turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };
+    let data = &consolidated.workbook;
     let metrics = data.indicators.iter().flat_map(|i| &i.metrics);
     let reported = metrics.clone().filter(|m| m.value.is_some()).count();
     let caption = t!(
@@ -75,8 +78,11 @@ async fn send_export(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerR
         handed_in = data.timeliness.iter().filter(|t| t.submitted_at.is_some()).count() as i64,
         agencies = data.timeliness.len() as i64
     );
-    let out = tokio::task::spawn_blocking(move || files(&data)).await??;
+    // Chat users open the CSV in Excel on their phones and desktops: the Vietnamese style.
+    let out = tokio::task::spawn_blocking(move || files(&consolidated, CsvStyle::ExcelVn)).await??;
     turn.out.send_document(ctx.chat, out.xlsx, out.xlsx_name, caption).await?;
+    let docx_caption = t!(ctx.lang, "doc-caption", period = period.to_string());
+    turn.out.send_document(ctx.chat, out.docx, out.docx_name, docx_caption).await?;
     let csv = out.csv.into_bytes();
     turn.out.send_document(ctx.chat, csv, out.csv_name, t!(ctx.lang, "export-csv-caption")).await?;
     Ok(())

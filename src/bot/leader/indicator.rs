@@ -192,8 +192,8 @@ mod tests {
     fn workbook_percent(bytes: Vec<u8>, sheet: &str, code: &str) -> f64 {
         let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
         let range = book.worksheet_range(sheet).unwrap();
-        let row = range.rows().find(|r| r.get(2) == Some(&Data::String(code.into()))).unwrap();
-        match row[8] {
+        let row = range.rows().find(|r| r.first() == Some(&Data::String(code.into()))).unwrap();
+        match row[10] {
             Data::Float(f) => f,
             ref other => panic!("{other:?}"),
         }
@@ -238,7 +238,21 @@ mod tests {
         let round = metric_round(&plan).unwrap();
         let deadline = year_deadlines(&plan, round)[0].clone();
         let overview = Overview { round: round.code.clone(), period: q1, deadline, lines: vec![] };
-        let data = workbook::assemble(&plan, &overview, &[item], now, Lang::Vi);
+        let figures = crate::leadership::figures::period_figures(
+            &plan,
+            round,
+            q1,
+            std::slice::from_ref(&item),
+            &crate::leadership::figures::LastYear::new(),
+        );
+        let reads = crate::leadership::consolidated::Reads {
+            overview,
+            items: vec![item],
+            figures,
+            attachments: Default::default(),
+            narratives: Default::default(),
+        };
+        let data = workbook::assemble(&plan, &reads, now, Lang::Vi);
         let sheet = data.text.indicators_sheet.clone();
         let in_workbook = workbook_percent(crate::export::xlsx(&data).unwrap(), &sheet, "5.1");
 

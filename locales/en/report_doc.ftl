@@ -1,0 +1,95 @@
+## The consolidated report as a Word document (Decree 30/2020/NĐ-CP layout), and the columns
+## the workbook and the CSV gained with it.
+
+doc-caption = 📄 Draft consolidated report for { $period } (Word), for the department to edit, number and sign.
+doc-parent-body = { $province } PROVINCIAL PEOPLE'S COMMITTEE
+doc-number = No.:          /BC-{ $symbol }
+doc-nation = SOCIALIST REPUBLIC OF VIETNAM
+doc-motto = Independence - Freedom - Happiness
+doc-place-date = { $place }, ...... ...... { $year }
+doc-title = REPORT
+doc-subject = Progress on Plan { $plan }, { $period }
+doc-period-quarter = quarter { $roman } of { $year }
+doc-period-half-first = first half of { $year }
+doc-period-half-second = second half of { $year }
+doc-period-month = month { $month } of { $year }
+doc-period-year = the year { $year }
+doc-recipient = To: the People's Committee of { $province } province.
+doc-intro = Under Plan { $plan } on { $title }, and from the reports of the agencies, the { $issuer } sums up the progress in { $period } as follows:
+doc-part-indicators = I. KEY INDICATORS
+doc-indicators-intro = Figures as reported by the agency following each indicator; cumulative since January; the share of the annual plan is taken on the cumulative figure (or on the level reached, for rates).
+doc-h-number = No.
+doc-h-name = Indicator
+doc-h-unit = Unit
+doc-h-plan = Plan { $year }
+doc-h-own = { $period }
+doc-h-cumulative = Since January
+doc-h-last-year = Same period last year
+doc-h-percent = % of annual plan
+doc-h-assessment = Assessment
+doc-assessment-met = Met or exceeded
+doc-assessment-on-pace = On pace
+doc-assessment-behind = Behind pace
+doc-assessment-not-met = Not met
+doc-not-reported = Not reported
+doc-part-sections = II. RESULTS BY TASK
+doc-results = a) Results
+doc-shortcomings = b) Shortcomings
+doc-causes = c) Causes
+doc-proposals = d) Proposals
+doc-section-summary = { $tasks } task assignments: { $done } done, { $in_progress } in progress, { $blocked } blocked, { $not_started } not started, { $not_reported } not reported.
+doc-point-task = Task { $task }: { $text }
+doc-point-metric = Indicator { $metric }: { $text }
+doc-point-blocked = Task { $task }: blocked, no details given.
+doc-part-timeliness = III. REPORTING BY THE AGENCIES
+doc-timeliness-summary = { $handed_in }/{ $agencies } agencies reported, { $on_time } on time, { $late } late.
+doc-late-label = Agencies that reported late:
+doc-late-days = { $days } days late
+doc-missing-label = Agencies that have not reported:
+doc-none = None.
+doc-part-proposals = IV. PROPOSALS
+doc-closing = This is the progress report on Plan { $plan } for { $period }, submitted by the { $issuer } to the Provincial People's Committee for its consideration and direction.
+doc-recipients-label = Recipients:
+doc-recipients =
+    - As above;
+    - Department leadership;
+    - Archive.
+doc-authority = FOR THE DIRECTOR
+doc-position = DEPUTY DIRECTOR
+
+export-h-reported-value = Reported value
+export-h-own = This period
+export-h-cumulative = Since January
+export-h-last-year = Same period last year
+export-h-review = Review
+export-h-attachments = Attachments
+export-review-draft = Draft
+export-review-submitted = Awaiting review
+export-review-accepted = Accepted
+export-review-returned = Returned
+
+csv-h-kind = Row kind
+csv-h-period = Period
+csv-h-number = Number
+csv-h-heading = Indicator or section
+csv-h-code = Code
+csv-h-item = Item
+csv-h-unit = Unit
+csv-h-target = Target
+csv-h-target-out-of = Out of
+csv-h-direction = Requirement
+csv-h-value = Reported value
+csv-h-own = This period
+csv-h-cumulative = Since January
+csv-h-last-year = Same period last year
+csv-h-percent = Percent
+csv-h-agency-code = Agency code
+csv-h-agency = Agency
+csv-h-status = Status
+csv-h-review = Review
+csv-h-last-day = Last day
+csv-h-extended-to = Extended to
+csv-h-at = At
+csv-h-days-late = Days late
+csv-h-attachments = Attachments
+csv-h-note = Note

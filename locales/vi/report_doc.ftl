@@ -1,0 +1,95 @@
+## The consolidated report as a Word document (Decree 30/2020/NĐ-CP layout), and the columns
+## the workbook and the CSV gained with it.
+
+doc-caption = 📄 Dự thảo báo cáo tổng hợp kỳ { $period } (Word), để Phòng Tổng hợp biên tập, ghi số và trình ký.
+doc-parent-body = UBND TỈNH { $province }
+doc-number = Số:          /BC-{ $symbol }
+doc-nation = CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+doc-motto = Độc lập - Tự do - Hạnh phúc
+doc-place-date = { $place }, ngày       tháng       năm { $year }
+doc-title = BÁO CÁO
+doc-subject = Tình hình thực hiện Kế hoạch số { $plan } { $period }
+doc-period-quarter = quý { $roman } năm { $year }
+doc-period-half-first = 6 tháng đầu năm { $year }
+doc-period-half-second = 6 tháng cuối năm { $year }
+doc-period-month = tháng { $month } năm { $year }
+doc-period-year = năm { $year }
+doc-recipient = Kính gửi: Ủy ban nhân dân tỉnh { $province }.
+doc-intro = Thực hiện Kế hoạch số { $plan } về { $title }, trên cơ sở báo cáo của các cơ quan, đơn vị, { $issuer } tổng hợp tình hình thực hiện { $period } như sau:
+doc-part-indicators = I. TÌNH HÌNH THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU
+doc-indicators-intro = Số liệu do cơ quan, đơn vị được giao theo dõi từng chỉ tiêu báo cáo; lũy kế tính từ đầu năm; tỷ lệ so với kế hoạch năm tính trên số lũy kế (hoặc mức đạt được đối với chỉ tiêu tỷ lệ).
+doc-h-number = STT
+doc-h-name = Chỉ tiêu
+doc-h-unit = ĐVT
+doc-h-plan = Kế hoạch năm { $year }
+doc-h-own = Thực hiện { $period }
+doc-h-cumulative = Lũy kế từ đầu năm
+doc-h-last-year = Cùng kỳ năm trước
+doc-h-percent = % so với KH năm
+doc-h-assessment = Đánh giá
+doc-assessment-met = Đạt, vượt kế hoạch
+doc-assessment-on-pace = Đúng tiến độ
+doc-assessment-behind = Chậm tiến độ
+doc-assessment-not-met = Chưa đạt
+doc-not-reported = Chưa báo cáo
+doc-part-sections = II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ
+doc-results = a) Kết quả đạt được
+doc-shortcomings = b) Tồn tại, hạn chế
+doc-causes = c) Nguyên nhân
+doc-proposals = d) Kiến nghị, đề xuất
+doc-section-summary = { $tasks } lượt nhiệm vụ: { $done } hoàn thành, { $in_progress } đang thực hiện, { $blocked } có vướng mắc, { $not_started } chưa triển khai, { $not_reported } chưa báo cáo.
+doc-point-task = Nhiệm vụ { $task }: { $text }
+doc-point-metric = Chỉ tiêu { $metric }: { $text }
+doc-point-blocked = Nhiệm vụ { $task }: có vướng mắc, chưa nêu cụ thể.
+doc-part-timeliness = III. TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ
+doc-timeliness-summary = { $handed_in }/{ $agencies } cơ quan, đơn vị đã gửi báo cáo, trong đó { $on_time } đúng hạn, { $late } trễ hạn.
+doc-late-label = Các cơ quan, đơn vị gửi báo cáo trễ hạn:
+doc-late-days = trễ { $days } ngày
+doc-missing-label = Các cơ quan, đơn vị chưa gửi báo cáo:
+doc-none = Không có.
+doc-part-proposals = IV. KIẾN NGHỊ, ĐỀ XUẤT
+doc-closing = Trên đây là báo cáo tình hình thực hiện Kế hoạch số { $plan } { $period }, { $issuer } kính báo cáo Ủy ban nhân dân tỉnh xem xét, chỉ đạo./.
+doc-recipients-label = Nơi nhận:
+doc-recipients =
+    - Như trên;
+    - Lãnh đạo Sở;
+    - Lưu: VT, TH.
+doc-authority = KT. GIÁM ĐỐC
+doc-position = PHÓ GIÁM ĐỐC
+
+export-h-reported-value = Số liệu báo cáo
+export-h-own = Kỳ này
+export-h-cumulative = Lũy kế từ đầu năm
+export-h-last-year = Cùng kỳ năm trước
+export-h-review = Duyệt
+export-h-attachments = Tệp đính kèm
+export-review-draft = Đang soạn
+export-review-submitted = Chờ duyệt
+export-review-accepted = Đã duyệt
+export-review-returned = Trả lại
+
+csv-h-kind = Loại dòng
+csv-h-period = Kỳ báo cáo
+csv-h-number = Số thứ tự
+csv-h-heading = Chỉ tiêu, lĩnh vực
+csv-h-code = Mã
+csv-h-item = Nội dung
+csv-h-unit = Đơn vị tính
+csv-h-target = Kế hoạch
+csv-h-target-out-of = Trên tổng số
+csv-h-direction = Yêu cầu
+csv-h-value = Số liệu báo cáo
+csv-h-own = Kỳ này
+csv-h-cumulative = Lũy kế từ đầu năm
+csv-h-last-year = Cùng kỳ năm trước
+csv-h-percent = Tỷ lệ (%)
+csv-h-agency-code = Mã đơn vị
+csv-h-agency = Đơn vị
+csv-h-status = Tình trạng
+csv-h-review = Duyệt
+csv-h-last-day = Hạn báo cáo
+csv-h-extended-to = Gia hạn đến
+csv-h-at = Thời điểm
+csv-h-days-late = Số ngày trễ
+csv-h-attachments = Tệp đính kèm
+csv-h-note = Ghi chú
