@@ -51,7 +51,10 @@ pub fn display_name(user: &User) -> String {
     }
 }
 
-/// Builds the context of an update; `None` for updates with no person behind them.
+/// Builds the context of an update, in one read; `None` for updates with no person behind
+/// them, and for a duplicate delivery (an update or callback query handled before changes
+/// nothing; the mark is written when an update ends, so one a crash interrupted is handled
+/// again when redelivered).
 pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
     let mut keys = vec![format!("u:{}", update.id.0)];
     if let teloxide::types::UpdateKind::CallbackQuery(q) = &update.kind {
@@ -61,21 +64,21 @@ pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
     let chat = update.chat().map(|c| (c.id, c.is_private())).unwrap_or((ChatId(user.id.0 as i64), true));
     let now = app.clock.now();
     let telegram_id = user.id.0 as i64;
-    let mut person = match app.store.person_by_telegram(telegram_id).await {
-        Ok(p) => p,
+    let (mut person, state, handled) = match app.store.update_context(telegram_id, chat.0.0, &keys).await {
+        Ok((person, state, handled)) => {
+            (person, state.map_or(State::Idle, |s| State::from_json(&s)), handled)
+        }
         Err(e) => {
-            tracing::error!(error = %e, "could not load the person; answering as a stranger");
-            None
+            // Better to risk handling twice than to drop a person's message.
+            tracing::error!(error = %e, "could not load the person and their step; answering as a stranger");
+            (None, State::Stale, false)
         }
     };
+    if handled {
+        tracing::info!(keys = ?keys, "a duplicate delivery was ignored");
+        return None;
+    }
     let lang = person.as_ref().map_or_else(|| Lang::from_code(user.language_code.as_deref()), |p| p.language);
-    let state = match app.store.dialogue_state(chat.0.0).await {
-        Ok(s) => s.map_or(State::Idle, |s| State::from_json(&s)),
-        Err(e) => {
-            tracing::error!(error = %e, "could not load a conversation; starting it again");
-            State::Stale
-        }
-    };
     let mut ctx = Ctx { chat: chat.0, user, person: None, lang, private: chat.1, now, state, keys };
     if person.is_none() && app.admins.contains(&telegram_id) && ctx.private {
         match app.store.ensure_admin(&ctx.newcomer(), now).await {

@@ -27,28 +27,10 @@ pub type SchemaError = Box<dyn std::error::Error + Send + Sync>;
 pub fn schema() -> UpdateHandler<SchemaError> {
     dptree::entry()
         .filter_map_async(context::resolve)
-        .filter_async(first_delivery)
         .filter_async(within_limits)
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_edited_message().endpoint(on_edited))
         .branch(Update::filter_callback_query().endpoint(on_callback))
-}
-
-/// An update (or a callback query) handled before changes nothing. The mark is written when
-/// the update ends, so one that a crash interrupted is handled again when redelivered.
-async fn first_delivery(app: AppRef, ctx: Ctx) -> bool {
-    match app.store.already_handled(&ctx.keys).await {
-        Ok(false) => true,
-        Ok(true) => {
-            tracing::info!(keys = ?ctx.keys, "a duplicate delivery was ignored");
-            false
-        }
-        // Better to risk handling twice than to drop a person's message.
-        Err(e) => {
-            tracing::error!(error = %e, "could not check for a handled update");
-            true
-        }
-    }
 }
 
 /// One sender cannot cost everyone else: a flood is told once to slow down, then ignored until

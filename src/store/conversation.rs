@@ -5,13 +5,6 @@ use chrono::{DateTime, Duration, Utc};
 use super::{Result, Store};
 
 impl Store {
-    pub async fn dialogue_state(&self, chat_id: i64) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT state FROM dialogue_state WHERE chat_id = ?")
-            .bind(chat_id)
-            .fetch_optional(&self.read)
-            .await?)
-    }
-
     pub async fn set_dialogue_state(&self, chat_id: i64, state: &str, now: DateTime<Utc>) -> Result<()> {
         sqlx::query(
             "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES (?, ?, ?)
@@ -23,28 +16,6 @@ impl Store {
         .execute(&self.write)
         .await?;
         Ok(())
-    }
-
-    pub async fn remove_dialogue_state(&self, chat_id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM dialogue_state WHERE chat_id = ?")
-            .bind(chat_id)
-            .execute(&self.write)
-            .await?;
-        Ok(())
-    }
-
-    /// Whether any of an update's keys was handled already (a duplicate delivery).
-    pub async fn already_handled(&self, keys: &[String]) -> Result<bool> {
-        for key in keys {
-            let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM handled_update WHERE update_key = ?")
-                .bind(key)
-                .fetch_optional(&self.read)
-                .await?;
-            if seen.is_some() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 
     /// Ends an update in one transaction: marks its keys handled and moves the conversation to

@@ -111,6 +111,37 @@ impl Store {
         sqlx::query(&sql).bind(telegram_id).fetch_optional(&self.read).await?.as_ref().map(person).transpose()
     }
 
+    /// What an update needs to know before it is handled, in one read: the person behind the
+    /// Telegram user (unless removed), the step of the chat's conversation, and whether any of
+    /// the update's keys was handled already.
+    pub async fn update_context(
+        &self,
+        telegram_id: i64,
+        chat_id: i64,
+        keys: &[String],
+    ) -> Result<(Option<Person>, Option<String>, bool)> {
+        let first = keys.first().map(String::as_str).unwrap_or_default();
+        let second = keys.get(1).map(String::as_str).unwrap_or(first);
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS},
+                (SELECT state FROM dialogue_state WHERE chat_id = ?2) AS dialogue,
+                EXISTS (SELECT 1 FROM handled_update WHERE update_key IN (?3, ?4)) AS handled
+             FROM (SELECT 1) one
+             LEFT JOIN person p ON p.telegram_id = ?1 AND p.removed_at IS NULL
+             LEFT JOIN agency a ON a.id = p.agency_id"
+        );
+        let row = sqlx::query(&sql)
+            .bind(telegram_id)
+            .bind(chat_id)
+            .bind(first)
+            .bind(second)
+            .fetch_one(&self.read)
+            .await?;
+        let found = row.get::<Option<i64>, _>("id").is_some();
+        let person = if found { Some(person(&row)?) } else { None };
+        Ok((person, row.get("dialogue"), row.get("handled")))
+    }
+
     pub async fn person(&self, id: i64) -> Result<Option<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM person p LEFT JOIN agency a ON a.id = p.agency_id
