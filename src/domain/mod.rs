@@ -19,7 +19,20 @@ pub use plan::{AgencyCode, Plan};
 pub use plan_file::PlanFile;
 pub use problems::{PlanProblem, ProblemKind, Problems};
 
+/// What checking a plan file found: the plan or every problem, and the warnings, which are
+/// printed but do not refuse the file.
+#[derive(Debug, Clone)]
+pub struct PlanCheck {
+    pub plan: Result<Plan, Problems>,
+    pub warnings: Vec<PlanProblem>,
+}
+
 impl Plan {
+    /// Reads and checks a plan file's TOML text, with its warnings.
+    pub fn check(text: &str) -> PlanCheck {
+        PlanCheck { plan: Plan::from_toml(text), warnings: vec![] }
+    }
+
     /// Reads and checks a plan file's TOML text.
     pub fn from_toml(text: &str) -> Result<Plan, Problems> {
         let file = PlanFile::from_toml(text).map_err(|e| {

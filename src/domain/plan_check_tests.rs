@@ -185,3 +185,101 @@ fn every_problem_has_a_message_in_both_languages() {
         }
     }
 }
+
+// Issue 9, "what was seen": each of these failed before the format grew.
+
+#[test]
+fn a_range_keeps_both_ends() {
+    let range = SMALL
+        .replace("target = \"9\"", "target = \"6,5–7\"")
+        .replace("direction = \"at_least\"", "direction = \"at_most\"")
+        .replace("wording = \"9 bác sĩ\"", "wording = \"6,5–7 bác sĩ\"");
+    let plan = Plan::from_toml(&range).unwrap();
+    assert_eq!(plan.to_file().indicators[0].metrics[0].target, "6,5–7");
+    let (_, m) = plan.metric("1.1").unwrap();
+    // "At most 6,5–7": the ceiling is the high end, not the floor.
+    assert!(crate::domain::report::meets_target(m, rust_decimal::Decimal::new(68, 1)));
+    assert!(!crate::domain::report::meets_target(m, rust_decimal::Decimal::new(71, 1)));
+}
+
+#[test]
+fn a_second_owner_of_a_metric_is_asked_too() {
+    let shared = SMALL
+        .replace(
+            "[[sections]]",
+            "[[agencies]]\ncode = \"SNV\"\nname_vi = \"Sở Nội vụ\"\nname_en = \"Department of Home Affairs\"\n\n[[sections]]",
+        )
+        .replace("wording = \"9 bác sĩ\"", "wording = \"9 bác sĩ\"\nagencies = [\"SYT\", \"SNV\"]\ncombine = \"each\"");
+    let plan = Plan::from_toml(&shared).unwrap();
+    let round = plan.round("quy").unwrap();
+    for code in ["SYT", "SNV"] {
+        let agency = crate::domain::AgencyCode::parse(code).unwrap();
+        let items = crate::domain::report::items_for(&plan, round, &agency);
+        assert!(items.contains(&crate::domain::report::ItemKey::Metric("1.1".into())), "{code}: {items:?}");
+    }
+}
+
+#[test]
+fn by_day_20_means_the_20th_and_day_31_the_months_last() {
+    use crate::domain::calendar::{PeriodKey, deadlines};
+    let monthly = |day: &str| {
+        SMALL.replace(
+            "every = \"quarter\"\nmonth = 3\ndue_before_day = 15",
+            &format!("every = \"month\"\nmonth = 1\ndue_by_day = {day}"),
+        )
+    };
+    let last_day = |text: &str, month: u32| {
+        let plan = Plan::from_toml(text).unwrap();
+        deadlines(&plan, 2022).into_iter().find(|d| d.period == PeriodKey::Month(2022, month)).unwrap().last_day
+    };
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2022, m, d).unwrap();
+    // "Chậm nhất ngày 20": the 20th itself is the last day.
+    assert_eq!(last_day(&monthly("20"), 2), day(2, 20));
+    // Day 31, clamped: the last day of each month, whatever its length.
+    assert_eq!(last_day(&monthly("31"), 2), day(2, 28));
+    assert_eq!(last_day(&monthly("31"), 4), day(4, 30));
+    assert_eq!(last_day(&monthly("31"), 5), day(5, 31));
+}
+
+#[test]
+fn entries_without_a_number_of_their_own_count_from_1() {
+    let three = SMALL.replace(
+        "[[holidays]]",
+        "[[holidays]]\nfrom = \"2022-01-01\"\nname = \"Tết dương lịch\"\n\n\
+         [[holidays]]\nfrom = \"2022-04-11\"\nname = \"Giỗ Tổ\"\n\n[[holidays]]",
+    );
+    let broken = three.replace("from = \"2022-09-01\"", "from = \"2022-09-31\"");
+    assert_eq!(problems(&broken), vec![("holidays[3].from".to_owned(), "problem-bad-date")]);
+    let dup = SMALL.replace("code = \"SYT\"", "code = \"SKHDT\"");
+    assert!(problems(&dup).contains(&("agencies[2].code".to_owned(), "problem-duplicate-code")));
+}
+
+#[test]
+fn a_misspelt_key_is_one_problem_among_the_others() {
+    let broken = SMALL
+        .replace("province = \"Thử\"", "province = \"Thử\"\nprovinse = \"typo\"")
+        .replace("unit = \"bác sĩ\"", "unit = \"bác sĩ\"\ndirektion = \"at_least\"")
+        .replace("target = \"9\"", "target = \"chín\"");
+    let got = problems(&broken);
+    assert_eq!(
+        got,
+        vec![
+            ("plan.provinse".to_owned(), "problem-unknown-field"),
+            ("indicators[1].metrics[1.1].direktion".to_owned(), "problem-unknown-field"),
+            ("indicators[1].metrics[1.1].target".to_owned(), "problem-not-a-number"),
+        ]
+    );
+}
+
+#[test]
+fn a_target_that_contradicts_its_own_wording_is_a_warning() {
+    let contradicting = SMALL.replace("target = \"9\"", "target = \"90\"");
+    let check = Plan::check(&contradicting);
+    assert!(check.plan.is_ok(), "a warning does not refuse the file");
+    let warnings: Vec<(String, &str)> = check.warnings.into_iter().map(|w| (w.place, w.kind.key())).collect();
+    assert_eq!(
+        warnings,
+        vec![("indicators[1].metrics[1.1].target".to_owned(), "problem-target-not-in-wording")]
+    );
+    assert!(Plan::check(SMALL).warnings.is_empty());
+}
