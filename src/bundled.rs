@@ -22,7 +22,7 @@ mod tests {
 
     use super::*;
     use crate::domain::calendar::{PeriodKey, deadlines};
-    use crate::domain::plan::{Direction, Schedule};
+    use crate::domain::plan::{Direction, DueDate, Schedule};
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
@@ -121,7 +121,7 @@ mod tests {
         let q = plan.round("bao-cao-quy").unwrap();
         assert_eq!(
             ap.schedule,
-            Schedule::Once { due_before: chrono::NaiveDate::from_ymd_opt(2022, 1, 30).unwrap() }
+            Schedule::Once { due: DueDate::Before(chrono::NaiveDate::from_ymd_opt(2022, 1, 30).unwrap()) }
         );
         assert!(ap.asks.document && !ap.asks.tasks);
         assert!(q.asks.tasks && q.asks.metrics);
