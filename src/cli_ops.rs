@@ -206,11 +206,13 @@ pub async fn reminders_at(settings: &Settings, at: &str, send: bool) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
-/// `dondoc export --period 2022-Q1 --out FILE.xlsx [--csv FILE.csv]`: the workbook `/xuat`
-/// sends, written to files (in the settings' language).
+/// `dondoc export --period 2022-Q1 [--round CODE] --out FILE.xlsx [--csv FILE.csv]`: the
+/// workbook `/xuat` sends, written to files (in the settings' language). When several rounds
+/// have the period, `--round` chooses; without it nothing is written.
 pub async fn export(
     settings: &Settings,
     period: &str,
+    round: Option<&str>,
     out: &Path,
     csv: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
@@ -221,10 +223,25 @@ pub async fn export(
     };
     let store = open_store(settings).await?;
     let plan = load_plan(settings, &store).await?;
-    let Some(round) = crate::leadership::round_of_period(&plan, key) else {
-        eprintln!("{}", t!(lang, "export-unknown-period", period = key.to_string()));
-        store.close().await;
-        return Ok(ExitCode::from(1));
+    let rounds = crate::leadership::rounds_of_period(&plan, key);
+    let chosen = match (round, rounds.as_slice()) {
+        (Some(code), _) => rounds.iter().find(|r| r.code == code).copied().ok_or_else(|| {
+            t!(lang, "export-round-not-in-period", round = code.to_owned(), period = key.to_string())
+        }),
+        (None, [one]) => Ok(*one),
+        (None, []) => Err(t!(lang, "export-unknown-period", period = key.to_string())),
+        (None, several) => {
+            let codes: Vec<&str> = several.iter().map(|r| r.code.as_str()).collect();
+            Err(t!(lang, "export-several-rounds", period = key.to_string(), rounds = codes.join(", ")))
+        }
+    };
+    let round = match chosen {
+        Ok(round) => round,
+        Err(refusal) => {
+            eprintln!("{refusal}");
+            store.close().await;
+            return Ok(ExitCode::from(1));
+        }
     };
     let data = crate::leadership::workbook::build(&store, &plan, &round.code, key, Utc::now(), lang)
         .await?

@@ -369,7 +369,10 @@ mod tests {
         let mut revenue = metric("7.000", Direction::AtLeast);
         revenue.last_year = Target::parse("6.500");
         revenue.same_period_last_year.insert(PeriodKey::Quarter(2023, 1), Target::parse("1.400").unwrap());
-        assert_eq!(revenue.same_period_last_year(PeriodKey::Quarter(2024, 1)), Target::parse("1.400").as_ref());
+        assert_eq!(
+            revenue.same_period_last_year(PeriodKey::Quarter(2024, 1)),
+            Target::parse("1.400").as_ref()
+        );
         assert_eq!(revenue.same_period_last_year(PeriodKey::Quarter(2024, 2)), None);
         assert_eq!(revenue.same_period_last_year(PeriodKey::Year(2024)), Target::parse("6.500").as_ref());
         assert!(!revenue.asks_estimate(PeriodKey::Quarter(2024, 3)), "the metric does not ask");

@@ -434,7 +434,11 @@ impl Plan {
 
     /// The metrics listed as parts of `code` ("trong đó"), in plan order.
     pub fn parts_of(&self, code: &str) -> Vec<&Metric> {
-        self.indicators.iter().flat_map(|i| &i.metrics).filter(|m| m.part_of.as_deref() == Some(code)).collect()
+        self.indicators
+            .iter()
+            .flat_map(|i| &i.metrics)
+            .filter(|m| m.part_of.as_deref() == Some(code))
+            .collect()
     }
 
     /// The group an indicator is listed under.

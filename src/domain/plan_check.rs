@@ -161,7 +161,12 @@ impl Checker {
         out
     }
 
-    fn groups(&mut self, file: &[GroupEntry], codes: &mut HashSet<String>, known: &Known) -> Vec<AgencyGroup> {
+    fn groups(
+        &mut self,
+        file: &[GroupEntry],
+        codes: &mut HashSet<String>,
+        known: &Known,
+    ) -> Vec<AgencyGroup> {
         let mut out = Vec::new();
         for (i, g) in file.iter().enumerate() {
             let at = format!("groups[{}]", g.code);
@@ -171,7 +176,12 @@ impl Checker {
             }
             let members = self.agency_refs(&format!("{at}.members"), &g.members, &known.agencies);
             if let Some(code) = code {
-                out.push(AgencyGroup { code, name_vi: g.name_vi.clone(), name_en: g.name_en.clone(), members });
+                out.push(AgencyGroup {
+                    code,
+                    name_vi: g.name_vi.clone(),
+                    name_en: g.name_en.clone(),
+                    members,
+                });
             }
         }
         out
@@ -227,7 +237,8 @@ impl Checker {
         let cooperating = self.agency_refs(&format!("{at}.cooperating"), &t.cooperating, &known.assignable);
         let due = self.due_date(&at, t.due_by.as_deref(), t.due_before.as_deref(), None);
         self.optional_text(&format!("{at}.output"), t.output.as_deref());
-        let code = if t.id.is_empty() { section.number.to_string() } else { format!("{}.{}", section.number, t.id) };
+        let code =
+            if t.id.is_empty() { section.number.to_string() } else { format!("{}.{}", section.number, t.id) };
         Task {
             code,
             letter: t.id.clone(),
@@ -287,15 +298,24 @@ impl Checker {
         if let Some(target) = &target {
             self.target_in_wording(&format!("{at}.target"), target, &m.wording);
         }
-        let direction = self.choice(&format!("{at}.direction"), &m.direction, Direction::parse, "at_least, at_most, reduce_by");
+        let direction = self.choice(
+            &format!("{at}.direction"),
+            &m.direction,
+            Direction::parse,
+            "at_least, at_most, reduce_by",
+        );
         if m.strict && m.about {
             self.push(&at, ProblemKind::BothSet { first: "strict", second: "about" });
         }
-        let reduction = m.reduction.as_deref().and_then(|r| {
-            self.choice(&format!("{at}.reduction"), r, Reduction::parse, "points, percent")
-        });
+        let reduction = m
+            .reduction
+            .as_deref()
+            .and_then(|r| self.choice(&format!("{at}.reduction"), r, Reduction::parse, "points, percent"));
         if m.reduction.is_some() && direction.is_some_and(|d| d != Direction::ReduceBy) {
-            self.push(&format!("{at}.reduction"), ProblemKind::OnlyWith { field: "reduction", with: "direction = \"reduce_by\"" });
+            self.push(
+                &format!("{at}.reduction"),
+                ProblemKind::OnlyWith { field: "reduction", with: "direction = \"reduce_by\"" },
+            );
         }
         let (agency, owners, combine) = self.owners(&at, m, indicator_agencies, known, groups);
         if let Some(parent) = &m.part_of
@@ -303,9 +323,10 @@ impl Checker {
         {
             self.push(&format!("{at}.part_of"), ProblemKind::UnknownRef { value: parent.clone() });
         }
-        let kind = m.kind.as_deref().and_then(|k| {
-            self.choice(&format!("{at}.kind"), k, ValueKind::parse, "flow, cumulative, level")
-        });
+        let kind = m
+            .kind
+            .as_deref()
+            .and_then(|k| self.choice(&format!("{at}.kind"), k, ValueKind::parse, "flow, cumulative, level"));
         let last_year = m.last_year.as_deref().and_then(|v| self.target(&format!("{at}.last_year"), v));
         let mut same_period_last_year = BTreeMap::new();
         for (period, value) in &m.same_period_last_year {
@@ -352,9 +373,10 @@ impl Checker {
         known: &Known,
         groups: &[GroupEntry],
     ) -> (Option<AgencyCode>, Vec<AgencyCode>, Option<Combine>) {
-        let combine = m.combine.as_deref().and_then(|c| {
-            self.choice(&format!("{at}.combine"), c, Combine::parse, "each, sum, lead")
-        });
+        let combine = m
+            .combine
+            .as_deref()
+            .and_then(|c| self.choice(&format!("{at}.combine"), c, Combine::parse, "each, sum, lead"));
         if m.agency.is_some() && !m.agencies.is_empty() {
             self.push(at, ProblemKind::BothSet { first: "agency", second: "agencies" });
         }
@@ -385,7 +407,8 @@ impl Checker {
         if combine == Some(Combine::Lead) && !known.agencies.contains(first.as_str()) {
             self.push(&format!("{at}.agencies"), ProblemKind::LeadIsGroup { code: first.clone() });
         }
-        let agency = reporters.first().and_then(|c| AgencyCode::parse(c)).filter(|_| owners.len() == m.agencies.len());
+        let agency =
+            reporters.first().and_then(|c| AgencyCode::parse(c)).filter(|_| owners.len() == m.agencies.len());
         (agency, owners, combine)
     }
 
@@ -408,7 +431,10 @@ impl Checker {
                 if !known.indicators.contains(n) {
                     self.push(&format!("{at}.indicators"), ProblemKind::UnknownRef { value: n.to_string() });
                 } else if !listed.insert(*n) {
-                    self.push(&format!("{at}.indicators"), ProblemKind::DuplicateCode { code: n.to_string() });
+                    self.push(
+                        &format!("{at}.indicators"),
+                        ProblemKind::DuplicateCode { code: n.to_string() },
+                    );
                 }
             }
             out.push(IndicatorGroup {
@@ -441,9 +467,12 @@ impl Checker {
                 Some(self.agency_refs(&format!("{at}.recipients"), &r.recipients, &known.assignable))
             };
             let to = self.agency_ref(&format!("{at}.to"), &r.to, &known.agencies);
-            let sections = r.sections.as_deref().map(|s| self.numbers(&format!("{at}.sections"), s, &known.sections));
-            let indicators =
-                r.indicators.as_deref().map(|i| self.numbers(&format!("{at}.indicators"), i, &known.indicators));
+            let sections =
+                r.sections.as_deref().map(|s| self.numbers(&format!("{at}.sections"), s, &known.sections));
+            let indicators = r
+                .indicators
+                .as_deref()
+                .map(|i| self.numbers(&format!("{at}.indicators"), i, &known.indicators));
             let schedule = self.schedule(&format!("{at}.schedule"), &r.schedule, known.year);
             if let (Some(to), Some(schedule)) = (to, schedule) {
                 out.push(ReportingRound {
@@ -519,8 +548,12 @@ impl Checker {
                     }
                 }
                 let every = s.every.as_deref().unwrap_or_default();
-                let every =
-                    self.choice(&format!("{at}.every"), every, Cadence::parse, "month, quarter, half_year, year");
+                let every = self.choice(
+                    &format!("{at}.every"),
+                    every,
+                    Cadence::parse,
+                    "month, quarter, half_year, year",
+                );
                 let month = s.month.unwrap_or(1);
                 let month_ok = self.in_range(&format!("{at}.month"), month, 1, 12);
                 let day = self.due_day(at, s);
@@ -551,7 +584,9 @@ impl Checker {
                 self.push(at, ProblemKind::BothSet { first: "due_before_day", second: "due_by_day" });
                 None
             }
-            (Some(n), None) => self.in_range(&format!("{at}.due_before_day"), n, 2, 28).then_some(DueDay::Before(n)),
+            (Some(n), None) => {
+                self.in_range(&format!("{at}.due_before_day"), n, 2, 28).then_some(DueDay::Before(n))
+            }
             (None, Some(n)) => self.in_range(&format!("{at}.due_by_day"), n, 1, 31).then_some(DueDay::By(n)),
             (None, None) => {
                 self.push(at, ProblemKind::MissingOneOf { first: "due_by_day", second: "due_before_day" });
@@ -563,7 +598,13 @@ impl Checker {
     /// A one-off date written as `due_by` or `due_before` (not both). With `year`, one of them
     /// is required and the last day must fall in that year ("before 1 January" of the next year
     /// is still the plan year's 31 December).
-    fn due_date(&mut self, at: &str, by: Option<&str>, before: Option<&str>, year: Option<i32>) -> Option<DueDate> {
+    fn due_date(
+        &mut self,
+        at: &str,
+        by: Option<&str>,
+        before: Option<&str>,
+        year: Option<i32>,
+    ) -> Option<DueDate> {
         let due = match (by, before) {
             (Some(_), Some(_)) => {
                 self.push(at, ProblemKind::BothSet { first: "due_by", second: "due_before" });
@@ -586,7 +627,10 @@ impl Checker {
                 (_, Some(d)) => ("due_before", d),
                 _ => return None,
             };
-            self.push(&format!("{at}.{field}"), ProblemKind::DateOutsideYear { value: value.to_owned(), year });
+            self.push(
+                &format!("{at}.{field}"),
+                ProblemKind::DateOutsideYear { value: value.to_owned(), year },
+            );
             return None;
         }
         Some(due)

@@ -242,7 +242,11 @@ fn by_day_20_means_the_20th_and_day_31_the_months_last() {
     };
     let last_day = |text: &str, month: u32| {
         let plan = Plan::from_toml(text).unwrap();
-        deadlines(&plan, 2022).into_iter().find(|d| d.period == PeriodKey::Month(2022, month)).unwrap().last_day
+        deadlines(&plan, 2022)
+            .into_iter()
+            .find(|d| d.period == PeriodKey::Month(2022, month))
+            .unwrap()
+            .last_day
     };
     let day = |m, d| chrono::NaiveDate::from_ymd_opt(2022, m, d).unwrap();
     // "Chậm nhất ngày 20": the 20th itself is the last day.

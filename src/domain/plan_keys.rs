@@ -21,7 +21,10 @@ pub(super) fn strip_unknown_keys(doc: &mut DeTable<'_>) -> Vec<PlanProblem> {
         for key in unknown {
             table.remove(key.as_str());
             let place = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
-            found.push(PlanProblem { place, kind: ProblemKind::UnknownField { name: key, allowed: fields.join(", ") } });
+            found.push(PlanProblem {
+                place,
+                kind: ProblemKind::UnknownField { name: key, allowed: fields.join(", ") },
+            });
         }
     };
     check(doc, fields_of::<PlanFile>(), "");

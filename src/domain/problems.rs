@@ -174,7 +174,9 @@ impl ProblemKind {
             ProblemKind::OnlyWith { field, with } => {
                 vec![("field", (*field).to_owned()), ("with", (*with).to_owned())]
             }
-            ProblemKind::BadPeriod { value, year } => vec![("value", value.clone()), ("year", year.to_string())],
+            ProblemKind::BadPeriod { value, year } => {
+                vec![("value", value.clone()), ("year", year.to_string())]
+            }
             ProblemKind::DateOutsideYears { value, year, next } => {
                 vec![("value", value.clone()), ("year", year.to_string()), ("next", next.to_string())]
             }

@@ -186,7 +186,8 @@ mod tests {
     fn ranges_about_and_strict_bounds_judge_progress() {
         let plan = seed_plan();
         let (_, growth) = plan.metric("1.1").unwrap();
-        let range = Metric { target: crate::domain::plan::Target::parse("6,5–7").unwrap(), ..growth.clone() };
+        let range =
+            Metric { target: crate::domain::plan::Target::parse("6,5–7").unwrap(), ..growth.clone() };
         assert_eq!(progress(&range, dec("6.6"), Q1), Progress::OnTrack, "the low end is the floor");
         assert_eq!(progress(&range, dec("6.4"), Q1), Progress::Behind);
         let ceiling = Metric { direction: Direction::AtMost, ..range.clone() };

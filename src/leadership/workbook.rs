@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::domain::plan::TaskRole;
 use crate::domain::report::{ItemKey, percent_of_target};
 use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::export::{
@@ -112,13 +113,22 @@ pub fn assemble(
         .sections
         .iter()
         .map(|s| {
-            let agencies = plan.expand(&s.assignees);
             let tasks = s
                 .tasks
                 .iter()
                 .flat_map(|task| {
                     let key = ItemKey::Task(task.code.clone());
-                    agencies.iter().map(move |a| (task, a, key.clone()))
+                    // Every agency that answers for the task: its leads, then those co-operating
+                    // (in plan order within each).
+                    let leading = plan
+                        .agencies
+                        .iter()
+                        .filter(move |a| plan.task_role(s, task, &a.code) == Some(TaskRole::Lead));
+                    let helping = plan
+                        .agencies
+                        .iter()
+                        .filter(move |a| plan.task_role(s, task, &a.code) == Some(TaskRole::Cooperating));
+                    leading.chain(helping).map(move |a| (task, a, key.clone()))
                 })
                 .map(|(task, a, key)| {
                     let got = by_key.get(&(&a.code, &key));

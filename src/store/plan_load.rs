@@ -62,7 +62,11 @@ impl MetricRow {
         let same_period_last_year: BTreeMap<String, String> =
             parse_json(&self.same_period_last_year, "metric.same_period_last_year")?;
         Ok(MetricEntry {
-            target: super::target_text(&self.target, self.target_out_of.as_deref(), self.target_high.as_deref())?,
+            target: super::target_text(
+                &self.target,
+                self.target_out_of.as_deref(),
+                self.target_high.as_deref(),
+            )?,
             // The file names one `agency`, several `agencies`, or none (the indicator's).
             agency: (!self.agency_from_indicator && owners.is_empty()).then_some(self.agency),
             agencies: owners,

@@ -9,7 +9,7 @@ use crate::bot::send::{Screen, say, send};
 use crate::bot::{AppRef, Ctx, HandlerResult};
 use crate::domain::calendar::{Deadline, deadlines, local_date, open_deadlines};
 use crate::domain::{PeriodKey, Plan};
-use crate::leadership::round_of_period;
+use crate::leadership::rounds_of_period;
 use crate::leadership::workbook::{build, files};
 use crate::t;
 
@@ -50,7 +50,8 @@ pub async fn export(bot: &Bot, app: &AppRef, ctx: &Ctx, arg: &str) -> HandlerRes
         say(bot, ctx.chat, t!(ctx.lang, "export-bad-period", typed = typed.to_owned())).await?;
         return Ok(());
     };
-    let Some(round) = round_of_period(&plan, period) else {
+    // Of several rounds with the period, the first (those asking for items come first).
+    let Some(round) = rounds_of_period(&plan, period).first().copied() else {
         say(bot, ctx.chat, t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };

@@ -305,7 +305,7 @@ pub async fn wording(bot: &Bot, app: &AppRef, ctx: &Ctx, task: &str) -> HandlerR
     };
     let allowed = match ctx.person.as_ref() {
         Some(p) if p.role == Role::Focal => {
-            p.agency.as_ref().is_some_and(|a| plan.names(&section.assignees, a))
+            p.agency.as_ref().is_some_and(|a| plan.task_role(section, t, a).is_some())
         }
         Some(_) => true,
         None => false,
@@ -315,7 +315,7 @@ pub async fn wording(bot: &Bot, app: &AppRef, ctx: &Ctx, task: &str) -> HandlerR
         return Ok(());
     }
     let assignees: Vec<String> = plan
-        .expand(&section.assignees)
+        .expand(plan.task_lead(section, t))
         .iter()
         .map(|a| agency_name(&plan, ctx.lang, a.code.as_str()))
         .collect();

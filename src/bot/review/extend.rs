@@ -15,7 +15,7 @@ use crate::bot::{AppRef, Ctx, HandlerResult};
 use crate::domain::calendar::{deadline_of, parse_day};
 use crate::domain::search::find_agencies;
 use crate::domain::{AgencyCode, PeriodKey};
-use crate::leadership::round_of_period;
+use crate::leadership::rounds_of_period;
 use crate::store::Extension;
 use crate::{present, t};
 
@@ -34,8 +34,10 @@ pub async fn extend(bot: &Bot, app: &AppRef, ctx: &Ctx, dialogue: &MyDialogue, a
         say(bot, ctx.chat, t!(lang, "agency-not-found", query = agency_word.to_owned())).await?;
         return Ok(());
     };
+    // Of several rounds with the period, the first (those asking for items come first).
+    let first_round = |p| rounds_of_period(&plan, p).first().copied();
     let Some((round, period)) =
-        period_word.parse::<PeriodKey>().ok().and_then(|p| Some((round_of_period(&plan, p)?, p)))
+        period_word.parse::<PeriodKey>().ok().and_then(|p| Some((first_round(p)?, p)))
     else {
         say(bot, ctx.chat, t!(lang, "extend-bad-period", typed = period_word.to_owned())).await?;
         return Ok(());
