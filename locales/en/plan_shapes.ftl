@@ -13,3 +13,5 @@ export-several-rounds = Several rounds have the period { $period }: { $rounds }.
 export-round-not-in-period = The round { $round } has no period { $period }.
 problem-only-with = { $field } means something only with { $with }; remove it or change the other setting
 problem-bad-period = "{ $value }" is not a period of { $year } (write e.g. { $year }-Q1, { $year }-H1, { $year }-06 or { $year })
+plan-kind-indicator-groups = Indicator groups
+plan-kind-working-days = Working Saturdays

@@ -13,3 +13,5 @@ export-several-rounds = Có nhiều kỳ báo cáo cùng kỳ { $period }: { $ro
 export-round-not-in-period = Kỳ báo cáo { $round } không có kỳ { $period }.
 problem-only-with = { $field } chỉ có nghĩa khi có { $with }; bỏ trường này hoặc sửa thiết lập kia
 problem-bad-period = "{ $value }" không phải là một kỳ của năm { $year } (ví dụ viết { $year }-Q1, { $year }-H1, { $year }-06 hoặc { $year })
+plan-kind-indicator-groups = Nhóm chỉ tiêu
+plan-kind-working-days = Ngày làm bù

@@ -469,3 +469,7 @@ impl Plan {
         self.working_days.iter().any(|w| w.date == date)
     }
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -299,3 +299,91 @@ fn a_target_that_contradicts_its_own_wording_is_a_warning() {
     );
     assert!(Plan::check(SMALL).warnings.is_empty());
 }
+
+#[test]
+fn the_new_fields_are_checked_too() {
+    let broken = SMALL
+        .replace(
+            "[[sections]]",
+            "[[groups]]\ncode = \"NHOM\"\nname_vi = \"Nhóm\"\nname_en = \"Group\"\nmembers = [\"SKHDT\", \"SYT\"]\n\n[[sections]]",
+        )
+        // A section without assignees whose task names no lead; a task with both due dates.
+        .replace("assignees = [\"SYT\"]\n", "")
+        .replace(
+            "text = \"Nâng cao chất lượng khám, chữa bệnh.\"",
+            "text = \"Nâng cao chất lượng khám, chữa bệnh.\"\ncooperating = [\"SXX\"]\ndue_by = \"2022-06-30\"\ndue_before = \"2022-07-01\"",
+        )
+        // A group reporting the total, strict and about at once, a reduction that is not one,
+        // a part of a metric that does not come before it, a period of the wrong year.
+        .replace(
+            "wording = \"9 bác sĩ\"",
+            "wording = \"9 bác sĩ\"\nagencies = [\"NHOM\"]\ncombine = \"lead\"\nstrict = true\nabout = true\n\
+             reduction = \"points\"\npart_of = \"1.9\"\nkind = \"stock\"\nsame_period_last_year = { \"2022-Q1\" = \"8\" }",
+        )
+        // A round limited to a section that does not exist, skipping a 5th quarter, with both days.
+        .replace("to = \"SKHDT\"", "to = \"SKHDT\"\nsections = [7]")
+        .replace("due_before_day = 15", "due_before_day = 15\ndue_by_day = 20\nskip = [5]\ndue_by = \"2022-03-01\"")
+        + "\n[[indicator_groups]]\ncode = \"Kinh te\"\nname_vi = \"Kinh tế\"\nname_en = \"Economy\"\nindicators = [1, 2]\n\
+           \n[[working_days]]\ndate = \"2022-05-04\"\nname = \"Làm bù\"\n";
+    let got = problems(&broken);
+    let expected = [
+        ("sections[1].tasks[a].lead", "problem-empty"),
+        ("sections[1].tasks[a].cooperating", "problem-unknown-agency"),
+        ("sections[1].tasks[a]", "problem-both-set"),
+        ("indicators[1].metrics[1.1]", "problem-both-set"),
+        ("indicators[1].metrics[1.1].reduction", "problem-only-with"),
+        ("indicators[1].metrics[1.1].agencies", "problem-lead-is-group"),
+        ("indicators[1].metrics[1.1].part_of", "problem-unknown-ref"),
+        ("indicators[1].metrics[1.1].kind", "problem-bad-choice"),
+        ("indicators[1].metrics[1.1].same_period_last_year.2022-Q1", "problem-bad-period"),
+        ("indicator_groups[Kinh te].code", "problem-bad-code"),
+        ("indicator_groups[Kinh te].indicators", "problem-unknown-ref"),
+        ("rounds[quy].sections", "problem-unknown-ref"),
+        ("rounds[quy].schedule.due_by", "problem-only-with"),
+        ("rounds[quy].schedule", "problem-both-set"),
+        ("rounds[quy].schedule.skip", "problem-out-of-range"),
+        ("working_days[1].date", "problem-not-a-weekend"),
+    ];
+    for (place, key) in expected {
+        assert!(got.contains(&(place.to_owned(), key)), "missing {place} {key} in {got:#?}");
+    }
+    assert_eq!(got.len(), expected.len(), "{got:#?}");
+}
+
+#[test]
+fn several_reporters_must_say_how_their_values_combine_and_days_stay_in_range() {
+    let shared =
+        SMALL.replace("wording = \"9 bác sĩ\"", "wording = \"9 bác sĩ\"\nagencies = [\"SYT\", \"SKHDT\"]");
+    assert_eq!(
+        problems(&shared),
+        vec![("indicators[1].metrics[1.1].combine".to_owned(), "problem-combine-needed")]
+    );
+    let one = SMALL.replace("wording = \"9 bác sĩ\"", "wording = \"9 bác sĩ\"\nagencies = [\"SYT\"]");
+    assert!(problems(&one).is_empty(), "one owner needs no rule");
+    let schedule = |day: &str| {
+        SMALL.replace(
+            "every = \"quarter\"\nmonth = 3\ndue_before_day = 15",
+            &format!("every = \"month\"\n{day}"),
+        )
+    };
+    for (day, problem) in [
+        ("due_by_day = 0", ("rounds[quy].schedule.due_by_day", "problem-out-of-range")),
+        ("due_by_day = 32", ("rounds[quy].schedule.due_by_day", "problem-out-of-range")),
+        ("due_before_day = 1", ("rounds[quy].schedule.due_before_day", "problem-out-of-range")),
+        ("month = 1", ("rounds[quy].schedule", "problem-missing-one-of")),
+    ] {
+        assert_eq!(problems(&schedule(day)), vec![(problem.0.to_owned(), problem.1)], "{day}");
+    }
+    for ok in ["due_by_day = 1", "due_by_day = 31", "due_before_day = 28"] {
+        assert!(problems(&schedule(ok)).is_empty(), "{ok}");
+    }
+    let once_by = SMALL.replace(
+        "kind = \"recurring\"\nevery = \"quarter\"\nmonth = 3\ndue_before_day = 15",
+        "kind = \"once\"\ndue_by = \"2023-01-01\"",
+    );
+    assert_eq!(
+        problems(&once_by),
+        vec![("rounds[quy].schedule.due_by".to_owned(), "problem-date-outside-year")],
+        "by 1 January of the next year is outside the plan year"
+    );
+}

@@ -427,7 +427,7 @@ async fn import_indicator_groups(
     file: &PlanFile,
 ) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "indicator_groups", "SELECT code FROM indicator_group WHERE plan_id = ?", plan_id)
+        Tally::start(tx, "indicator-groups", "SELECT code FROM indicator_group WHERE plan_id = ?", plan_id)
             .await?;
     for (position, g) in file.indicator_groups.iter().enumerate() {
         let indicators = to_json(&g.indicators)?;
@@ -534,7 +534,7 @@ async fn import_working_days(
     file: &PlanFile,
 ) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "working_days", "SELECT day FROM working_day WHERE plan_id = ?", plan_id).await?;
+        Tally::start(tx, "working-days", "SELECT day FROM working_day WHERE plan_id = ?", plan_id).await?;
     for w in &file.working_days {
         let n = sqlx::query(
             "INSERT INTO working_day (plan_id, day, name) VALUES (?, ?, ?)
