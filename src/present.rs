@@ -56,8 +56,19 @@ pub fn round_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String 
 }
 
 /// An agency's name in the reader's language (its code if the plan no longer has it).
-pub fn agency_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String {
+pub fn agency_name(plan: &Plan, lang: Lang, code: &str) -> String {
     plan.agency(code).map_or_else(|| code.to_owned(), |a| name(lang, &a.name_vi, &a.name_en).to_owned())
+}
+
+/// An agency's short name for charts and lists, in the reader's language: the plan's
+/// `short_vi`/`short_en` when it gives them, else the full name.
+pub fn agency_short_name(plan: &Plan, lang: Lang, code: &str) -> String {
+    let Some(a) = plan.agency(code) else { return code.to_owned() };
+    match (lang, a.short_vi.as_deref(), a.short_en.as_deref()) {
+        (Lang::En, _, Some(short)) => short.to_owned(),
+        (Lang::Vi, Some(short), _) => short.to_owned(),
+        _ => name(lang, &a.name_vi, &a.name_en).to_owned(),
+    }
 }
 
 /// A task's status as a label ("Đang thực hiện").
@@ -114,5 +125,15 @@ mod tests {
         assert_eq!(bar_of("100"), "▓▓▓▓▓▓▓▓▓▓ 100%");
         assert_eq!(bar_of("1250.5"), "▓▓▓▓▓▓▓▓▓▓ 1.250%");
         assert_eq!(bar_of("-20"), "░░░░░░░░░░ -20%");
+    }
+
+    #[test]
+    fn short_names_in_the_readers_language_else_the_full_name() {
+        let mut plan = crate::bundled::seed_plan();
+        assert_eq!(agency_short_name(&plan, Lang::Vi, "SKHDT"), "Sở KH&ĐT");
+        assert_eq!(agency_short_name(&plan, Lang::En, "SKHDT"), "DPI");
+        plan.agencies[0].short_en = None;
+        assert_eq!(agency_short_name(&plan, Lang::En, "SKHDT"), "Department of Planning and Investment");
+        assert_eq!(agency_short_name(&plan, Lang::Vi, "NOWHERE"), "NOWHERE");
     }
 }

@@ -380,6 +380,9 @@ impl Checker {
         if m.agency.is_some() && !m.agencies.is_empty() {
             self.push(at, ProblemKind::BothSet { first: "agency", second: "agencies" });
         }
+        if m.combine.is_some() && m.agencies.is_empty() {
+            self.push(&format!("{at}.combine"), ProblemKind::OnlyWith { field: "combine", with: "agencies" });
+        }
         if let Some(code) = &m.agency {
             return (self.agency_ref(&format!("{at}.agency"), code, &known.agencies), vec![], combine);
         }

@@ -360,6 +360,11 @@ fn several_reporters_must_say_how_their_values_combine_and_days_stay_in_range() 
     );
     let one = SMALL.replace("wording = \"9 bác sĩ\"", "wording = \"9 bác sĩ\"\nagencies = [\"SYT\"]");
     assert!(problems(&one).is_empty(), "one owner needs no rule");
+    let alone = SMALL.replace("wording = \"9 bác sĩ\"", "wording = \"9 bác sĩ\"\ncombine = \"sum\"");
+    assert_eq!(
+        problems(&alone),
+        vec![("indicators[1].metrics[1.1].combine".to_owned(), "problem-only-with")]
+    );
     let schedule = |day: &str| {
         SMALL.replace(
             "every = \"quarter\"\nmonth = 3\ndue_before_day = 15",

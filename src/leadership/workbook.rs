@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::domain::plan::TaskRole;
 use crate::domain::report::{ItemKey, percent_of_target};
 use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::export::{
@@ -120,15 +119,10 @@ pub fn assemble(
                     let key = ItemKey::Task(task.code.clone());
                     // Every agency that answers for the task: its leads, then those co-operating
                     // (in plan order within each).
-                    let leading = plan
-                        .agencies
-                        .iter()
-                        .filter(move |a| plan.task_role(s, task, &a.code) == Some(TaskRole::Lead));
-                    let helping = plan
-                        .agencies
-                        .iter()
-                        .filter(move |a| plan.task_role(s, task, &a.code) == Some(TaskRole::Cooperating));
-                    leading.chain(helping).map(move |a| (task, a, key.clone()))
+                    let leading = plan.expand(plan.task_lead(s, task));
+                    let helping: Vec<_> =
+                        plan.expand(&task.cooperating).into_iter().filter(|a| !leading.contains(a)).collect();
+                    leading.into_iter().chain(helping).map(move |a| (task, a, key.clone()))
                 })
                 .map(|(task, a, key)| {
                     let got = by_key.get(&(&a.code, &key));
