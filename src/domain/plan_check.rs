@@ -56,8 +56,7 @@ pub(super) fn check_file(file: &PlanFile) -> (Result<Plan, Problems>, Vec<PlanPr
     let groups = p.groups(&file.groups, &mut codes, &known);
     let coordinator = p.agency_ref("plan.coordinator", &header.coordinator, &known.agencies);
     let sections = p.sections(&file.sections, &known);
-    let indicators: Vec<Indicator> =
-        file.indicators.iter().map(|i| p.indicator(i, &known, &file.groups)).collect();
+    let indicators = p.indicators(&file.indicators, &known, &file.groups);
     let indicator_groups = p.indicator_groups(&file.indicator_groups, &known);
     let rounds = p.rounds(&file.rounds, &known);
     let holidays = p.holidays(&file.holidays, year);
@@ -248,6 +247,34 @@ impl Checker {
             due,
             output: t.output.clone(),
         }
+    }
+
+    fn indicators(
+        &mut self,
+        file: &[IndicatorEntry],
+        known: &Known,
+        groups: &[GroupEntry],
+    ) -> Vec<Indicator> {
+        let mut numbers = HashSet::new();
+        // Metric codes are unique in the whole plan, not only in their indicator.
+        let mut metric_codes = HashSet::new();
+        let mut out = Vec::new();
+        for ind in file {
+            if !numbers.insert(ind.number) {
+                self.push(
+                    &format!("indicators[{}]", ind.number),
+                    ProblemKind::DuplicateCode { code: ind.number.to_string() },
+                );
+            }
+            for m in &ind.metrics {
+                if !metric_codes.insert(m.code.as_str()) {
+                    let at = format!("indicators[{}].metrics[{}]", ind.number, m.code);
+                    self.push(&at, ProblemKind::DuplicateCode { code: m.code.clone() });
+                }
+            }
+            out.push(self.indicator(ind, known, groups));
+        }
+        out
     }
 
     fn indicator(&mut self, ind: &IndicatorEntry, known: &Known, groups: &[GroupEntry]) -> Indicator {

@@ -392,3 +392,18 @@ fn several_reporters_must_say_how_their_values_combine_and_days_stay_in_range() 
         "by 1 January of the next year is outside the plan year"
     );
 }
+
+#[test]
+fn numbers_and_codes_are_unique() {
+    let twice = SMALL.to_owned()
+        + "\n[[indicators]]\nnumber = 1\nname_vi = \"Lặp\"\nname_en = \"Again\"\ntext = \"9 bác sĩ\"\nagencies = [\"SYT\"]\n\n\
+           [[indicators.metrics]]\ncode = \"1.1\"\nname_vi = \"Lặp\"\nname_en = \"Again\"\nunit = \"bác sĩ\"\n\
+           target = \"9\"\ndirection = \"at_least\"\nwording = \"9 bác sĩ\"\n";
+    assert_eq!(
+        problems(&twice),
+        vec![
+            ("indicators[1]".to_owned(), "problem-duplicate-code"),
+            ("indicators[1].metrics[1.1]".to_owned(), "problem-duplicate-code"),
+        ]
+    );
+}
