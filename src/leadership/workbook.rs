@@ -112,16 +112,21 @@ pub fn assemble(
         .sections
         .iter()
         .map(|s| {
+            let section_leads = plan.expand(&s.assignees);
             let tasks = s
                 .tasks
                 .iter()
                 .flat_map(|task| {
                     let key = ItemKey::Task(task.code.clone());
-                    // Every agency that answers for the task: its leads, then those co-operating
-                    // (in plan order within each).
-                    let leading = plan.expand(plan.task_lead(s, task));
-                    let helping: Vec<_> =
-                        plan.expand(&task.cooperating).into_iter().filter(|a| !leading.contains(a)).collect();
+                    // Every agency that answers for the task: its leads (its own, else the
+                    // section's), then those co-operating, in plan order within each.
+                    let leading =
+                        if task.lead.is_empty() { section_leads.clone() } else { plan.expand(&task.lead) };
+                    let helping: Vec<_> = if task.cooperating.is_empty() {
+                        vec![]
+                    } else {
+                        plan.expand(&task.cooperating).into_iter().filter(|a| !leading.contains(a)).collect()
+                    };
                     leading.into_iter().chain(helping).map(move |a| (task, a, key.clone()))
                 })
                 .map(|(task, a, key)| {
@@ -238,4 +243,41 @@ pub fn files(data: &ExportData) -> Result<Files, crate::export::ExportError> {
         csv: crate::export::csv(data),
         csv_name: crate::export::file_name(&data.plan_code, &data.period, "csv"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tasks_rows_are_its_leads_then_the_agencies_co_operating() {
+        let plan = Plan::from_toml(include_str!("../../plans/vinh-long-2024.toml")).unwrap();
+        let period = PeriodKey::Half(2024, 1);
+        let round = plan.round("bao-cao-6-thang").unwrap();
+        let deadline = crate::domain::calendar::deadline_of(&plan, round, period).unwrap();
+        let overview = Overview { round: round.code.clone(), period, deadline, lines: vec![] };
+        let now = DateTime::parse_from_rfc3339("2024-06-01T03:00:00Z").unwrap().with_timezone(&Utc);
+        let data = assemble(&plan, &overview, &[], now, Lang::En);
+        let rows = |code: &str| -> Vec<String> {
+            data.sections
+                .iter()
+                .flat_map(|s| &s.tasks)
+                .filter(|t| t.code == code)
+                .map(|t| t.agency.clone())
+                .collect()
+        };
+        // 1.c: the Department of Agriculture leads; Natural Resources and each district co-operate.
+        let c = rows("1.c");
+        assert_eq!(c.len(), 1 + 1 + 8);
+        assert_eq!(
+            c[..2],
+            [
+                "Department of Agriculture and Rural Development",
+                "Department of Natural Resources and Environment"
+            ]
+        );
+        // 3.b: led by the Tax Department in the Finance Department's section, which co-operates.
+        assert_eq!(rows("3.b"), ["Provincial Tax Department", "Department of Finance"]);
+        assert_eq!(rows("3.a"), ["Department of Finance"]);
+    }
 }
