@@ -22,7 +22,7 @@ mod tests {
 
     use super::*;
     use crate::domain::calendar::{PeriodKey, deadlines};
-    use crate::domain::plan::{Direction, Schedule};
+    use crate::domain::plan::{Direction, DueDate, Schedule};
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
@@ -121,7 +121,7 @@ mod tests {
         let q = plan.round("bao-cao-quy").unwrap();
         assert_eq!(
             ap.schedule,
-            Schedule::Once { due_before: chrono::NaiveDate::from_ymd_opt(2022, 1, 30).unwrap() }
+            Schedule::Once { due: DueDate::Before(chrono::NaiveDate::from_ymd_opt(2022, 1, 30).unwrap()) }
         );
         assert!(ap.asks.document && !ap.asks.tasks);
         assert!(q.asks.tasks && q.asks.metrics);
@@ -133,6 +133,32 @@ mod tests {
         for a in &plan.agencies {
             assert!(!plan.tasks_of(&a.code).is_empty(), "{} has no task", a.code);
         }
+    }
+
+    #[test]
+    fn every_agency_has_short_names_and_sub_metrics_name_their_whole() {
+        let plan = seed_plan();
+        for a in &plan.agencies {
+            let (vi, en) = (a.short_vi.as_deref().unwrap_or(""), a.short_en.as_deref().unwrap_or(""));
+            assert!(!vi.is_empty() && !en.is_empty(), "{} has no short name", a.code);
+            assert!(vi.chars().count() <= a.name_vi.chars().count(), "{}: {vi}", a.code);
+        }
+        assert_eq!(plan.agency("SKHDT").unwrap().short_vi.as_deref(), Some("Sở KH&ĐT"));
+        let parts = |code: &str| plan.parts_of(code).iter().map(|m| m.code.clone()).collect::<Vec<_>>();
+        // "Tổng thu ngân sách nhà nước 9.002 tỷ đồng, trong đó thu trên địa bàn 4.800 tỷ đồng
+        // (thu nội địa 4.300 tỷ đồng, thu thuế xuất nhập khẩu 500 tỷ đồng)".
+        assert_eq!(parts("5.1"), ["5.2"]);
+        assert_eq!(parts("5.2"), ["5.3", "5.4"]);
+        assert_eq!(parts("1.1"), ["1.2", "1.3", "1.4", "1.5"]);
+        assert_eq!(parts("6.1"), ["6.2", "6.3"]);
+        assert_eq!(plan.metric("10.1").unwrap().1.reduction, Some(crate::domain::plan::Reduction::Points));
+    }
+
+    #[test]
+    fn the_seed_checks_out_without_a_warning() {
+        let check = Plan::check(HAU_GIANG_2022);
+        assert!(check.plan.is_ok());
+        assert!(check.warnings.is_empty(), "{:#?}", check.warnings);
     }
 
     #[test]

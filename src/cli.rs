@@ -9,7 +9,7 @@ use chrono::{Datelike, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::domain::{Plan, Problems, calendar};
+use crate::domain::{Plan, PlanProblem, Problems, calendar};
 use crate::i18n::Lang;
 use crate::present;
 use crate::startup::{load_plan, open_store};
@@ -63,6 +63,9 @@ pub enum Command {
         /// The period: 2022-Q1 (a quarter) or 2022 (the year's one-off round)
         #[arg(long)]
         period: String,
+        /// The round, when several have the period (an action programme and an annual report)
+        #[arg(long, value_name = "CODE")]
+        round: Option<String>,
         /// The Excel workbook to write
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
@@ -153,14 +156,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Invite { agency, role, expires } => {
             crate::cli_ops::invite(&settings, agency, &role, &expires).await
         }
-        Command::Export { period, out, csv, csv_style, docx } => {
+        Command::Export { period, round, out, csv, csv_style, docx } => {
             let to = crate::cli_ops::ExportTargets {
                 xlsx: &out,
                 csv: csv.as_deref(),
                 csv_style: crate::export::CsvStyle::parse(&csv_style).unwrap_or_default(),
                 docx: docx.as_deref(),
             };
-            crate::cli_ops::export(&settings, &period, &to).await
+            crate::cli_ops::export(&settings, &period, round.as_deref(), &to).await
         }
         Command::Reminders { action: RemindersAction::Preview { at } } => {
             crate::cli_ops::reminders_at(&settings, &at, false).await
@@ -188,20 +191,31 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 /// Every problem, one per line, each with its place.
 pub fn render_problems(lang: Lang, problems: &Problems) -> String {
-    let mut out = t!(lang, "plan-problems-header", count = problems.0.len() as i64);
-    for p in &problems.0 {
+    render_listing(lang, &problems.0, "plan-problems-header", "plan-problem-line")
+}
+
+/// A header and one line per problem or warning, each with its place.
+fn render_listing(lang: Lang, problems: &[PlanProblem], header: &str, line: &str) -> String {
+    let mut out = t!(lang, header, count = problems.len() as i64);
+    for p in problems {
         let args: Vec<(&'static str, crate::i18n::Arg)> =
             p.kind.args().into_iter().map(|(k, v)| (k, crate::i18n::Arg::from(v))).collect();
         let message = crate::i18n::tr_args(lang, p.kind.key(), &args);
         out.push('\n');
-        out.push_str(&t!(lang, "plan-problem-line", place = p.place.clone(), message = message));
+        out.push_str(&t!(lang, line, place = p.place.clone(), message = message));
     }
     out
 }
 
+/// Reads and checks a plan file; its warnings are printed here (they never refuse it), its
+/// problems returned as the listing to print.
 fn read_plan_file(lang: Lang, file: &Path) -> anyhow::Result<Result<Plan, String>> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    Ok(Plan::from_toml(&text).map_err(|problems| render_problems(lang, &problems)))
+    let checked = Plan::check(&text);
+    if !checked.warnings.is_empty() {
+        eprintln!("{}", render_listing(lang, &checked.warnings, "plan-warnings-header", "plan-warning-line"));
+    }
+    Ok(checked.plan.map_err(|problems| render_problems(lang, &problems)))
 }
 
 fn plan_check(lang: Lang, file: &Path) -> anyhow::Result<ExitCode> {

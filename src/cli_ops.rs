@@ -285,9 +285,15 @@ pub struct ExportTargets<'a> {
     pub docx: Option<&'a Path>,
 }
 
-/// `dondoc export --period 2022-Q1 --out FILE.xlsx [--csv FILE.csv] [--docx FILE.docx]`: the
-/// files `/xuat` sends, written to files (in the settings' language).
-pub async fn export(settings: &Settings, period: &str, to: &ExportTargets<'_>) -> anyhow::Result<ExitCode> {
+/// `dondoc export --period 2022-Q1 [--round CODE] --out FILE.xlsx [--csv FILE.csv] [--docx
+/// FILE.docx]`: the files `/xuat` sends, written to files (in the settings' language). When
+/// several rounds have the period, `--round` chooses; without it nothing is written.
+pub async fn export(
+    settings: &Settings,
+    period: &str,
+    round: Option<&str>,
+    to: &ExportTargets<'_>,
+) -> anyhow::Result<ExitCode> {
     let lang = settings.language;
     let Ok(key) = period.parse::<crate::domain::PeriodKey>() else {
         eprintln!("{}", t!(lang, "export-bad-period", typed = period.to_owned()));
@@ -295,10 +301,25 @@ pub async fn export(settings: &Settings, period: &str, to: &ExportTargets<'_>) -
     };
     let store = open_store(settings).await?;
     let plan = load_plan(settings, &store).await?;
-    let Some(round) = crate::leadership::round_of_period(&plan, key) else {
-        eprintln!("{}", t!(lang, "export-unknown-period", period = key.to_string()));
-        store.close().await;
-        return Ok(ExitCode::from(1));
+    let rounds = crate::leadership::rounds_of_period(&plan, key);
+    let chosen = match (round, rounds.as_slice()) {
+        (Some(code), _) => rounds.iter().find(|r| r.code == code).copied().ok_or_else(|| {
+            t!(lang, "export-round-not-in-period", round = code.to_owned(), period = key.to_string())
+        }),
+        (None, [one]) => Ok(*one),
+        (None, []) => Err(t!(lang, "export-unknown-period", period = key.to_string())),
+        (None, several) => {
+            let codes: Vec<&str> = several.iter().map(|r| r.code.as_str()).collect();
+            Err(t!(lang, "export-several-rounds", period = key.to_string(), rounds = codes.join(", ")))
+        }
+    };
+    let round = match chosen {
+        Ok(round) => round,
+        Err(refusal) => {
+            eprintln!("{refusal}");
+            store.close().await;
+            return Ok(ExitCode::from(1));
+        }
     };
     let consolidated =
         crate::leadership::consolidated::build(&store, &plan, &round.code, key, Utc::now(), lang)

@@ -62,7 +62,7 @@ pub fn round_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String 
 }
 
 /// An agency's name in the reader's language (its code if the plan no longer has it).
-pub fn agency_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String {
+pub fn agency_name(plan: &Plan, lang: Lang, code: &str) -> String {
     plan.agency(code).map_or_else(|| code.to_owned(), |a| name(lang, &a.name_vi, &a.name_en).to_owned())
 }
 
@@ -71,7 +71,14 @@ pub fn agency_name(plan: &crate::domain::Plan, lang: Lang, code: &str) -> String
 pub fn agency_short(plan: &Plan, lang: Lang, code: &str) -> String {
     plan.agency(code).map_or_else(
         || code.to_owned(),
-        |a| agency_short_name(None, name(lang, &a.name_vi, &a.name_en), &plan.province),
+        |a| {
+            // The plan's own short name first (`short_vi`, `short_en`), else one made by rule.
+            let explicit = match lang {
+                Lang::Vi => a.short_vi.as_deref(),
+                Lang::En => a.short_en.as_deref(),
+            };
+            agency_short_name(explicit, name(lang, &a.name_vi, &a.name_en), &plan.province)
+        },
     )
 }
 
@@ -199,9 +206,20 @@ mod tests {
     #[test]
     fn agencies_of_the_plan_by_short_name() {
         let plan = crate::bundled::seed_plan();
-        assert_eq!(agency_short(&plan, Lang::Vi, "BQLKNNCNC"), "BQL Khu NNƯDCNC");
-        assert_eq!(agency_short(&plan, Lang::Vi, "H-CHAUTHANHA"), "UBND huyện Châu Thành A");
-        assert_eq!(agency_short(&plan, Lang::En, "H-CHAUTHANHA"), "Chau Thanh A District PC");
+        // The bundled plan gives its own short names.
+        assert_eq!(agency_short(&plan, Lang::Vi, "BQLKNNCNC"), "BQL Khu NNCNC");
+        assert_eq!(agency_short(&plan, Lang::Vi, "H-CHAUTHANHA"), "H. Châu Thành A");
+        assert_eq!(agency_short(&plan, Lang::En, "H-CHAUTHANHA"), "Chau Thanh A");
         assert_eq!(agency_short(&plan, Lang::Vi, "GONE"), "GONE");
+    }
+
+    #[test]
+    fn the_plans_own_short_names_come_first_in_the_readers_language() {
+        let mut plan = crate::bundled::seed_plan();
+        assert_eq!(agency_short(&plan, Lang::Vi, "SKHDT"), "Sở KH&ĐT");
+        assert_eq!(agency_short(&plan, Lang::En, "SKHDT"), "DPI");
+        plan.agencies[0].short_en = None;
+        assert_ne!(agency_short(&plan, Lang::En, "SKHDT"), "DPI", "by rule when the plan says none");
+        assert_eq!(agency_short(&plan, Lang::Vi, "NOWHERE"), "NOWHERE");
     }
 }

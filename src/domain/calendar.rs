@@ -1,7 +1,9 @@
 //! Deadlines as the plan counts them: local dates in the plan's time zone.
 //!
-//! The plan says "before the 15th"; the last day to report is the 14th, and that day is never
-//! moved, even when it is a Saturday or a holiday. Working days matter only for reminders.
+//! The plan says "before the 15th"; the last day to report is the 14th. It says "chậm nhất ngày
+//! 20" (by the 20th); the 20th is the last day. That day is never moved, even when it is a
+//! Saturday or a holiday. Working days matter only for reminders: Monday to Friday less the
+//! listed holidays, plus the Saturdays listed as worked (làm bù).
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
 
@@ -24,6 +26,40 @@ impl PeriodKey {
             | PeriodKey::Quarter(y, _)
             | PeriodKey::Month(y, _) => y,
         }
+    }
+
+    /// The same period a year earlier.
+    pub fn year_before(self) -> PeriodKey {
+        match self {
+            PeriodKey::Year(y) => PeriodKey::Year(y - 1),
+            PeriodKey::Half(y, n) => PeriodKey::Half(y - 1, n),
+            PeriodKey::Quarter(y, n) => PeriodKey::Quarter(y - 1, n),
+            PeriodKey::Month(y, n) => PeriodKey::Month(y - 1, n),
+        }
+    }
+
+    /// The period's number in its year: the month, quarter or half; 1 for the year.
+    pub fn number(self) -> u32 {
+        match self {
+            PeriodKey::Year(_) => 1,
+            PeriodKey::Half(_, n) | PeriodKey::Quarter(_, n) | PeriodKey::Month(_, n) => n,
+        }
+    }
+
+    /// The period's last month (1–12).
+    pub fn last_month(self) -> u32 {
+        match self {
+            PeriodKey::Year(_) => 12,
+            PeriodKey::Half(_, h) => 6 * h,
+            PeriodKey::Quarter(_, q) => 3 * q,
+            PeriodKey::Month(_, m) => m,
+        }
+    }
+
+    /// The period's last day.
+    pub fn last_day(self) -> NaiveDate {
+        let (y, m) = add_months(self.year(), self.last_month(), 1);
+        ymd(y, m, 1).pred_opt().unwrap_or(NaiveDate::MIN)
     }
 
     /// The key of the period of `cadence` that starts in month `start_month` of `year`.
@@ -130,11 +166,12 @@ pub fn local_date(plan: &Plan, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&plan.time_zone).date_naive()
 }
 
-/// Every period of `round` whose last day falls in `year`, in order.
+/// Every period of `round` whose last day falls in `year`, in order. A period that ended, or
+/// whose last day passed, before the plan was issued is not asked for.
 pub fn round_deadlines(plan: &Plan, round: &ReportingRound, year: i32) -> Vec<Deadline> {
-    match round.schedule {
-        Schedule::Once { due_before } => {
-            let Some(last_day) = due_before.pred_opt() else { return vec![] };
+    match &round.schedule {
+        Schedule::Once { due } => {
+            let Some(last_day) = due.last_day() else { return vec![] };
             if last_day.year() != year {
                 return vec![];
             }
@@ -149,11 +186,14 @@ pub fn round_deadlines(plan: &Plan, round: &ReportingRound, year: i32) -> Vec<De
                 closes,
             }]
         }
-        Schedule::Recurring { every, .. } => {
+        Schedule::Recurring { every, skip, .. } => {
             // The plan covers the periods that start in its year; a period's deadline may fall
             // in the next year (a December report due in January).
-            let mut out: Vec<Deadline> = periods(plan.year, every)
-                .filter_map(|(py, pm)| recurring(round, every, py, pm))
+            let issued = plan.issued.unwrap_or(NaiveDate::MIN);
+            let mut out: Vec<Deadline> = periods(plan.year, *every)
+                .filter_map(|(py, pm)| recurring(round, *every, py, pm))
+                .filter(|d| !skip.contains(&d.period.number()))
+                .filter(|d| d.period.last_day() >= issued && d.last_day >= issued)
                 .filter(|d| d.last_day.year() == year)
                 .collect();
             out.sort_by_key(|d| d.last_day);
@@ -237,7 +277,8 @@ pub fn local_instant(plan: &Plan, date: NaiveDate, time: NaiveTime) -> DateTime<
 }
 
 pub fn is_working_day(plan: &Plan, date: NaiveDate) -> bool {
-    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !plan.is_holiday(date)
+    plan.is_make_up_day(date)
+        || (!matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !plan.is_holiday(date))
 }
 
 /// `date` itself when it is a working day, else the nearest working day before it.
@@ -287,12 +328,12 @@ fn add_months(year: i32, month: u32, months: u32) -> (i32, u32) {
 }
 
 fn recurring(round: &ReportingRound, every: Cadence, year: i32, start_month: u32) -> Option<Deadline> {
-    let Schedule::Recurring { month, due_before_day, .. } = round.schedule else { return None };
+    let Schedule::Recurring { month, day, .. } = round.schedule else { return None };
     let (dy, dm) = add_months(year, start_month, month - 1);
-    let last_day = NaiveDate::from_ymd_opt(dy, dm, due_before_day)?.pred_opt()?;
+    let last_day = day.last_day(dy, dm)?;
     // A late report is still taken until the next period's last day.
     let (ny, nm) = add_months(dy, dm, every.months());
-    let closes = NaiveDate::from_ymd_opt(ny, nm, due_before_day)?.pred_opt()?;
+    let closes = day.last_day(ny, nm)?;
     Some(Deadline {
         round: round.code.clone(),
         period: PeriodKey::of(every, year, start_month),

@@ -1,8 +1,9 @@
 //! The plan, checked: every code resolves, every date and target is real.
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
-use rust_decimal::Decimal;
+
+pub use super::metric::{Combine, Direction, Metric, Reduction, Target, ValueKind};
 
 /// Short, stable code of an agency or group: uppercase ASCII letters, digits and '-'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -40,8 +41,11 @@ pub struct Plan {
     pub groups: Vec<AgencyGroup>,
     pub sections: Vec<Section>,
     pub indicators: Vec<Indicator>,
+    pub indicator_groups: Vec<IndicatorGroup>,
     pub rounds: Vec<ReportingRound>,
     pub holidays: Vec<Holiday>,
+    /// Saturdays or Sundays worked to make up for a day off (làm bù).
+    pub working_days: Vec<WorkingDay>,
     pub reminders: ReminderPolicy,
 }
 
@@ -50,6 +54,9 @@ pub struct Agency {
     pub code: AgencyCode,
     pub name_vi: String,
     pub name_en: String,
+    /// Short names for charts and lists ("Sở KH&ĐT", "DPI").
+    pub short_vi: Option<String>,
+    pub short_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +72,8 @@ pub struct Section {
     pub number: u32,
     pub heading: String,
     pub heading_inferred: bool,
-    /// Agency or group codes, as the plan names them.
+    /// Agency or group codes that lead every task without a lead of its own, as the plan
+    /// names them; empty when every task names its own.
     pub assignees: Vec<AgencyCode>,
     pub tasks: Vec<Task>,
 }
@@ -77,6 +85,40 @@ pub struct Task {
     /// The letter in its section, "" for a single paragraph.
     pub letter: String,
     pub text: String,
+    /// The task's own lead agencies or groups (chủ trì); empty: the section's assignees.
+    pub lead: Vec<AgencyCode>,
+    /// Agencies or groups that co-operate (phối hợp); they report on the task too.
+    pub cooperating: Vec<AgencyCode>,
+    pub due: Option<DueDate>,
+    /// The expected output (sản phẩm): "Kế hoạch trình UBND tỉnh".
+    pub output: Option<String>,
+}
+
+/// How an agency answers for a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskRole {
+    /// Chủ trì: the task is its own.
+    Lead,
+    /// Phối hợp: it works with the lead.
+    Cooperating,
+}
+
+/// A one-off last day, as the plan words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueDate {
+    /// "Trước ngày X": the last day is the day before X.
+    Before(NaiveDate),
+    /// "Chậm nhất ngày X", "trong ngày X": X is the last day.
+    By(NaiveDate),
+}
+
+impl DueDate {
+    pub fn last_day(self) -> Option<NaiveDate> {
+        match self {
+            DueDate::Before(d) => d.pred_opt(),
+            DueDate::By(d) => Some(d),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,85 +133,19 @@ pub struct Indicator {
     pub metrics: Vec<Metric>,
 }
 
-impl Indicator {
-    pub fn is_qualitative(&self) -> bool {
-        self.metrics.is_empty()
-    }
-}
-
+/// Indicators the plan lists under one heading ("Các chỉ tiêu kinh tế").
 #[derive(Debug, Clone, PartialEq)]
-pub struct Metric {
+pub struct IndicatorGroup {
     pub code: String,
     pub name_vi: String,
     pub name_en: String,
-    pub unit: String,
-    pub target: Target,
-    pub direction: Direction,
-    pub wording: String,
-    pub agency: AgencyCode,
-    /// The file named no agency for the metric: it is the indicator's.
-    pub agency_from_indicator: bool,
-    pub agency_inferred: bool,
+    /// Indicator numbers, in the plan's order.
+    pub indicators: Vec<u32>,
 }
 
-/// A target value; `out_of` for "36/51".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub value: Decimal,
-    pub out_of: Option<Decimal>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    AtLeast,
-    AtMost,
-    ReduceBy,
-}
-
-impl Direction {
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s {
-            "at_least" => Some(Direction::AtLeast),
-            "at_most" => Some(Direction::AtMost),
-            "reduce_by" => Some(Direction::ReduceBy),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::AtLeast => "at_least",
-            Direction::AtMost => "at_most",
-            Direction::ReduceBy => "reduce_by",
-        }
-    }
-}
-
-/// What one period's value of a metric means: the period's own flow (revenue collected in the
-/// quarter), the total since the start of the year (lũy kế), or a level at the period's end
-/// (a rate, a count of communes meeting a standard).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ValueKind {
-    Flow,
-    Cumulative,
-    #[default]
-    Level,
-}
-
-impl ValueKind {
-    pub fn parse(s: &str) -> Option<ValueKind> {
-        match s {
-            "flow" => Some(ValueKind::Flow),
-            "cumulative" => Some(ValueKind::Cumulative),
-            "level" => Some(ValueKind::Level),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ValueKind::Flow => "flow",
-            ValueKind::Cumulative => "cumulative",
-            ValueKind::Level => "level",
-        }
+impl Indicator {
+    pub fn is_qualitative(&self) -> bool {
+        self.metrics.is_empty()
     }
 }
 
@@ -184,6 +160,23 @@ pub struct ReportingRound {
     pub recipients: Option<Vec<AgencyCode>>,
     pub to: AgencyCode,
     pub schedule: Schedule,
+    /// Only the tasks of these sections, by number; `None` for every section.
+    pub sections: Option<Vec<u32>>,
+    /// Only the metrics and narratives of these indicators, by number; `None` for all.
+    pub indicators: Option<Vec<u32>>,
+}
+
+impl ReportingRound {
+    pub fn covers_section(&self, number: u32) -> bool {
+        self.sections.as_ref().is_none_or(|s| s.contains(&number))
+    }
+    pub fn covers_indicator(&self, number: u32) -> bool {
+        self.indicators.as_ref().is_none_or(|i| i.contains(&number))
+    }
+    /// Whether the round asks about only some sections or indicators.
+    pub fn is_limited(&self) -> bool {
+        self.sections.is_some() || self.indicators.is_some()
+    }
 }
 
 /// What a report of the round holds.
@@ -194,12 +187,38 @@ pub struct Asks {
     pub document: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Schedule {
-    /// "Before <date>": the last day to report is the day before.
-    Once { due_before: NaiveDate },
-    /// Every period, "before day N of the period's month M".
-    Recurring { every: Cadence, month: u32, due_before_day: u32 },
+    /// One report, due on a date.
+    Once { due: DueDate },
+    /// A report every period, due on a day of the period's month `month` (1 = its first; more
+    /// than the period's length: a month after it), except the periods numbered in `skip`
+    /// (months 1–12, quarters 1–4, halves 1–2 of the year).
+    Recurring { every: Cadence, month: u32, day: DueDay, skip: Vec<u32> },
+}
+
+/// A recurring last day, as the plan words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueDay {
+    /// "Trước ngày N": the last day is day N - 1 (N is 2–28).
+    Before(u32),
+    /// "Chậm nhất ngày N": day N is the last day, or the month's last when it is shorter
+    /// (N is 1–31; 31 is always the last day of the month).
+    By(u32),
+}
+
+impl DueDay {
+    /// The last day to report in `month` of `year`.
+    pub fn last_day(self, year: i32, month: u32) -> Option<NaiveDate> {
+        match self {
+            DueDay::Before(n) => NaiveDate::from_ymd_opt(year, month, n)?.pred_opt(),
+            DueDay::By(n) => {
+                let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+                let length = first.checked_add_months(chrono::Months::new(1))?.pred_opt()?.day();
+                NaiveDate::from_ymd_opt(year, month, n.min(length))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -242,6 +261,13 @@ impl Cadence {
 pub struct Holiday {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    pub name: String,
+}
+
+/// A Saturday or Sunday worked in exchange for a day off (ngày làm bù).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkingDay {
+    pub date: NaiveDate,
     pub name: String,
 }
 
@@ -333,30 +359,91 @@ impl Plan {
             .any(|c| c == agency || self.group(c.as_str()).is_some_and(|g| g.members.contains(agency)))
     }
 
-    /// The agencies that must report in `round`.
+    /// The agencies that must report in `round`. "Every agency" of a round limited to some
+    /// sections or indicators means every agency with something to report in them.
     pub fn recipients(&self, round: &ReportingRound) -> Vec<&Agency> {
         match &round.recipients {
+            None if round.is_limited() => self
+                .agencies
+                .iter()
+                .filter(|a| !super::report::items_for(self, round, &a.code).is_empty())
+                .collect(),
             None => self.agencies.iter().collect(),
             Some(codes) => self.expand(codes),
         }
     }
 
-    /// The tasks an agency answers for, with their sections, in plan order.
-    pub fn tasks_of(&self, agency: &AgencyCode) -> Vec<(&Section, &Task)> {
+    /// The agencies or groups that lead a task: its own, else its section's.
+    pub fn task_lead<'a>(&self, section: &'a Section, task: &'a Task) -> &'a [AgencyCode] {
+        if task.lead.is_empty() { &section.assignees } else { &task.lead }
+    }
+
+    /// How `agency` answers for a task, if it does: leading it, or co-operating.
+    pub fn task_role(&self, section: &Section, task: &Task, agency: &AgencyCode) -> Option<TaskRole> {
+        if self.names(self.task_lead(section, task), agency) {
+            Some(TaskRole::Lead)
+        } else if self.names(&task.cooperating, agency) {
+            Some(TaskRole::Cooperating)
+        } else {
+            None
+        }
+    }
+
+    /// The tasks an agency answers for, leading or co-operating, with their sections and its
+    /// role, in plan order.
+    pub fn duties_of(&self, agency: &AgencyCode) -> Vec<(&Section, &Task, TaskRole)> {
         self.sections
             .iter()
-            .filter(|s| self.names(&s.assignees, agency))
             .flat_map(|s| s.tasks.iter().map(move |t| (s, t)))
+            .filter_map(|(s, t)| self.task_role(s, t, agency).map(|role| (s, t, role)))
             .collect()
     }
 
-    /// The metrics an agency answers for, with their indicators, in plan order.
+    /// The tasks an agency answers for (leading or co-operating; [`Plan::duties_of`] says
+    /// which), with their sections, in plan order.
+    pub fn tasks_of(&self, agency: &AgencyCode) -> Vec<(&Section, &Task)> {
+        self.duties_of(agency).into_iter().map(|(s, t, _)| (s, t)).collect()
+    }
+
+    /// The agencies that report a metric's value: its one agency; or each of its owners
+    /// (groups expanded); or, when the lead reports the total, the lead alone.
+    pub fn reporters(&self, metric: &Metric) -> Vec<&Agency> {
+        if metric.owners.is_empty() || metric.combine == Some(Combine::Lead) {
+            return self.agency(metric.agency.as_str()).into_iter().collect();
+        }
+        self.expand(&metric.owners)
+    }
+
+    /// The metrics an agency reports, with their indicators, in plan order.
     pub fn metrics_of(&self, agency: &AgencyCode) -> Vec<(&Indicator, &Metric)> {
         self.indicators
             .iter()
             .flat_map(|i| i.metrics.iter().map(move |m| (i, m)))
-            .filter(|(_, m)| &m.agency == agency)
+            .filter(|(_, m)| self.reports(m, agency))
             .collect()
+    }
+
+    /// Whether `agency` reports a value for `metric` (see [`Plan::reporters`]).
+    pub fn reports(&self, metric: &Metric, agency: &AgencyCode) -> bool {
+        if metric.owners.is_empty() || metric.combine == Some(Combine::Lead) {
+            &metric.agency == agency
+        } else {
+            self.names(&metric.owners, agency)
+        }
+    }
+
+    /// The metrics listed as parts of `code` ("trong đó"), in plan order.
+    pub fn parts_of(&self, code: &str) -> Vec<&Metric> {
+        self.indicators
+            .iter()
+            .flat_map(|i| &i.metrics)
+            .filter(|m| m.part_of.as_deref() == Some(code))
+            .collect()
+    }
+
+    /// The group an indicator is listed under.
+    pub fn indicator_group_of(&self, number: u32) -> Option<&IndicatorGroup> {
+        self.indicator_groups.iter().find(|g| g.indicators.contains(&number))
     }
 
     /// The qualitative indicators an agency reports a narrative on.
@@ -376,4 +463,13 @@ impl Plan {
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
         self.holidays.iter().any(|h| h.from <= date && date <= h.to)
     }
+
+    /// Whether `date` is a listed working Saturday or Sunday.
+    pub fn is_make_up_day(&self, date: NaiveDate) -> bool {
+        self.working_days.iter().any(|w| w.date == date)
+    }
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -5,14 +5,15 @@
 //! `Plan::to_file` turns it back so that a loaded plan prints in the file's own shape.
 //! Dates and times are strings ("2022-01-30", "08:00") so that TOML and JSON read the same.
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::number::Quantity;
-use super::plan::{AgencyCode, Plan, Schedule, Target};
+use super::plan::{AgencyCode, DueDate, DueDay, Plan, Schedule};
 use super::plan_check::weekday_str;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanFile {
     pub plan: PlanHeader,
@@ -24,15 +25,19 @@ pub struct PlanFile {
     pub sections: Vec<SectionEntry>,
     #[serde(default)]
     pub indicators: Vec<IndicatorEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicator_groups: Vec<IndicatorGroupEntry>,
     #[serde(default)]
     pub rounds: Vec<RoundEntry>,
     #[serde(default)]
     pub holidays: Vec<HolidayEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub working_days: Vec<WorkingDayEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<ReminderEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanHeader {
     /// The plan's own number, e.g. "09/KH-UBND".
@@ -51,16 +56,21 @@ pub struct PlanHeader {
     pub coordinator: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyEntry {
     pub code: String,
     pub name_vi: String,
     pub name_en: String,
+    /// Short names for charts and lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_vi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_en: Option<String>,
 }
 
 /// Several agencies named together; each member reports on its own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupEntry {
     pub code: String,
@@ -69,7 +79,7 @@ pub struct GroupEntry {
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionEntry {
     pub number: u32,
@@ -77,20 +87,37 @@ pub struct SectionEntry {
     /// True when the heading was lost in the source and restored from the content.
     #[serde(default, skip_serializing_if = "is_false")]
     pub heading_inferred: bool,
-    /// Agency or group codes responsible for every task of the section.
+    /// Agency or group codes that lead every task of the section without a `lead` of its own;
+    /// may be left out when every task has one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assignees: Vec<String>,
     pub tasks: Vec<TaskEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskEntry {
     /// The task's letter in its section ("a", "đ"), or "" for a section that is one paragraph.
     pub id: String,
     pub text: String,
+    /// Agency or group codes that lead the task (chủ trì), replacing the section's assignees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lead: Vec<String>,
+    /// Agency or group codes that co-operate (phối hợp).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cooperating: Vec<String>,
+    /// "Chậm nhất ngày X": the last day itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_by: Option<String>,
+    /// "Trước ngày X": the last day is the day before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_before: Option<String>,
+    /// The expected output (sản phẩm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorEntry {
     pub number: u32,
@@ -108,7 +135,7 @@ pub struct IndicatorEntry {
     pub metrics: Vec<MetricEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricEntry {
     /// Stable code, "<indicator>.<n>" ("5.2").
@@ -116,20 +143,60 @@ pub struct MetricEntry {
     pub name_vi: String,
     pub name_en: String,
     pub unit: String,
-    /// Target written the Vietnamese way: "9.002", "60,26", "36/51".
+    /// Target written the Vietnamese way: "9.002", "60,26", "36/51", or a range "6,5–7".
     pub target: String,
     /// "at_least", "at_most" or "reduce_by".
     pub direction: String,
+    /// "Trên" / "dưới": the target itself does not meet it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub strict: bool,
+    /// "Khoảng": about the target.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub about: bool,
+    /// reduce_by: "points" (percentage points) or "percent".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reduction: Option<String>,
     /// The plan's own words for this target.
     pub wording: String,
     /// Responsible agency; the indicator's first agency when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
+    /// Several owners instead of one `agency`: agency or group codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<String>,
+    /// With several reporters: "each", "sum" or "lead".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combine: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub agency_inferred: bool,
+    /// "Trong đó": the code of the metric this one is part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
+    /// What a period's value means: "flow", "cumulative" or "level".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The previous year's result, written like a target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_year: Option<String>,
+    /// The same periods of the previous year: "2023-Q1" = "1.950".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub same_period_last_year: BTreeMap<String, String>,
+    /// The Q3 and Q4 reports also ask for an estimate of the whole year.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub estimate: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Indicators listed under one heading.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorGroupEntry {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub indicators: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundEntry {
     pub code: String,
@@ -144,9 +211,15 @@ pub struct RoundEntry {
     /// Agency the reports go to.
     pub to: String,
     pub schedule: ScheduleEntry,
+    /// Only the tasks of these sections (numbers); every section when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<u32>>,
+    /// Only the metrics and narratives of these indicators (numbers); all when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicators: Option<Vec<u32>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleEntry {
     /// "once" or "recurring".
@@ -154,6 +227,9 @@ pub struct ScheduleEntry {
     /// once: the plan's "before <date>"; the last day to report is the day before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_before: Option<String>,
+    /// once: the plan's "by <date>" (chậm nhất); that date is the last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_by: Option<String>,
     /// recurring: "month", "quarter", "half_year" or "year".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every: Option<String>,
@@ -164,15 +240,29 @@ pub struct ScheduleEntry {
     /// recurring: the plan's "before day N"; the last day to report is day N - 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_before_day: Option<u32>,
+    /// recurring: the plan's "by day N" (chậm nhất ngày N), clamped to the month's length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_by_day: Option<u32>,
+    /// recurring: numbers of the periods of the year not asked for (months, quarters, halves).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip: Vec<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayEntry {
     pub from: String,
     /// Last day off, inclusive; the same as `from` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    pub name: String,
+}
+
+/// A Saturday or Sunday worked to make up for a day off.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkingDayEntry {
+    pub date: String,
     pub name: String,
 }
 
@@ -223,7 +313,6 @@ impl Plan {
     pub fn to_file(&self) -> PlanFile {
         let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         let hm = |t: NaiveTime| t.format("%H:%M").to_string();
-        let codes = |v: &[AgencyCode]| v.iter().map(|c| c.as_str().to_owned()).collect::<Vec<_>>();
         let r = &self.reminders;
         PlanFile {
             plan: PlanHeader {
@@ -243,6 +332,8 @@ impl Plan {
                     code: a.code.as_str().to_owned(),
                     name_vi: a.name_vi.clone(),
                     name_en: a.name_en.clone(),
+                    short_vi: a.short_vi.clone(),
+                    short_en: a.short_en.clone(),
                 })
                 .collect(),
             groups: self
@@ -255,86 +346,19 @@ impl Plan {
                     members: codes(&g.members),
                 })
                 .collect(),
-            sections: self
-                .sections
+            sections: self.sections.iter().map(section_entry).collect(),
+            indicators: self.indicators.iter().map(indicator_entry).collect(),
+            indicator_groups: self
+                .indicator_groups
                 .iter()
-                .map(|s| SectionEntry {
-                    number: s.number,
-                    heading: s.heading.clone(),
-                    heading_inferred: s.heading_inferred,
-                    assignees: codes(&s.assignees),
-                    tasks: s
-                        .tasks
-                        .iter()
-                        .map(|t| TaskEntry { id: t.letter.clone(), text: t.text.clone() })
-                        .collect(),
+                .map(|g| IndicatorGroupEntry {
+                    code: g.code.clone(),
+                    name_vi: g.name_vi.clone(),
+                    name_en: g.name_en.clone(),
+                    indicators: g.indicators.clone(),
                 })
                 .collect(),
-            indicators: self
-                .indicators
-                .iter()
-                .map(|i| IndicatorEntry {
-                    number: i.number,
-                    name_vi: i.name_vi.clone(),
-                    name_en: i.name_en.clone(),
-                    text: i.text.clone(),
-                    agencies: codes(&i.agencies),
-                    agencies_inferred: i.agencies_inferred,
-                    qualitative: i.is_qualitative(),
-                    metrics: i
-                        .metrics
-                        .iter()
-                        .map(|m| MetricEntry {
-                            code: m.code.clone(),
-                            name_vi: m.name_vi.clone(),
-                            name_en: m.name_en.clone(),
-                            unit: m.unit.clone(),
-                            target: m.target.to_string(),
-                            direction: m.direction.as_str().to_owned(),
-                            wording: m.wording.clone(),
-                            agency: (!m.agency_from_indicator).then(|| m.agency.as_str().to_owned()),
-                            agency_inferred: m.agency_inferred,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            rounds: self
-                .rounds
-                .iter()
-                .map(|r| RoundEntry {
-                    code: r.code.clone(),
-                    name_vi: r.name_vi.clone(),
-                    name_en: r.name_en.clone(),
-                    wording: r.wording.clone(),
-                    asks: [
-                        ("tasks", r.asks.tasks),
-                        ("metrics", r.asks.metrics),
-                        ("document", r.asks.document),
-                    ]
-                    .into_iter()
-                    .filter(|(_, on)| *on)
-                    .map(|(name, _)| name.to_owned())
-                    .collect(),
-                    recipients: r.recipients.as_deref().map_or_else(|| vec!["*".to_owned()], codes),
-                    to: r.to.as_str().to_owned(),
-                    schedule: match r.schedule {
-                        Schedule::Once { due_before } => ScheduleEntry {
-                            kind: "once".into(),
-                            due_before: Some(date(due_before)),
-                            every: None,
-                            month: None,
-                            due_before_day: None,
-                        },
-                        Schedule::Recurring { every, month, due_before_day } => ScheduleEntry {
-                            kind: "recurring".into(),
-                            due_before: None,
-                            every: Some(every.as_str().to_owned()),
-                            month: Some(month),
-                            due_before_day: Some(due_before_day),
-                        },
-                    },
-                })
-                .collect(),
+            rounds: self.rounds.iter().map(round_entry).collect(),
             holidays: self
                 .holidays
                 .iter()
@@ -343,6 +367,11 @@ impl Plan {
                     to: (h.to != h.from).then(|| date(h.to)),
                     name: h.name.clone(),
                 })
+                .collect(),
+            working_days: self
+                .working_days
+                .iter()
+                .map(|w| WorkingDayEntry { date: date(w.date), name: w.name.clone() })
                 .collect(),
             reminders: Some(ReminderEntry {
                 days_before: Some(r.days_before.clone()),
@@ -359,10 +388,130 @@ impl Plan {
     }
 }
 
-impl std::fmt::Display for Target {
-    /// Vietnamese notation, as a plan file writes it: "9.002", "36/51".
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let q = Quantity { value: self.value, out_of: self.out_of, unit: None };
-        q.fmt(f)
+fn codes(v: &[AgencyCode]) -> Vec<String> {
+    v.iter().map(|c| c.as_str().to_owned()).collect()
+}
+
+fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn section_entry(s: &super::plan::Section) -> SectionEntry {
+    SectionEntry {
+        number: s.number,
+        heading: s.heading.clone(),
+        heading_inferred: s.heading_inferred,
+        assignees: codes(&s.assignees),
+        tasks: s
+            .tasks
+            .iter()
+            .map(|t| TaskEntry {
+                id: t.letter.clone(),
+                text: t.text.clone(),
+                lead: codes(&t.lead),
+                cooperating: codes(&t.cooperating),
+                due_by: match t.due {
+                    Some(DueDate::By(d)) => Some(date_text(d)),
+                    _ => None,
+                },
+                due_before: match t.due {
+                    Some(DueDate::Before(d)) => Some(date_text(d)),
+                    _ => None,
+                },
+                output: t.output.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn indicator_entry(i: &super::plan::Indicator) -> IndicatorEntry {
+    IndicatorEntry {
+        number: i.number,
+        name_vi: i.name_vi.clone(),
+        name_en: i.name_en.clone(),
+        text: i.text.clone(),
+        agencies: codes(&i.agencies),
+        agencies_inferred: i.agencies_inferred,
+        qualitative: i.is_qualitative(),
+        metrics: i.metrics.iter().map(metric_entry).collect(),
+    }
+}
+
+fn metric_entry(m: &super::plan::Metric) -> MetricEntry {
+    MetricEntry {
+        code: m.code.clone(),
+        name_vi: m.name_vi.clone(),
+        name_en: m.name_en.clone(),
+        unit: m.unit.clone(),
+        target: m.target.to_string(),
+        direction: m.direction.as_str().to_owned(),
+        strict: m.strict,
+        about: m.about,
+        reduction: m.reduction.map(|r| r.as_str().to_owned()),
+        wording: m.wording.clone(),
+        agency: (!m.agency_from_indicator && m.owners.is_empty()).then(|| m.agency.as_str().to_owned()),
+        agencies: codes(&m.owners),
+        combine: m.combine.map(|c| c.as_str().to_owned()),
+        agency_inferred: m.agency_inferred,
+        part_of: m.part_of.clone(),
+        kind: m.kind.map(|k| k.as_str().to_owned()),
+        last_year: m.last_year.as_ref().map(ToString::to_string),
+        same_period_last_year: m
+            .same_period_last_year
+            .iter()
+            .map(|(period, value)| (period.to_string(), value.to_string()))
+            .collect(),
+        estimate: m.estimate,
+    }
+}
+
+fn round_entry(r: &super::plan::ReportingRound) -> RoundEntry {
+    RoundEntry {
+        code: r.code.clone(),
+        name_vi: r.name_vi.clone(),
+        name_en: r.name_en.clone(),
+        wording: r.wording.clone(),
+        asks: [("tasks", r.asks.tasks), ("metrics", r.asks.metrics), ("document", r.asks.document)]
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| name.to_owned())
+            .collect(),
+        recipients: r.recipients.as_deref().map_or_else(|| vec!["*".to_owned()], codes),
+        to: r.to.as_str().to_owned(),
+        schedule: schedule_entry(&r.schedule),
+        sections: r.sections.clone(),
+        indicators: r.indicators.clone(),
+    }
+}
+
+fn schedule_entry(schedule: &Schedule) -> ScheduleEntry {
+    match schedule {
+        Schedule::Once { due } => ScheduleEntry {
+            kind: "once".into(),
+            due_before: match due {
+                DueDate::Before(d) => Some(date_text(*d)),
+                DueDate::By(_) => None,
+            },
+            due_by: match due {
+                DueDate::By(d) => Some(date_text(*d)),
+                DueDate::Before(_) => None,
+            },
+            ..ScheduleEntry::default()
+        },
+        Schedule::Recurring { every, month, day, skip } => ScheduleEntry {
+            kind: "recurring".into(),
+            every: Some(every.as_str().to_owned()),
+            month: Some(*month),
+            due_before_day: match day {
+                DueDay::Before(n) => Some(*n),
+                DueDay::By(_) => None,
+            },
+            due_by_day: match day {
+                DueDay::By(n) => Some(*n),
+                DueDay::Before(_) => None,
+            },
+            skip: skip.clone(),
+            ..ScheduleEntry::default()
+        },
     }
 }

@@ -5,14 +5,15 @@
 //! 10,000 people, "36 of 51 communes") is on track when it already meets the target in its
 //! direction. A value that builds up over the year (revenue collected, jobs created, communes
 //! newly recognized, a poverty rate reduced by a point) cannot meet the year's target in March:
-//! it is on track when it has reached at least the share of the target that matches the share
-//! of the year gone by at the end of the period reported on (a quarter of it after Q1).
+//! reported as the total since January, it is on track when it has reached at least the share
+//! of the target that matches the share of the year gone by at the end of the period reported
+//! on (a quarter of it after Q1); reported as the period's own flow, the share of the year the
+//! period covers. Ranges, "khoảng" and "trên"/"dưới" judge as [`Metric::meets`] says.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::calendar::PeriodKey;
 use super::plan::{Direction, Metric, ValueKind};
-use super::report::meets_target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Progress {
@@ -50,11 +51,31 @@ pub fn accumulates(metric: &Metric) -> bool {
     }
 }
 
-/// What a period's value of the metric means. Until a plan says it per metric, a value that
-/// builds up over the year is reported as the total since January (lũy kế), anything else as
-/// the level at the end of the period.
+/// What a period's value of the metric means: what the plan file says (`kind`); when it says
+/// nothing, a value that builds up over the year is reported as the total since January
+/// (lũy kế), anything else as the level at the end of the period.
 pub fn value_kind(metric: &Metric) -> ValueKind {
-    if accumulates(metric) { ValueKind::Cumulative } else { ValueKind::Level }
+    metric.kind.unwrap_or(if accumulates(metric) { ValueKind::Cumulative } else { ValueKind::Level })
+}
+
+/// Share of the year a period covers: a quarter → 1/4, a month → 1/12.
+pub fn period_share(period: PeriodKey) -> Decimal {
+    let months = match period {
+        PeriodKey::Year(_) => 12,
+        PeriodKey::Half(..) => 6,
+        PeriodKey::Quarter(..) => 3,
+        PeriodKey::Month(..) => 1,
+    };
+    Decimal::from(months) / Decimal::from(12)
+}
+
+/// The share of the year's target a value of `period` is measured against.
+fn target_share(metric: &Metric, period: PeriodKey) -> Decimal {
+    match value_kind(metric) {
+        ValueKind::Level => Decimal::ONE,
+        ValueKind::Cumulative => elapsed_share(period),
+        ValueKind::Flow => period_share(period),
+    }
 }
 
 /// "Bác sĩ trên 10.000 dân", "GRDP bình quân đầu người": a ratio to the population.
@@ -65,9 +86,15 @@ fn per_population(text: &str) -> bool {
         || words.windows(2).any(|w| w[0] == "trên" && w[1].starts_with(|c: char| c.is_ascii_digit()))
 }
 
-/// The least (for "at most" targets, the most) value that is on track at the end of `period`.
+/// The least (for "at most" targets, the most) value that is on track at the end of `period`,
+/// before "khoảng" loosens it: a range's low end (for "at most", its high end), scaled to the
+/// period.
 pub fn expected(metric: &Metric, period: PeriodKey) -> Decimal {
-    if accumulates(metric) { metric.target.value * elapsed_share(period) } else { metric.target.value }
+    let bound = match metric.direction {
+        Direction::AtMost => metric.target.high.unwrap_or(metric.target.value),
+        Direction::AtLeast | Direction::ReduceBy => metric.target.value,
+    };
+    bound * target_share(metric, period)
 }
 
 /// Decimals of a percent of the target, wherever it is shown (chat, chart, workbook).
@@ -104,9 +131,7 @@ pub fn expected_percent(metric: &Metric, period: PeriodKey) -> Decimal {
 
 /// Whether `value`, reported for `period`, is on track for the year's target.
 pub fn progress(metric: &Metric, value: Decimal, period: PeriodKey) -> Progress {
-    let on_track =
-        if accumulates(metric) { value >= expected(metric, period) } else { meets_target(metric, value) };
-    if on_track { Progress::OnTrack } else { Progress::Behind }
+    if metric.meets(value, target_share(metric, period)) { Progress::OnTrack } else { Progress::Behind }
 }
 
 #[cfg(test)]
@@ -114,6 +139,7 @@ mod tests {
     use super::*;
     use crate::bundled::seed_plan;
     use crate::domain::plan::Target;
+    use crate::domain::report::meets_target;
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
@@ -170,7 +196,8 @@ mod tests {
         assert_eq!(percent_of_target(revenue, dec("-900.2")), Some(dec("-10")));
         let (_, growth) = plan.metric("1.1").unwrap();
         assert_eq!(percent_of_target(growth, dec("8")), Some(dec("100")));
-        let zero = Metric { target: Target { value: Decimal::ZERO, out_of: None }, ..growth.clone() };
+        let zero =
+            Metric { target: Target { value: Decimal::ZERO, out_of: None, high: None }, ..growth.clone() };
         assert_eq!(percent_of_target(&zero, dec("5")), None);
     }
 
@@ -225,5 +252,46 @@ mod tests {
         let (_, poverty) = plan.metric("10.1").unwrap();
         assert_eq!(progress(poverty, dec("0.3"), Q1), Progress::OnTrack, "0,3 of 1 point after Q1");
         assert_eq!(progress(poverty, dec("0.3"), Q3), Progress::Behind);
+    }
+
+    #[test]
+    fn the_files_kind_says_what_a_period_value_is_measured_against() {
+        let plan = seed_plan();
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        assert_eq!(value_kind(revenue), ValueKind::Cumulative, "the heuristic, when the file is silent");
+        let flow = Metric { kind: Some(ValueKind::Flow), ..revenue.clone() };
+        assert_eq!(value_kind(&flow), ValueKind::Flow);
+        // The third quarter's own revenue is measured against a quarter of the year's target.
+        assert_eq!(expected(&flow, Q3), dec("2250.5"));
+        assert_eq!(progress(&flow, dec("2250.5"), Q3), Progress::OnTrack);
+        assert_eq!(progress(revenue, dec("2250.5"), Q3), Progress::Behind, "as a cumulative, behind");
+        let level = Metric { kind: Some(ValueKind::Level), ..revenue.clone() };
+        assert_eq!(progress(&level, dec("8000"), Q1), Progress::Behind, "a level must reach the target");
+    }
+
+    #[test]
+    fn ranges_about_and_strict_bounds_judge_progress() {
+        let plan = seed_plan();
+        let (_, growth) = plan.metric("1.1").unwrap();
+        let range =
+            Metric { target: crate::domain::plan::Target::parse("6,5–7").unwrap(), ..growth.clone() };
+        assert_eq!(progress(&range, dec("6.6"), Q1), Progress::OnTrack, "the low end is the floor");
+        assert_eq!(progress(&range, dec("6.4"), Q1), Progress::Behind);
+        let ceiling = Metric { direction: Direction::AtMost, ..range.clone() };
+        assert_eq!(expected(&ceiling, Q1), dec("7"), "the high end is the ceiling");
+        assert_eq!(progress(&ceiling, dec("6.9"), Q1), Progress::OnTrack);
+
+        let (_, jobs) = plan.metric("11.1").unwrap();
+        let about = Metric { about: true, ..jobs.clone() };
+        // A quarter of 15.000 is 3.750; "khoảng" takes 5 % less, 3.562,5.
+        assert_eq!(progress(&about, dec("3563"), Q1), Progress::OnTrack);
+        assert_eq!(progress(&about, dec("3562"), Q1), Progress::Behind);
+        assert_eq!(progress(jobs, dec("3563"), Q1), Progress::Behind, "without khoảng");
+
+        let (_, malnutrition) = plan.metric("13.1").unwrap();
+        let below = Metric { strict: true, ..malnutrition.clone() };
+        assert_eq!(progress(malnutrition, dec("10.5"), Q1), Progress::OnTrack, "không quá 10,5");
+        assert_eq!(progress(&below, dec("10.5"), Q1), Progress::Behind, "dưới 10,5");
+        assert_eq!(progress(&below, dec("10.4"), Q1), Progress::OnTrack);
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::number::Quantity;
-use super::plan::{AgencyCode, Direction, Metric, Plan, ReportingRound};
+use super::plan::{AgencyCode, Metric, Plan, ReportingRound};
 // Defined with the other judgements of progress; kept reachable here, where it always was.
 pub use super::progress::percent_of_target;
 
@@ -144,16 +144,32 @@ impl ItemEntry {
     }
 }
 
-/// The items `agency` answers for in `round`, in plan order: its tasks, its metrics, the
-/// narratives of its qualitative indicators.
+/// The items `agency` answers for in `round`, in plan order: its tasks (leading or
+/// co-operating), its metrics, the narratives of its qualitative indicators; only those of
+/// the sections and indicators the round covers.
 pub fn items_for(plan: &Plan, round: &ReportingRound, agency: &AgencyCode) -> Vec<ItemKey> {
     let mut out = Vec::new();
     if round.asks.tasks {
-        out.extend(plan.tasks_of(agency).into_iter().map(|(_, t)| ItemKey::Task(t.code.clone())));
+        out.extend(
+            plan.tasks_of(agency)
+                .into_iter()
+                .filter(|(s, _)| round.covers_section(s.number))
+                .map(|(_, t)| ItemKey::Task(t.code.clone())),
+        );
     }
     if round.asks.metrics {
-        out.extend(plan.metrics_of(agency).into_iter().map(|(_, m)| ItemKey::Metric(m.code.clone())));
-        out.extend(plan.narratives_of(agency).into_iter().map(|i| ItemKey::Narrative(i.number)));
+        out.extend(
+            plan.metrics_of(agency)
+                .into_iter()
+                .filter(|(i, _)| round.covers_indicator(i.number))
+                .map(|(_, m)| ItemKey::Metric(m.code.clone())),
+        );
+        out.extend(
+            plan.narratives_of(agency)
+                .into_iter()
+                .filter(|i| round.covers_indicator(i.number))
+                .map(|i| ItemKey::Narrative(i.number)),
+        );
     }
     out
 }
@@ -227,12 +243,10 @@ pub fn unit_fits(metric_unit: &str, typed: &str) -> bool {
     !t.is_empty() && m.starts_with(&t)
 }
 
-/// Whether the value meets the target in the metric's direction.
+/// Whether the value meets the year's target in the metric's direction (a range's low end
+/// as a floor, its high end as a ceiling; "khoảng" and "trên"/"dưới" as [`Metric::meets`]).
 pub fn meets_target(metric: &Metric, value: Decimal) -> bool {
-    match metric.direction {
-        Direction::AtLeast | Direction::ReduceBy => value >= metric.target.value,
-        Direction::AtMost => value <= metric.target.value,
-    }
+    metric.meets(value, Decimal::ONE)
 }
 
 #[cfg(test)]

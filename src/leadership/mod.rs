@@ -34,10 +34,13 @@ pub fn year_deadlines(plan: &Plan, round: &ReportingRound) -> Vec<Deadline> {
     out
 }
 
-/// The round a period belongs to: the one asking for items when several have it.
-pub fn round_of_period(plan: &Plan, period: PeriodKey) -> Option<&ReportingRound> {
-    let rounds = crate::domain::calendar::rounds_with_period(plan, period);
-    rounds.iter().find(|r| r.asks.tasks || r.asks.metrics).or(rounds.first()).copied()
+/// Every round that has a period, those asking for items (tasks, metrics) first, then in plan
+/// order: a one-off programme and an annual report may both have "2024", and the caller
+/// chooses (the first is what a single-round view shows).
+pub fn rounds_of_period(plan: &Plan, period: PeriodKey) -> Vec<&ReportingRound> {
+    let mut rounds = crate::domain::calendar::rounds_with_period(plan, period);
+    rounds.sort_by_key(|r| !(r.asks.tasks || r.asks.metrics));
+    rounds
 }
 
 #[cfg(test)]
@@ -53,8 +56,9 @@ mod tests {
         let periods: Vec<String> =
             year_deadlines(&plan, round).iter().map(|d| d.period.to_string()).collect();
         assert_eq!(periods, ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"]);
-        assert_eq!(round_of_period(&plan, PeriodKey::Year(2022)).unwrap().code, "chuong-trinh-hanh-dong");
-        assert_eq!(round_of_period(&plan, PeriodKey::Quarter(2022, 3)).unwrap().code, "bao-cao-quy");
-        assert!(round_of_period(&plan, PeriodKey::Month(2022, 3)).is_none());
+        let codes = |p| rounds_of_period(&plan, p).iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(PeriodKey::Year(2022)), ["chuong-trinh-hanh-dong"]);
+        assert_eq!(codes(PeriodKey::Quarter(2022, 3)), ["bao-cao-quy"]);
+        assert!(codes(PeriodKey::Month(2022, 3)).is_empty());
     }
 }

@@ -120,13 +120,22 @@ pub fn assemble(plan: &Plan, reads: &Reads, now: DateTime<Utc>, lang: Lang) -> E
         .sections
         .iter()
         .map(|s| {
-            let agencies = plan.expand(&s.assignees);
+            let section_leads = plan.expand(&s.assignees);
             let tasks = s
                 .tasks
                 .iter()
                 .flat_map(|task| {
                     let key = ItemKey::Task(task.code.clone());
-                    agencies.iter().map(move |a| (task, a, key.clone()))
+                    // Every agency that answers for the task: its leads (its own, else the
+                    // section's), then those co-operating, in plan order within each.
+                    let leading =
+                        if task.lead.is_empty() { section_leads.clone() } else { plan.expand(&task.lead) };
+                    let helping: Vec<_> = if task.cooperating.is_empty() {
+                        vec![]
+                    } else {
+                        plan.expand(&task.cooperating).into_iter().filter(|a| !leading.contains(a)).collect()
+                    };
+                    leading.into_iter().chain(helping).map(move |a| (task, a, key.clone()))
                 })
                 .map(|(task, a, key)| {
                     let got = by_key.get(&(&a.code, &key));
@@ -236,5 +245,50 @@ pub fn export_text(lang: Lang, plan_code: &str) -> ExportText {
             .iter()
             .map(|c| s(&format!("csv-h-{}", c.replace('_', "-"))))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overview::Overview;
+
+    #[test]
+    fn a_tasks_rows_are_its_leads_then_the_agencies_co_operating() {
+        let plan = Plan::from_toml(include_str!("../../plans/vinh-long-2024.toml")).unwrap();
+        let period = PeriodKey::Half(2024, 1);
+        let round = plan.round("bao-cao-6-thang").unwrap();
+        let deadline = crate::domain::calendar::deadline_of(&plan, round, period).unwrap();
+        let overview = Overview { round: round.code.clone(), period, deadline, lines: vec![] };
+        let now = DateTime::parse_from_rfc3339("2024-06-01T03:00:00Z").unwrap().with_timezone(&Utc);
+        let reads = crate::leadership::consolidated::Reads {
+            overview,
+            items: vec![],
+            figures: Default::default(),
+            attachments: Default::default(),
+            narratives: Default::default(),
+        };
+        let data = assemble(&plan, &reads, now, Lang::En);
+        let rows = |code: &str| -> Vec<String> {
+            data.sections
+                .iter()
+                .flat_map(|s| &s.tasks)
+                .filter(|t| t.code == code)
+                .map(|t| t.agency.clone())
+                .collect()
+        };
+        // 1.c: the Department of Agriculture leads; Natural Resources and each district co-operate.
+        let c = rows("1.c");
+        assert_eq!(c.len(), 1 + 1 + 8);
+        assert_eq!(
+            c[..2],
+            [
+                "Department of Agriculture and Rural Development",
+                "Department of Natural Resources and Environment"
+            ]
+        );
+        // 3.b: led by the Tax Department in the Finance Department's section, which co-operates.
+        assert_eq!(rows("3.b"), ["Provincial Tax Department", "Department of Finance"]);
+        assert_eq!(rows("3.a"), ["Department of Finance"]);
     }
 }

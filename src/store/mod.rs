@@ -145,28 +145,27 @@ fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// JSON text of a value, for the JSON columns.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
-/// "9.002" (plan file notation) → ("9002", None) for the decimal text columns.
-fn vn_to_decimal_text(target: &str) -> Result<(String, Option<String>)> {
-    let q = crate::domain::Quantity::parse(target)
-        .map_err(|e| StoreError::Corrupt(format!("target {target}: {e}")))?;
-    Ok((q.value.to_string(), q.out_of.map(|d| d.to_string())))
-}
-
-/// The reverse of [`vn_to_decimal_text`].
-fn decimal_text_to_vn(value: &str, out_of: Option<String>) -> Result<String> {
+/// A target's exact decimal columns ("9002", out of "51", high "7") back in the plan file's
+/// notation ("9.002", "36/51", "6,5–7").
+fn target_text(value: &str, out_of: Option<&str>, high: Option<&str>) -> Result<String> {
     let parse = |s: &str| {
         rust_decimal::Decimal::from_str_exact(s).map_err(|e| StoreError::Corrupt(format!("decimal {s}: {e}")))
     };
-    let q = crate::domain::Quantity {
+    let target = crate::domain::plan::Target {
         value: parse(value)?,
-        out_of: out_of.as_deref().map(parse).transpose()?,
-        unit: None,
+        out_of: out_of.map(parse).transpose()?,
+        high: high.map(parse).transpose()?,
     };
-    Ok(q.to_string())
+    Ok(target.to_string())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, Transaction};
 
-use super::{Result, Store, StoreError, json_list};
+use super::{Result, Store, StoreError, json_list, to_json};
 use crate::domain::Plan;
 use crate::domain::plan_file::*;
 
@@ -137,9 +137,11 @@ impl Store {
         summary.kinds.push(import_sections(&mut tx, plan_id, &file).await?);
         summary.kinds.push(import_tasks(&mut tx, plan_id, &file).await?);
         summary.kinds.push(import_indicators(&mut tx, plan_id, &file).await?);
-        summary.kinds.push(import_metrics(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_metrics(&mut tx, plan_id, plan, &file).await?);
+        summary.kinds.push(import_indicator_groups(&mut tx, plan_id, &file).await?);
         summary.kinds.push(import_rounds(&mut tx, plan_id, &file).await?);
         summary.kinds.push(import_holidays(&mut tx, plan_id, &file).await?);
+        summary.kinds.push(import_working_days(&mut tx, plan_id, &file).await?);
 
         if !summary.is_unchanged() {
             sqlx::query("UPDATE plan SET updated_at = ? WHERE id = ?")
@@ -162,16 +164,21 @@ async fn import_agencies(
         Tally::start(tx, "agencies", "SELECT code FROM agency WHERE plan_id = ?", plan_id).await?;
     for (position, a) in file.agencies.iter().enumerate() {
         let n = sqlx::query(
-            "INSERT INTO agency (plan_id, code, name_vi, name_en, position) VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO agency (plan_id, code, name_vi, name_en, short_vi, short_en, position)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
-                position = excluded.position, retired = 0
+                short_vi = excluded.short_vi, short_en = excluded.short_en, position = excluded.position,
+                retired = 0
              WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
+                OR short_vi IS NOT excluded.short_vi OR short_en IS NOT excluded.short_en
                 OR position IS NOT excluded.position OR retired != 0",
         )
         .bind(plan_id)
         .bind(&a.code)
         .bind(&a.name_vi)
         .bind(&a.name_en)
+        .bind(&a.short_vi)
+        .bind(&a.short_en)
         .bind(position as i64)
         .execute(&mut **tx)
         .await?
@@ -252,18 +259,30 @@ async fn import_tasks(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pla
         for (position, t) in s.tasks.iter().enumerate() {
             let code = task_code(s.number, &t.id);
             let n = sqlx::query(
-                "INSERT INTO task (plan_id, section_id, code, letter, text, position)
-                 VALUES (?1, (SELECT id FROM section WHERE plan_id = ?1 AND number = ?2), ?3, ?4, ?5, ?6)
+                "INSERT INTO task (plan_id, section_id, code, letter, text, lead, cooperating, due_by, due_before,
+                                   output, position)
+                 VALUES (?1, (SELECT id FROM section WHERE plan_id = ?1 AND number = ?2), ?3, ?4, ?5, ?6, ?7, ?8,
+                         ?9, ?10, ?11)
                  ON CONFLICT (plan_id, code) DO UPDATE SET section_id = excluded.section_id,
-                    letter = excluded.letter, text = excluded.text, position = excluded.position, retired = 0
+                    letter = excluded.letter, text = excluded.text, lead = excluded.lead,
+                    cooperating = excluded.cooperating, due_by = excluded.due_by, due_before = excluded.due_before,
+                    output = excluded.output, position = excluded.position, retired = 0
                  WHERE section_id IS NOT excluded.section_id OR letter IS NOT excluded.letter
-                    OR text IS NOT excluded.text OR position IS NOT excluded.position OR retired != 0",
+                    OR text IS NOT excluded.text OR lead IS NOT excluded.lead
+                    OR cooperating IS NOT excluded.cooperating OR due_by IS NOT excluded.due_by
+                    OR due_before IS NOT excluded.due_before OR output IS NOT excluded.output
+                    OR position IS NOT excluded.position OR retired != 0",
             )
             .bind(plan_id)
             .bind(s.number)
             .bind(&code)
             .bind(&t.id)
             .bind(&t.text)
+            .bind(json_list(&t.lead))
+            .bind(json_list(&t.cooperating))
+            .bind(&t.due_by)
+            .bind(&t.due_before)
+            .bind(&t.output)
             .bind(position as i64)
             .execute(&mut **tx)
             .await?
@@ -319,32 +338,51 @@ async fn import_indicators(
 async fn import_metrics(
     tx: &mut Transaction<'_, Sqlite>,
     plan_id: i64,
+    plan: &Plan,
     file: &PlanFile,
 ) -> Result<KindCount> {
     let mut tally = Tally::start(tx, "metrics", "SELECT code FROM metric WHERE plan_id = ?", plan_id).await?;
     let mut keys = Vec::new();
     for i in &file.indicators {
         for (position, m) in i.metrics.iter().enumerate() {
-            let (target, out_of) = super::vn_to_decimal_text(&m.target)?;
-            let agency = m.agency.as_deref().or(i.agencies.first().map(String::as_str)).unwrap_or_default();
+            let target = crate::domain::plan::Target::parse(&m.target)
+                .ok_or_else(|| StoreError::Corrupt(format!("target {}", m.target)))?;
+            let decimal = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string());
+            // The agency that reports one value: the file's, the indicator's, or the first owner.
+            let agency = plan.metric(&m.code).map(|(_, checked)| checked.agency.as_str()).unwrap_or_default();
+            let same_period = to_json(&m.same_period_last_year)?;
             let n = sqlx::query(
                 "INSERT INTO metric (plan_id, indicator_id, code, name_vi, name_en, unit, target, target_out_of,
-                                     direction, wording, agency_id, agency_from_indicator, agency_inferred, position)
+                                     target_high, direction, strict, about, reduction, wording, agency_id,
+                                     agency_from_indicator, agency_inferred, owners, combine, part_of, kind,
+                                     last_year, same_period_last_year, estimate, position)
                  VALUES (?1, (SELECT id FROM indicator WHERE plan_id = ?1 AND number = ?2), ?3, ?4, ?5, ?6, ?7, ?8,
-                         ?9, ?10, (SELECT id FROM agency WHERE plan_id = ?1 AND code = ?11), ?12, ?13, ?14)
+                         ?9, ?10, ?11, ?12, ?13, ?14, (SELECT id FROM agency WHERE plan_id = ?1 AND code = ?15),
+                         ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
                  ON CONFLICT (plan_id, code) DO UPDATE SET indicator_id = excluded.indicator_id,
                     name_vi = excluded.name_vi, name_en = excluded.name_en, unit = excluded.unit,
                     target = excluded.target, target_out_of = excluded.target_out_of,
-                    direction = excluded.direction, wording = excluded.wording, agency_id = excluded.agency_id,
+                    target_high = excluded.target_high, direction = excluded.direction,
+                    strict = excluded.strict, about = excluded.about, reduction = excluded.reduction,
+                    wording = excluded.wording, agency_id = excluded.agency_id,
                     agency_from_indicator = excluded.agency_from_indicator,
-                    agency_inferred = excluded.agency_inferred, position = excluded.position, retired = 0
+                    agency_inferred = excluded.agency_inferred, owners = excluded.owners,
+                    combine = excluded.combine, part_of = excluded.part_of, kind = excluded.kind,
+                    last_year = excluded.last_year, same_period_last_year = excluded.same_period_last_year,
+                    estimate = excluded.estimate, position = excluded.position, retired = 0
                  WHERE indicator_id IS NOT excluded.indicator_id OR name_vi IS NOT excluded.name_vi
                     OR name_en IS NOT excluded.name_en OR unit IS NOT excluded.unit
                     OR target IS NOT excluded.target OR target_out_of IS NOT excluded.target_out_of
-                    OR direction IS NOT excluded.direction OR wording IS NOT excluded.wording
+                    OR target_high IS NOT excluded.target_high OR direction IS NOT excluded.direction
+                    OR strict IS NOT excluded.strict OR about IS NOT excluded.about
+                    OR reduction IS NOT excluded.reduction OR wording IS NOT excluded.wording
                     OR agency_id IS NOT excluded.agency_id
                     OR agency_from_indicator IS NOT excluded.agency_from_indicator
-                    OR agency_inferred IS NOT excluded.agency_inferred OR position IS NOT excluded.position
+                    OR agency_inferred IS NOT excluded.agency_inferred OR owners IS NOT excluded.owners
+                    OR combine IS NOT excluded.combine OR part_of IS NOT excluded.part_of
+                    OR kind IS NOT excluded.kind OR last_year IS NOT excluded.last_year
+                    OR same_period_last_year IS NOT excluded.same_period_last_year
+                    OR estimate IS NOT excluded.estimate OR position IS NOT excluded.position
                     OR retired != 0",
             )
             .bind(plan_id)
@@ -353,13 +391,24 @@ async fn import_metrics(
             .bind(&m.name_vi)
             .bind(&m.name_en)
             .bind(&m.unit)
-            .bind(target)
-            .bind(out_of)
+            .bind(target.value.to_string())
+            .bind(decimal(target.out_of))
+            .bind(decimal(target.high))
             .bind(&m.direction)
+            .bind(m.strict)
+            .bind(m.about)
+            .bind(&m.reduction)
             .bind(&m.wording)
             .bind(agency)
-            .bind(m.agency.is_none())
+            .bind(m.agency.is_none() && m.agencies.is_empty())
             .bind(m.agency_inferred)
+            .bind(json_list(&m.agencies))
+            .bind(&m.combine)
+            .bind(&m.part_of)
+            .bind(&m.kind)
+            .bind(&m.last_year)
+            .bind(same_period)
+            .bind(m.estimate)
             .bind(position as i64)
             .execute(&mut **tx)
             .await?
@@ -372,23 +421,61 @@ async fn import_metrics(
     Ok(tally.count)
 }
 
+async fn import_indicator_groups(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: i64,
+    file: &PlanFile,
+) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "indicator-groups", "SELECT code FROM indicator_group WHERE plan_id = ?", plan_id)
+            .await?;
+    for (position, g) in file.indicator_groups.iter().enumerate() {
+        let indicators = to_json(&g.indicators)?;
+        let n = sqlx::query(
+            "INSERT INTO indicator_group (plan_id, code, name_vi, name_en, indicators, position)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+                indicators = excluded.indicators, position = excluded.position, retired = 0
+             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
+                OR indicators IS NOT excluded.indicators OR position IS NOT excluded.position OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(&g.code)
+        .bind(&g.name_vi)
+        .bind(&g.name_en)
+        .bind(indicators)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&g.code, n);
+    }
+    let keys: Vec<String> = file.indicator_groups.iter().map(|g| g.code.clone()).collect();
+    tally.count.retired = retire(tx, "indicator_group", "code", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
 async fn import_rounds(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
         Tally::start(tx, "rounds", "SELECT code FROM reporting_round WHERE plan_id = ?", plan_id).await?;
     for (position, r) in file.rounds.iter().enumerate() {
-        let schedule = serde_json::to_string(&r.schedule).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let schedule = to_json(&r.schedule)?;
+        let sections = r.sections.as_ref().map(to_json).transpose()?;
+        let indicators = r.indicators.as_ref().map(to_json).transpose()?;
         let n = sqlx::query(
             "INSERT INTO reporting_round (plan_id, code, name_vi, name_en, wording, asks, recipients, to_agency,
-                                          schedule, position)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          schedule, sections, indicators, position)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
                 wording = excluded.wording, asks = excluded.asks, recipients = excluded.recipients,
-                to_agency = excluded.to_agency, schedule = excluded.schedule, position = excluded.position,
-                retired = 0
+                to_agency = excluded.to_agency, schedule = excluded.schedule, sections = excluded.sections,
+                indicators = excluded.indicators, position = excluded.position, retired = 0
              WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
                 OR wording IS NOT excluded.wording OR asks IS NOT excluded.asks
                 OR recipients IS NOT excluded.recipients OR to_agency IS NOT excluded.to_agency
-                OR schedule IS NOT excluded.schedule OR position IS NOT excluded.position OR retired != 0",
+                OR schedule IS NOT excluded.schedule OR sections IS NOT excluded.sections
+                OR indicators IS NOT excluded.indicators OR position IS NOT excluded.position
+                OR retired != 0",
         )
         .bind(plan_id)
         .bind(&r.code)
@@ -399,6 +486,8 @@ async fn import_rounds(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pl
         .bind(json_list(&r.recipients))
         .bind(&r.to)
         .bind(schedule)
+        .bind(sections)
+        .bind(indicators)
         .bind(position as i64)
         .execute(&mut **tx)
         .await?
@@ -436,6 +525,32 @@ async fn import_holidays(
     }
     let keys: Vec<String> = file.holidays.iter().map(|h| h.from.clone()).collect();
     tally.count.retired = retire(tx, "holiday", "first_day", plan_id, &keys).await?;
+    Ok(tally.count)
+}
+
+async fn import_working_days(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: i64,
+    file: &PlanFile,
+) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "working-days", "SELECT day FROM working_day WHERE plan_id = ?", plan_id).await?;
+    for w in &file.working_days {
+        let n = sqlx::query(
+            "INSERT INTO working_day (plan_id, day, name) VALUES (?, ?, ?)
+             ON CONFLICT (plan_id, day) DO UPDATE SET name = excluded.name, retired = 0
+             WHERE name IS NOT excluded.name OR retired != 0",
+        )
+        .bind(plan_id)
+        .bind(&w.date)
+        .bind(&w.name)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tally.record(&w.date, n);
+    }
+    let keys: Vec<String> = file.working_days.iter().map(|w| w.date.clone()).collect();
+    tally.count.retired = retire(tx, "working_day", "day", plan_id, &keys).await?;
     Ok(tally.count)
 }
 

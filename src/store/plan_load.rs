@@ -1,10 +1,126 @@
 //! Loading the plan being followed back from its tables, in the file's shape.
 
+use std::collections::BTreeMap;
+
 use sqlx::Row;
 
 use super::{Result, Store, StoreError, parse_json};
 use crate::domain::Plan;
 use crate::domain::plan_file::*;
+
+#[derive(sqlx::FromRow)]
+struct AgencyRow {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    short_vi: Option<String>,
+    short_en: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    number: i64,
+    letter: String,
+    text: String,
+    lead: String,
+    cooperating: String,
+    due_by: Option<String>,
+    due_before: Option<String>,
+    output: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MetricRow {
+    number: i64,
+    code: String,
+    name_vi: String,
+    name_en: String,
+    unit: String,
+    target: String,
+    target_out_of: Option<String>,
+    target_high: Option<String>,
+    direction: String,
+    strict: bool,
+    about: bool,
+    reduction: Option<String>,
+    wording: String,
+    agency: String,
+    agency_from_indicator: bool,
+    agency_inferred: bool,
+    owners: String,
+    combine: Option<String>,
+    part_of: Option<String>,
+    kind: Option<String>,
+    last_year: Option<String>,
+    same_period_last_year: String,
+    estimate: bool,
+}
+
+impl MetricRow {
+    fn into_entry(self) -> Result<MetricEntry> {
+        let owners: Vec<String> = parse_json(&self.owners, "metric.owners")?;
+        let same_period_last_year: BTreeMap<String, String> =
+            parse_json(&self.same_period_last_year, "metric.same_period_last_year")?;
+        Ok(MetricEntry {
+            target: super::target_text(
+                &self.target,
+                self.target_out_of.as_deref(),
+                self.target_high.as_deref(),
+            )?,
+            // The file names one `agency`, several `agencies`, or none (the indicator's).
+            agency: (!self.agency_from_indicator && owners.is_empty()).then_some(self.agency),
+            agencies: owners,
+            code: self.code,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            unit: self.unit,
+            direction: self.direction,
+            strict: self.strict,
+            about: self.about,
+            reduction: self.reduction,
+            wording: self.wording,
+            combine: self.combine,
+            agency_inferred: self.agency_inferred,
+            part_of: self.part_of,
+            kind: self.kind,
+            last_year: self.last_year,
+            same_period_last_year,
+            estimate: self.estimate,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    wording: String,
+    asks: String,
+    recipients: String,
+    to_agency: String,
+    schedule: String,
+    sections: Option<String>,
+    indicators: Option<String>,
+}
+
+impl RoundRow {
+    fn into_entry(self) -> Result<RoundEntry> {
+        let numbers = |text: Option<String>, what| text.map(|t| parse_json::<Vec<u32>>(&t, what)).transpose();
+        Ok(RoundEntry {
+            asks: parse_json(&self.asks, "reporting_round.asks")?,
+            recipients: parse_json(&self.recipients, "reporting_round.recipients")?,
+            schedule: parse_json(&self.schedule, "reporting_round.schedule")?,
+            sections: numbers(self.sections, "reporting_round.sections")?,
+            indicators: numbers(self.indicators, "reporting_round.indicators")?,
+            code: self.code,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            wording: self.wording,
+            to: self.to_agency,
+        })
+    }
+}
 
 impl Store {
     /// The code and last change of the plan being followed.
@@ -43,14 +159,21 @@ impl Store {
         };
         let reminders: Option<ReminderEntry> = parse_json(row.get::<&str, _>("reminders"), "plan.reminders")?;
 
-        let agencies = sqlx::query_as::<_, (String, String, String)>(
-            "SELECT code, name_vi, name_en FROM agency WHERE plan_id = ? AND retired = 0 ORDER BY position",
+        let agencies = sqlx::query_as::<_, AgencyRow>(
+            "SELECT code, name_vi, name_en, short_vi, short_en FROM agency
+             WHERE plan_id = ? AND retired = 0 ORDER BY position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
         .await?
         .into_iter()
-        .map(|(code, name_vi, name_en)| AgencyEntry { code, name_vi, name_en })
+        .map(|a| AgencyEntry {
+            code: a.code,
+            name_vi: a.name_vi,
+            name_en: a.name_en,
+            short_vi: a.short_vi,
+            short_en: a.short_en,
+        })
         .collect();
 
         let mut groups = Vec::new();
@@ -64,8 +187,71 @@ impl Store {
             groups.push(GroupEntry { code, name_vi, name_en, members: parse_json(&members, "agency_group.members")? });
         }
 
-        let tasks = sqlx::query_as::<_, (i64, String, String)>(
-            "SELECT s.number, t.letter, t.text FROM task t JOIN section s ON s.id = t.section_id
+        let sections = self.sections(plan_id).await?;
+        let indicators = self.indicators(plan_id).await?;
+
+        let mut indicator_groups = Vec::new();
+        for (code, name_vi, name_en, numbers) in sqlx::query_as::<_, (String, String, String, String)>(
+            "SELECT code, name_vi, name_en, indicators FROM indicator_group
+             WHERE plan_id = ? AND retired = 0 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await?
+        {
+            let indicators = parse_json(&numbers, "indicator_group.indicators")?;
+            indicator_groups.push(IndicatorGroupEntry { code, name_vi, name_en, indicators });
+        }
+
+        let rounds = sqlx::query_as::<_, RoundRow>(
+            "SELECT code, name_vi, name_en, wording, asks, recipients, to_agency, schedule, sections, indicators
+             FROM reporting_round WHERE plan_id = ? AND retired = 0 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await?
+        .into_iter()
+        .map(RoundRow::into_entry)
+        .collect::<Result<Vec<_>>>()?;
+
+        let holidays = sqlx::query_as::<_, (String, String, String)>(
+            "SELECT first_day, last_day, name FROM holiday WHERE plan_id = ? AND retired = 0 ORDER BY first_day",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await?
+        .into_iter()
+        .map(|(from, to, name)| HolidayEntry { to: (to != from).then_some(to), from, name })
+        .collect();
+
+        let working_days = sqlx::query_as::<_, (String, String)>(
+            "SELECT day, name FROM working_day WHERE plan_id = ? AND retired = 0 ORDER BY day",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.read)
+        .await?
+        .into_iter()
+        .map(|(date, name)| WorkingDayEntry { date, name })
+        .collect();
+
+        Ok(Some(PlanFile {
+            plan: header,
+            agencies,
+            groups,
+            sections,
+            indicators,
+            indicator_groups,
+            rounds,
+            holidays,
+            working_days,
+            reminders,
+        }))
+    }
+
+    async fn sections(&self, plan_id: i64) -> Result<Vec<SectionEntry>> {
+        let tasks = sqlx::query_as::<_, TaskRow>(
+            "SELECT s.number, t.letter, t.text, t.lead, t.cooperating, t.due_by, t.due_before, t.output
+             FROM task t JOIN section s ON s.id = t.section_id
              WHERE t.plan_id = ? AND t.retired = 0 ORDER BY s.number, t.position",
         )
         .bind(plan_id)
@@ -80,28 +266,43 @@ impl Store {
         .fetch_all(&self.read)
         .await?
         {
+            let mut entries = Vec::new();
+            for t in tasks.iter().filter(|t| t.number == number) {
+                entries.push(TaskEntry {
+                    id: t.letter.clone(),
+                    text: t.text.clone(),
+                    lead: parse_json(&t.lead, "task.lead")?,
+                    cooperating: parse_json(&t.cooperating, "task.cooperating")?,
+                    due_by: t.due_by.clone(),
+                    due_before: t.due_before.clone(),
+                    output: t.output.clone(),
+                });
+            }
             sections.push(SectionEntry {
                 number: u32::try_from(number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 heading,
                 heading_inferred: inferred,
                 assignees: parse_json(&assignees, "section.assignees")?,
-                tasks: tasks
-                    .iter()
-                    .filter(|(n, _, _)| *n == number)
-                    .map(|(_, id, text)| TaskEntry { id: id.clone(), text: text.clone() })
-                    .collect(),
+                tasks: entries,
             });
         }
+        Ok(sections)
+    }
 
-        let metrics = sqlx::query(
-            "SELECT i.number, m.code, m.name_vi, m.name_en, m.unit, m.target, m.target_out_of, m.direction,
-                    m.wording, a.code AS agency, m.agency_from_indicator, m.agency_inferred
+    async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorEntry>> {
+        let mut metrics = sqlx::query_as::<_, MetricRow>(
+            "SELECT i.number, m.code, m.name_vi, m.name_en, m.unit, m.target, m.target_out_of, m.target_high,
+                    m.direction, m.strict, m.about, m.reduction, m.wording, a.code AS agency,
+                    m.agency_from_indicator, m.agency_inferred, m.owners, m.combine, m.part_of, m.kind,
+                    m.last_year, m.same_period_last_year, m.estimate
              FROM metric m JOIN indicator i ON i.id = m.indicator_id JOIN agency a ON a.id = m.agency_id
              WHERE m.plan_id = ? AND m.retired = 0 ORDER BY i.number, m.position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
-        .await?;
+        .await?
+        .into_iter()
+        .peekable();
         let mut indicators = Vec::new();
         for row in sqlx::query(
             "SELECT number, name_vi, name_en, text, agencies, agencies_inferred FROM indicator
@@ -113,19 +314,10 @@ impl Store {
         {
             let number: i64 = row.get("number");
             let mut entries = Vec::new();
-            for m in metrics.iter().filter(|m| m.get::<i64, _>("number") == number) {
-                let from_indicator: bool = m.get("agency_from_indicator");
-                entries.push(MetricEntry {
-                    code: m.get("code"),
-                    name_vi: m.get("name_vi"),
-                    name_en: m.get("name_en"),
-                    unit: m.get("unit"),
-                    target: super::decimal_text_to_vn(m.get("target"), m.get("target_out_of"))?,
-                    direction: m.get("direction"),
-                    wording: m.get("wording"),
-                    agency: (!from_indicator).then(|| m.get("agency")),
-                    agency_inferred: m.get("agency_inferred"),
-                });
+            while let Some(m) = metrics.next_if(|m| m.number <= number) {
+                if m.number == number {
+                    entries.push(m.into_entry()?);
+                }
             }
             indicators.push(IndicatorEntry {
                 number: u32::try_from(number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
@@ -138,48 +330,7 @@ impl Store {
                 metrics: entries,
             });
         }
-
-        let mut rounds = Vec::new();
-        for row in sqlx::query(
-            "SELECT code, name_vi, name_en, wording, asks, recipients, to_agency, schedule FROM reporting_round
-             WHERE plan_id = ? AND retired = 0 ORDER BY position",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.read)
-        .await?
-        {
-            rounds.push(RoundEntry {
-                code: row.get("code"),
-                name_vi: row.get("name_vi"),
-                name_en: row.get("name_en"),
-                wording: row.get("wording"),
-                asks: parse_json(row.get::<&str, _>("asks"), "reporting_round.asks")?,
-                recipients: parse_json(row.get::<&str, _>("recipients"), "reporting_round.recipients")?,
-                to: row.get("to_agency"),
-                schedule: parse_json(row.get::<&str, _>("schedule"), "reporting_round.schedule")?,
-            });
-        }
-
-        let holidays = sqlx::query_as::<_, (String, String, String)>(
-            "SELECT first_day, last_day, name FROM holiday WHERE plan_id = ? AND retired = 0 ORDER BY first_day",
-        )
-        .bind(plan_id)
-        .fetch_all(&self.read)
-        .await?
-        .into_iter()
-        .map(|(from, to, name)| HolidayEntry { to: (to != from).then_some(to), from, name })
-        .collect();
-
-        Ok(Some(PlanFile {
-            plan: header,
-            agencies,
-            groups,
-            sections,
-            indicators,
-            rounds,
-            holidays,
-            reminders,
-        }))
+        Ok(indicators)
     }
 
     /// The plan being followed, checked.

@@ -24,6 +24,7 @@ pub fn synthetic_plan(n: usize) -> Plan {
             code: format!("A{i:04}"),
             name_vi: format!("Đơn vị {i}"),
             name_en: format!("Agency {i}"),
+            ..AgencyEntry::default()
         })
         .collect();
     let sections = agencies
@@ -34,7 +35,11 @@ pub fn synthetic_plan(n: usize) -> Plan {
             heading: a.name_vi.clone(),
             heading_inferred: false,
             assignees: vec![a.code.clone()],
-            tasks: vec![TaskEntry { id: "a".into(), text: format!("Nhiệm vụ của {}", a.name_vi) }],
+            tasks: vec![TaskEntry {
+                id: "a".into(),
+                text: format!("Nhiệm vụ của {}", a.name_vi),
+                ..TaskEntry::default()
+            }],
         })
         .collect();
     let mut round = seed.rounds.iter().find(|r| r.code == "bao-cao-quy").expect("quarterly round").clone();
@@ -48,6 +53,7 @@ pub fn synthetic_plan(n: usize) -> Plan {
         rounds: vec![round],
         holidays: seed.holidays.clone(),
         reminders: seed.reminders.clone(),
+        ..PlanFile::default()
     };
     Plan::try_from(&file).expect("synthetic plan checks out")
 }

@@ -9,7 +9,7 @@ use crate::domain::calendar::{Deadline, deadlines, local_date, open_deadlines};
 use crate::domain::{PeriodKey, Plan};
 use crate::export::CsvStyle;
 use crate::leadership::consolidated::{build, files};
-use crate::leadership::round_of_period;
+use crate::leadership::rounds_of_period;
 use crate::t;
 
 /// Whether a deadline's round asks for tasks or metrics (the action programme is a document).
@@ -50,7 +50,8 @@ pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
         turn.say(t!(ctx.lang, "export-bad-period", typed = typed.to_owned())).await?;
         return Ok(());
     };
-    let Some(round) = round_of_period(&plan, period) else {
+    // Of several rounds with the period, the first (those asking for items come first).
+    let Some(round) = rounds_of_period(&plan, period).first().copied() else {
         turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };

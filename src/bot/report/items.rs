@@ -378,7 +378,7 @@ pub async fn wording(turn: Turn<'_>, task: &str) -> HandlerResult {
     };
     let allowed = match ctx.person.as_ref() {
         Some(p) if p.role == Role::Focal => {
-            p.agency.as_ref().is_some_and(|a| plan.names(&section.assignees, a))
+            p.agency.as_ref().is_some_and(|a| plan.task_role(section, t, a).is_some())
         }
         Some(_) => true,
         None => false,
@@ -388,7 +388,7 @@ pub async fn wording(turn: Turn<'_>, task: &str) -> HandlerResult {
         return Ok(());
     }
     let assignees: Vec<String> = plan
-        .expand(&section.assignees)
+        .expand(plan.task_lead(section, t))
         .iter()
         .map(|a| agency_name(&plan, ctx.lang, a.code.as_str()))
         .collect();

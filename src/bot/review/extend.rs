@@ -13,7 +13,7 @@ use crate::bot::{HandlerResult, Turn};
 use crate::domain::calendar::{ExtensionRefused, deadline_of, parse_day};
 use crate::domain::search::find_agencies;
 use crate::domain::{AgencyCode, PeriodKey};
-use crate::leadership::round_of_period;
+use crate::leadership::rounds_of_period;
 use crate::store::Extension;
 use crate::{present, t};
 
@@ -33,8 +33,10 @@ pub async fn extend(turn: Turn<'_>, arg: &str) -> HandlerResult {
         turn.say(t!(lang, "agency-not-found", query = agency_word.to_owned())).await?;
         return Ok(());
     };
+    // Of several rounds with the period, the first (those asking for items come first).
+    let first_round = |p| rounds_of_period(&plan, p).first().copied();
     let Some((round, period)) =
-        period_word.parse::<PeriodKey>().ok().and_then(|p| Some((round_of_period(&plan, p)?, p)))
+        period_word.parse::<PeriodKey>().ok().and_then(|p| Some((first_round(p)?, p)))
     else {
         turn.say(t!(lang, "extend-bad-period", typed = period_word.to_owned())).await?;
         return Ok(());

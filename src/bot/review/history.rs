@@ -14,7 +14,7 @@ use crate::domain::plan::{ReportingRound, Schedule};
 use crate::domain::report::{ItemEntry, ItemKey, TaskStatus, items_for};
 use crate::domain::search::find_agencies;
 use crate::domain::{PeriodKey, Plan};
-use crate::leadership::{round_of_period, year_deadlines};
+use crate::leadership::{rounds_of_period, year_deadlines};
 use crate::store::ReportEvent;
 use crate::{present, t};
 
@@ -86,7 +86,9 @@ pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
     };
     let chosen = match period_word {
         Some(typed) => {
-            match typed.parse::<PeriodKey>().ok().and_then(|p| Some((round_of_period(&plan, p)?, p))) {
+            // Of several rounds with the period, the first (those asking for items come first).
+            let first_round = |p| rounds_of_period(&plan, p).first().copied();
+            match typed.parse::<PeriodKey>().ok().and_then(|p| Some((first_round(p)?, p))) {
                 Some(found) => Some(found),
                 None => {
                     turn.say(t!(lang, "export-bad-period", typed = typed.to_owned())).await?;
