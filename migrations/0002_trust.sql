@@ -26,6 +26,7 @@ CREATE TABLE outbox (
     priority     INTEGER NOT NULL DEFAULT 1,          -- 0 goes before 1
     person_id    INTEGER REFERENCES person(id),
     chat_id      INTEGER,
+    language     TEXT,                                -- the recipient's, to read the payload in
     audience     TEXT CHECK (audience IN ('admins')),
     payload      TEXT NOT NULL,                       -- JSON: a screen per language
     status       TEXT NOT NULL DEFAULT 'pending'

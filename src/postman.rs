@@ -16,15 +16,15 @@ use tokio::task::JoinSet;
 use crate::app::AppRef;
 use crate::domain::people::{Lang, Role};
 use crate::outbound::{Busy, Delivery, Screen};
-use crate::store::{Claim, Mail, MailOutcome, MailTo, NewMail, Person};
+use crate::store::{Mail, MailOutcome, MailTo, NewMail, Person};
 use crate::ui::callback::Callback;
 use crate::ui::keyboards::{button, keyboard};
 use crate::{messages, t};
 
 /// Sends in flight at once at most (each holds an HTTP request).
 const IN_FLIGHT: usize = 32;
-/// Rows read per pass.
-const BATCH: i64 = 64;
+/// Rows claimed per pass (about a second of the bulk's pace).
+const BATCH: i64 = 32;
 /// How often a broadcast's progress message is brought up to date.
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 
@@ -95,7 +95,7 @@ pub struct Pass {
     pub retry: usize,
     /// Dropped unsent: too late, or the report came in meanwhile.
     pub dropped: usize,
-    /// Due but left for the next pass (their chat was just sent to).
+    /// Times a message waited for its chat's second (sent to a moment ago).
     pub deferred: usize,
 }
 
@@ -168,11 +168,6 @@ impl Postman {
             if pass.touched() > 0 {
                 continue;
             }
-            if pass.deferred > 0 {
-                // Only messages to chats sent to a moment ago: their second comes soon.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
             let wait = self.idle_wait().await;
             tokio::select! {
                 _ = self.app.mail.notified() => {}
@@ -197,68 +192,67 @@ impl Postman {
         let mut total = Pass::default();
         loop {
             let pass = self.deliver_due().await?;
-            total.add(Pass { deferred: 0, ..pass });
-            if pass.touched() == 0 && pass.deferred == 0 || tokio::time::Instant::now() >= until {
-                total.deferred = pass.deferred;
+            total.add(pass);
+            if pass.touched() == 0 {
+                // Nothing due now (retries may still be backing off).
                 return Ok(total);
             }
-            if pass.touched() == 0 {
-                tokio::time::sleep(Duration::from_millis(50)).await;
+            if tokio::time::Instant::now() >= until {
+                return Ok(total);
             }
         }
     }
 
-    /// One pass over the messages due now, in order, each when its send slot comes.
+    /// One pass over the messages due now: a batch is claimed (so it is resent after a crash,
+    /// never lost), and each goes when its send slot comes, most urgent first; a message to a
+    /// chat sent to a moment ago lets the others go first.
     pub async fn deliver_due(&self) -> anyhow::Result<Pass> {
         let _one = self.pass.lock().await;
         let store = &self.app.store;
-        store.expand_admin_mail(self.app.clock.now()).await?;
-        let due = store.due_mail(self.wall(), BATCH).await?;
-        let mut pass = Pass::default();
+        let now = self.app.clock.now();
+        store.expand_admin_mail(now).await?;
+        let (mut waiting, dropped) = store.claim_due_mail(self.wall(), now, BATCH).await?;
+        let mut pass = Pass { dropped: dropped as usize, ..Pass::default() };
         let mut sends: JoinSet<(Mail, Delivery)> = JoinSet::new();
-        for mail in due {
-            // The slot first, the claim second: a crash between them loses nothing.
-            let granted = loop {
-                match self.app.out.budget().try_bulk(mail.chat_id) {
-                    Ok(()) => break true,
-                    Err(Busy::All(until)) => tokio::time::sleep_until(until).await,
-                    Err(Busy::Chat(_)) => break false,
-                }
-            };
-            if !granted {
-                pass.deferred += 1;
-                continue;
-            }
-            match store.claim_mail(mail.id, self.app.clock.now()).await? {
-                Claim::Claimed => {}
-                Claim::Gone => continue,
-                Claim::Stale | Claim::Expired => {
-                    pass.dropped += 1;
+        while !waiting.is_empty() {
+            let mut later = Vec::new();
+            for mail in waiting {
+                let granted = loop {
+                    match self.app.out.budget().try_bulk(mail.chat_id) {
+                        Ok(()) => break true,
+                        Err(Busy::All(until)) => tokio::time::sleep_until(until).await,
+                        Err(Busy::Chat(_)) => break false,
+                    }
+                };
+                if !granted {
+                    later.push(mail);
                     continue;
                 }
+                let Some(screen) = read_letter(&mail.payload, mail.language.as_deref()) else {
+                    let failed = MailOutcome::Failed { error: "unreadable payload".into() };
+                    store.record_mail(mail.id, &failed, now).await?;
+                    pass.failed += 1;
+                    continue;
+                };
+                let permit = self.slots.clone().acquire_owned().await?;
+                let out = self.app.out.clone();
+                sends.spawn(async move {
+                    let delivery = out.deliver(ChatId(mail.chat_id), &screen).await;
+                    drop(permit);
+                    (mail, delivery)
+                });
+                // Record what has finished meanwhile: the fewer in flight, the fewer repeats
+                // after a crash.
+                while let Some(done) = sends.try_join_next() {
+                    pass.add(self.record(done?).await?);
+                }
             }
-            let Some(screen) = read_letter(&mail.payload, mail.language.as_deref()) else {
-                store
-                    .record_mail(
-                        mail.id,
-                        &MailOutcome::Failed { error: "unreadable payload".into() },
-                        self.app.clock.now(),
-                    )
-                    .await?;
-                pass.failed += 1;
-                continue;
-            };
-            let permit = self.slots.clone().acquire_owned().await?;
-            let out = self.app.out.clone();
-            sends.spawn(async move {
-                let delivery = out.deliver(ChatId(mail.chat_id), &screen).await;
-                drop(permit);
-                (mail, delivery)
-            });
-            // Record what has finished meanwhile, so the pass does not hold every answer.
-            while let Some(done) = sends.try_join_next() {
-                pass.add(self.record(done?).await?);
+            if !later.is_empty() {
+                pass.deferred += later.len();
+                // Their chats were sent to less than a second ago.
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
+            waiting = later;
         }
         while let Some(done) = sends.join_next().await {
             pass.add(self.record(done?).await?);

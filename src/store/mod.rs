@@ -27,7 +27,7 @@ use crate::domain::Problems;
 
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
-pub use outbox::{Broadcast, BroadcastProgress, Claim, Mail, MailOutcome, MailTo, NewBroadcast, NewMail};
+pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail};
 pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
 pub use plan::{ImportSummary, KindCount};
 pub use reminders::DueGroup;

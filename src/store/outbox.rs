@@ -44,24 +44,13 @@ pub struct Mail {
     pub id: i64,
     pub key: String,
     pub kind: String,
+    pub priority: i64,
     pub person_id: Option<i64>,
     pub chat_id: i64,
     pub language: Option<String>,
     pub payload: String,
     pub attempts: i64,
     pub broadcast_id: Option<i64>,
-}
-
-/// How claiming a row ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Claim {
-    Claimed,
-    /// Another sender took it, or it was cancelled.
-    Gone,
-    /// Its report was handed in meanwhile: dropped unsent.
-    Stale,
-    /// Too late to send: dropped unsent.
-    Expired,
 }
 
 /// How one try of a claimed row ended.
@@ -134,16 +123,25 @@ pub(super) async fn enqueue(
             MailTo::Person { id, chat } => (Some(*id), Some(*chat), None),
             MailTo::Admins => (None, None, Some("admins")),
         };
+        let language = match &m.to {
+            MailTo::Person { id, .. } => {
+                sqlx::query_scalar::<_, String>("SELECT language FROM person WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+            }
+            MailTo::Admins => None,
+        };
         let (round, period, agency) = match &m.stale_if_handed_in {
             Some((r, p, a)) => (Some(r.as_str()), Some(p.to_string()), Some(a.as_str())),
             None => (None, None, None),
         };
         let sql = format!(
             "INSERT INTO outbox (key, kind, priority, person_id, chat_id, audience, payload, not_before,
-                expires_at, stale_round, stale_period, stale_agency, broadcast_id, created_at, updated_at)
+                expires_at, stale_round, stale_period, stale_agency, broadcast_id, created_at, updated_at, language)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
                 (SELECT id FROM reporting_round WHERE code = ?10 AND plan_id = {ACTIVE}), ?11,
-                (SELECT id FROM agency WHERE code = ?12 AND plan_id = {ACTIVE}), ?13, ?14, ?14)
+                (SELECT id FROM agency WHERE code = ?12 AND plan_id = {ACTIVE}), ?13, ?14, ?14, ?15)
              ON CONFLICT (key) DO NOTHING"
         );
         added += sqlx::query(&sql)
@@ -161,6 +159,7 @@ pub(super) async fn enqueue(
             .bind(agency)
             .bind(m.broadcast)
             .bind(now)
+            .bind(language)
             .execute(&mut **tx)
             .await?
             .rows_affected() as usize;
@@ -190,9 +189,9 @@ impl Store {
         }
         let mut tx = self.write.begin().await?;
         let copied = sqlx::query(
-            "INSERT INTO outbox (key, kind, priority, person_id, chat_id, payload, not_before, expires_at,
+            "INSERT INTO outbox (key, kind, priority, person_id, chat_id, language, payload, not_before, expires_at,
                 stale_round, stale_period, stale_agency, created_at, updated_at)
-             SELECT o.key || ':' || p.id, o.kind, o.priority, p.id, p.chat_id, o.payload, o.not_before,
+             SELECT o.key || ':' || p.id, o.kind, o.priority, p.id, p.chat_id, p.language, o.payload, o.not_before,
                 o.expires_at, o.stale_round, o.stale_period, o.stale_agency, o.created_at, ?1
              FROM outbox o JOIN person p ON p.role = 'admin' AND p.removed_at IS NULL AND p.reachable = 1
              WHERE o.audience = 'admins' AND o.status = 'pending'
@@ -213,20 +212,6 @@ impl Store {
         Ok(copied)
     }
 
-    /// Messages due at `wall` (pending, not backing off), most urgent first.
-    pub async fn due_mail(&self, wall: DateTime<Utc>, limit: i64) -> Result<Vec<Mail>> {
-        Ok(sqlx::query_as(
-            "SELECT o.id, o.key, o.kind, o.person_id, o.chat_id, p.language, o.payload, o.attempts, o.broadcast_id
-             FROM outbox o LEFT JOIN person p ON p.id = o.person_id
-             WHERE o.status = 'pending' AND o.audience IS NULL AND o.not_before <= ?1
-             ORDER BY o.priority, o.id LIMIT ?2",
-        )
-        .bind(wall)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?)
-    }
-
     /// When the next message backing off is due (wall clock), if any is waiting.
     pub async fn next_mail_at(&self) -> Result<Option<DateTime<Utc>>> {
         Ok(sqlx::query_scalar(
@@ -236,37 +221,54 @@ impl Store {
         .await?)
     }
 
-    /// Takes a due row for sending, unless another sender has it, it expired, or its report was
-    /// handed in meanwhile.
-    pub async fn claim_mail(&self, id: i64, now: DateTime<Utc>) -> Result<Claim> {
+    /// Takes up to `limit` messages due at `wall` (pending, not backing off) for sending, most
+    /// urgent first, in one transaction; first drops, unsent, those whose report was handed in
+    /// meanwhile and those too late (counted in the second value). A claimed row left in
+    /// flight by a crash goes again at start-up ([`Store::recover_in_flight`]): claiming a few
+    /// ahead of their send slots loses nothing.
+    pub async fn claim_due_mail(
+        &self,
+        wall: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<(Vec<Mail>, u64)> {
+        let due = "SELECT id FROM outbox WHERE status = 'pending' AND audience IS NULL AND not_before <= ?1
+                   ORDER BY priority, id LIMIT ?2";
         let mut tx = self.write.begin().await?;
-        let row: Option<(Option<DateTime<Utc>>, bool)> = sqlx::query_as(
-            "SELECT o.expires_at, EXISTS (SELECT 1 FROM report r WHERE r.round_id = o.stale_round
-                 AND r.period = o.stale_period AND r.agency_id = o.stale_agency
-                 AND r.state IN ('submitted', 'accepted'))
-             FROM outbox o WHERE o.id = ? AND o.status = 'pending'",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((expires_at, handed_in)) = row else { return Ok(Claim::Gone) };
-        let (status, claim) = if handed_in {
-            ("cancelled", Claim::Stale)
-        } else if expires_at.is_some_and(|e| e <= now) {
-            ("expired", Claim::Expired)
-        } else {
-            ("sending", Claim::Claimed)
-        };
-        sqlx::query(
-            "UPDATE outbox SET status = ?1, attempts = attempts + (?1 = 'sending'), updated_at = ?2 WHERE id = ?3",
-        )
-        .bind(status)
+        let stale = sqlx::query(&format!(
+            "UPDATE outbox SET status = 'cancelled', updated_at = ?3 WHERE id IN ({due})
+               AND stale_round IS NOT NULL AND EXISTS (SELECT 1 FROM report r WHERE r.round_id = outbox.stale_round
+                 AND r.period = outbox.stale_period AND r.agency_id = outbox.stale_agency
+                 AND r.state IN ('submitted', 'accepted'))"
+        ))
+        .bind(wall)
+        .bind(limit)
         .bind(now)
-        .bind(id)
         .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let late = sqlx::query(&format!(
+            "UPDATE outbox SET status = 'expired', updated_at = ?3 WHERE id IN ({due}) AND expires_at <= ?3"
+        ))
+        .bind(wall)
+        .bind(limit)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let mut claimed: Vec<Mail> = sqlx::query_as(&format!(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?3 WHERE id IN ({due})
+             RETURNING id, key, kind, priority, person_id, chat_id, language, payload, attempts - 1 AS attempts,
+                broadcast_id"
+        ))
+        .bind(wall)
+        .bind(limit)
+        .bind(now)
+        .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(claim)
+        claimed.sort_by_key(|m| (m.priority, m.id));
+        Ok((claimed, stale + late))
     }
 
     /// Records how a claimed row's try ended.
