@@ -146,7 +146,7 @@ async fn reports(store: &Store, plan: &Plan, per_agency: usize) -> usize {
             let first = 1_000_000 + 1 + (i * per_agency) as i64;
             let person = store.person_by_telegram(first).await.unwrap().expect("a focal point").id;
             let at = if i % 10 == 8 { late } else { on_time };
-            let report = store.open_report(ROUND, period, &agency.code, at).await.unwrap();
+            let report = store.open_report("09/KH-UBND", ROUND, period, &agency.code, at).await.unwrap();
             for (_, task) in plan.tasks_of(&agency.code) {
                 let change = ItemChange::Progress(TaskStatus::InProgress, Some((25 * q) as u8));
                 store

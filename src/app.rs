@@ -14,33 +14,59 @@ use crate::domain::limits::{LimitRules, Limiter};
 use crate::outbound::Sender;
 use crate::store::Store;
 
-/// The plan being followed, shared by every handler; reloaded when it is imported again.
-pub struct PlanCache(RwLock<(Arc<Plan>, Option<PlanStamp>)>);
+/// The plans followed (several at once: last year's reports still come in while this year's
+/// action programme is due; a sector plan beside the province's), shared by every handler;
+/// reloaded when one is imported again.
+pub struct PlanCache(RwLock<Followed>);
 
-/// Which plan, as of when: an import changes it.
-pub type PlanStamp = (String, chrono::DateTime<chrono::Utc>);
+pub use crate::store::PlanStamp;
+
+struct Followed {
+    /// The default of what takes a plan: the one imported last.
+    default: Arc<Plan>,
+    /// Every plan followed, the last imported first.
+    plans: Vec<Arc<Plan>>,
+    stamps: Vec<PlanStamp>,
+}
 
 impl PlanCache {
-    pub fn new(plan: Plan, stamp: Option<PlanStamp>) -> PlanCache {
-        PlanCache(RwLock::new((Arc::new(plan), stamp)))
+    /// `None` when no plan is followed.
+    pub fn new(plans: Vec<(Plan, PlanStamp)>) -> Option<PlanCache> {
+        let stamps = plans.iter().map(|(_, s)| s.clone()).collect();
+        let plans: Vec<Arc<Plan>> = plans.into_iter().map(|(p, _)| Arc::new(p)).collect();
+        let default = plans.first()?.clone();
+        Some(PlanCache(RwLock::new(Followed { default, plans, stamps })))
     }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Followed> {
+        self.0.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The default plan: the one imported last.
     pub fn get(&self) -> Arc<Plan> {
-        match self.0.read() {
-            Ok(p) => Arc::clone(&p.0),
-            Err(p) => Arc::clone(&p.into_inner().0),
-        }
+        self.read().default.clone()
     }
-    pub fn stamp(&self) -> Option<PlanStamp> {
-        match self.0.read() {
-            Ok(p) => p.1.clone(),
-            Err(p) => p.into_inner().1.clone(),
-        }
+
+    /// Every plan followed, the last imported first.
+    pub fn all(&self) -> Vec<Arc<Plan>> {
+        self.read().plans.clone()
     }
-    pub fn replace(&self, plan: Plan, stamp: Option<PlanStamp>) {
-        match self.0.write() {
-            Ok(mut p) => *p = (Arc::new(plan), stamp),
-            Err(p) => *p.into_inner() = (Arc::new(plan), stamp),
-        }
+
+    /// A plan followed, by its code.
+    pub fn by_code(&self, code: &str) -> Option<Arc<Plan>> {
+        self.read().plans.iter().find(|p| p.code == code).cloned()
+    }
+
+    pub fn stamps(&self) -> Vec<PlanStamp> {
+        self.read().stamps.clone()
+    }
+
+    /// The plans followed now; an empty list changes nothing (a plan is always followed).
+    pub fn replace(&self, plans: Vec<(Plan, PlanStamp)>) {
+        let Some(new) = PlanCache::new(plans) else { return };
+        let new = new.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut f = self.0.write().unwrap_or_else(|p| p.into_inner());
+        (f.default, f.plans, f.stamps) = (new.default, new.plans, new.stamps);
     }
 }
 
@@ -74,14 +100,14 @@ impl App {
     pub fn new(
         settings: &Settings,
         store: Store,
-        plan: (Plan, Option<PlanStamp>),
+        plans: PlanCache,
         clocks: (SharedClock, SharedClock),
         bot_username: String,
         out: Sender,
     ) -> AppRef {
         Arc::new(App {
             store,
-            plan: PlanCache::new(plan.0, plan.1),
+            plan: plans,
             clock: clocks.0,
             wall: clocks.1,
             admins: settings.admins.clone(),
@@ -98,19 +124,35 @@ impl App {
         })
     }
 
-    /// Loads the plan again when `dondoc plan import` changed it while the bot runs.
+    /// Loads the plans again when `dondoc plan import` changed one while the bot runs.
     pub async fn reload_plan_if_changed(&self) -> anyhow::Result<bool> {
-        let stamp = self.store.active_plan_stamp().await?;
-        if stamp == self.plan.stamp() {
+        if self.store.plan_stamps().await? == self.plan.stamps() {
             return Ok(false);
         }
-        let Some(mut plan) = self.store.active_plan().await? else { return Ok(false) };
+        let mut plans = self.store.plans_followed().await?;
         if let Some(tz) = self.time_zone {
-            plan.time_zone = tz;
+            for (plan, _) in &mut plans {
+                plan.time_zone = tz;
+            }
         }
-        tracing::info!(plan = %plan.code, "the plan changed; reloaded");
-        self.plan.replace(plan, stamp);
+        tracing::info!(plans = ?plans.iter().map(|(p, _)| p.code.as_str()).collect::<Vec<_>>(), "the plans changed; reloaded");
+        self.plan.replace(plans);
         Ok(true)
+    }
+
+    /// The plan a report answers: its plan as followed now.
+    pub fn plan_of(&self, report: &crate::store::ReportRow) -> Arc<Plan> {
+        self.plan.by_code(&report.plan).unwrap_or_else(|| self.plan.get())
+    }
+
+    /// The plan a period belongs to: the first followed that has it (the last imported first),
+    /// else the default.
+    pub fn plan_for_period(&self, period: crate::domain::PeriodKey) -> Arc<Plan> {
+        self.plan
+            .all()
+            .into_iter()
+            .find(|p| !crate::domain::calendar::rounds_with_period(p, period).is_empty())
+            .unwrap_or_else(|| self.plan.get())
     }
 
     /// Per-person limits, whatever a panicking thread left behind.

@@ -256,7 +256,7 @@ pub async fn reminders_at(settings: &Settings, at: &str, send: bool) -> anyhow::
         return Ok(ExitCode::SUCCESS);
     }
     let batches = scheduler.due_at(now).await?;
-    let lines: Vec<_> = batches.iter().flat_map(|b| b.preview(&app)).collect();
+    let lines: Vec<_> = batches.iter().flat_map(|b| b.preview()).collect();
     let local = now.with_timezone(&tz).format("%H:%M %d/%m/%Y").to_string();
     println!("{}", t!(lang, "cli-preview-header", at = local, count = lines.len() as i64));
     for (what, person, screen) in lines {

@@ -31,6 +31,8 @@ pub struct ExportData {
     pub period: String,
     /// When the report was made, local time of the plan.
     pub generated: NaiveDateTime,
+    /// Which earlier plan versions the answers were filed under, when not the current one.
+    pub answered_under: Option<String>,
     pub indicators: Vec<IndicatorRows>,
     pub sections: Vec<SectionRows>,
     pub timeliness: Vec<TimelinessRow>,
@@ -208,9 +210,10 @@ pub fn xlsx(data: &ExportData) -> Result<Vec<u8>, ExportError> {
         report_title: sheets::clip(&text.report_title),
         plan_title: sheets::clip(&data.plan_title),
         meta: format!(
-            "{}: {} · {}: {}",
+            "{}: {} · {}{}: {}",
             text.period_label,
             data.period,
+            data.answered_under.as_ref().map(|a| format!("{a} · ")).unwrap_or_default(),
             text.generated_label,
             data.generated.format("%d/%m/%Y %H:%M")
         ),

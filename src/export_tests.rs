@@ -128,6 +128,7 @@ fn sample() -> ExportData {
         plan_title: s("Kế hoạch thực hiện Nghị quyết số 01/NQ-CP ngày 08/01/2022 của Chính phủ"),
         period: s("2022-Q1"),
         generated: at("2022-03-15 10:00"),
+        answered_under: None,
         indicators: vec![
             IndicatorRows {
                 number: 3,

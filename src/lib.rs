@@ -7,6 +7,7 @@
 //! replies; `scheduler` decides what is due and queues it; `startup` puts them together and
 //! `cli` parses the command line. Each uses only those before it.
 
+pub mod answered;
 pub mod app;
 pub mod bot;
 pub mod bundled;

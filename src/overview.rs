@@ -84,13 +84,13 @@ impl Overview {
         let Some(r) = plan.round(round) else { return Ok(None) };
         let Some(deadline) = calendar::deadline_of(plan, r, period) else { return Ok(None) };
         let reports: HashMap<AgencyCode, ReportRow> = store
-            .period_reports(round, period)
+            .period_reports(&plan.code, round, period)
             .await?
             .into_iter()
             .map(|rep| (rep.agency.clone(), rep))
             .collect();
         let extensions: HashMap<AgencyCode, NaiveDate> = store
-            .extensions()
+            .extensions(&plan.code)
             .await?
             .into_iter()
             .filter(|e| e.round == round && e.period == period)

@@ -113,7 +113,22 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 
 /// The plan being followed, with the settings' time zone override applied.
 pub async fn load_plan(settings: &Settings, store: &Store) -> anyhow::Result<Plan> {
-    let mut plan = store.active_plan().await?.context("the database holds no plan")?;
+    load_plan_named(settings, store, None).await
+}
+
+/// A plan followed, by its code (or one it was followed under before an amendment renumbered
+/// it); the one imported last when `None`.
+pub async fn load_plan_named(settings: &Settings, store: &Store, code: Option<&str>) -> anyhow::Result<Plan> {
+    let plans = store.plans_followed().await?;
+    let found = match code {
+        None => plans.into_iter().next(),
+        Some(code) => plans.into_iter().find(|(p, _)| p.code == code || p.amends.iter().any(|a| a == code)),
+    };
+    let (mut plan, _) = match (found, code) {
+        (Some(found), _) => found,
+        (None, Some(code)) => anyhow::bail!("no plan {code} is followed"),
+        (None, None) => anyhow::bail!("the database holds no plan"),
+    };
     if let Some(tz) = settings.time_zone {
         plan.time_zone = tz;
     }
@@ -142,10 +157,15 @@ pub async fn assemble(
     bot: &Bot,
     bot_username: String,
 ) -> anyhow::Result<AppRef> {
-    let plan = load_plan(settings, &store).await?;
-    let stamp = store.active_plan_stamp().await?;
+    let mut plans = store.plans_followed().await?;
+    if let Some(tz) = settings.time_zone {
+        for (plan, _) in &mut plans {
+            plan.time_zone = tz;
+        }
+    }
+    let plans = crate::app::PlanCache::new(plans).context("the database follows no plan")?;
     let out = make_sender(settings, bot)?;
-    Ok(App::new(settings, store, (plan, stamp), (clock, Arc::new(SystemClock)), bot_username, out))
+    Ok(App::new(settings, store, plans, (clock, Arc::new(SystemClock)), bot_username, out))
 }
 
 /// Stops a running application gracefully: updates in flight finish, nothing half-written.

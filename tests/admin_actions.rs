@@ -43,13 +43,13 @@ async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted
             &[("round", "Báo cáo tiến độ hàng quý"), ("period", "2022-Q1"), ("last_day", "14/03/2022")]
         )
     );
-    assert!(t.store().extensions().await.unwrap().is_empty());
+    assert!(t.store().extensions("09/KH-UBND").await.unwrap().is_empty());
 
     // Stopped before the reason: nothing is granted.
     t.say(&t.admin, "/giahan SYT 2022-Q1 21/03/2022").await;
     assert_eq!(t.say(&t.admin, "/huy").await.text, vi("cancel-nothing-changed", &[]));
     assert_eq!(t.say(&t.admin, "Lý do").await.text, vi("idle-reader", &[]));
-    assert!(t.store().extensions().await.unwrap().is_empty());
+    assert!(t.store().extensions("09/KH-UBND").await.unwrap().is_empty());
 
     // The quarter by default is the quarterly round; the reason comes next.
     let ask = t.say(&t.admin, "/giahan syt 2022-Q1 21/03/2022").await;
@@ -85,7 +85,7 @@ async fn an_extension_is_asked_for_a_reason_recorded_told_and_counted_as_granted
         )
     );
     told.button("Báo cáo ngay");
-    let granted = t.store().extension("bao-cao-quy", Q1, &syt).await.unwrap().unwrap();
+    let granted = t.store().extension("09/KH-UBND", "bao-cao-quy", Q1, &syt).await.unwrap().unwrap();
     let admin = t.store().person_by_telegram(t.admin.id).await.unwrap().unwrap();
     assert_eq!(granted.last_day, chrono::NaiveDate::from_ymd_opt(2022, 3, 21).unwrap());
     assert_eq!((granted.reason.as_str(), granted.granted_by), (reason, Some(admin.id)));

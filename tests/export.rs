@@ -52,7 +52,7 @@ fn number(row: &[Data], col: usize) -> Option<f64> {
 /// must show.
 async fn handed_in(store: &Store) -> HashMap<(String, ItemKey), ItemEntry> {
     let mut out = HashMap::new();
-    for report in store.period_reports(QUARTERLY, Q1).await.unwrap() {
+    for report in store.period_reports("09/KH-UBND", QUARTERLY, Q1).await.unwrap() {
         if !report.state.is_handed_in() {
             continue;
         }
@@ -92,6 +92,7 @@ async fn a_quarter_of_reports(t: &TestApp) {
     hand_in(t, &people[2].0, "CAT", Q1, vec![narrative(17, "Giữ vững an ninh chính trị")]).await;
     draft(t, &people[3].0, "SXD", Q1, vec![value("9.1", "30")]).await;
     let extension = Extension {
+        plan: "09/KH-UBND".into(),
         round: QUARTERLY.into(),
         period: Q1,
         agency: AgencyCode::parse("SXD").unwrap(),

@@ -35,7 +35,13 @@ async fn each_focal_point_gets_one_reminder_with_a_working_button_and_nothing_tw
     let cthue = dondoc::domain::AgencyCode::parse("CTHUE").unwrap();
     let report = t
         .store()
-        .open_report("bao-cao-quy", dondoc::domain::PeriodKey::Quarter(2022, 1), &cthue, t.clock_now())
+        .open_report(
+            "09/KH-UBND",
+            "bao-cao-quy",
+            dondoc::domain::PeriodKey::Quarter(2022, 1),
+            &cthue,
+            t.clock_now(),
+        )
         .await
         .unwrap();
     let an_id = t.store().person_by_telegram(an.id).await.unwrap().unwrap().id;

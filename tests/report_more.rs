@@ -47,7 +47,12 @@ async fn no_change_copies_last_quarters_answer_and_a_doubtful_value_is_confirmed
     t.tap(&an, &review, "Gửi báo cáo").await;
     let q1 = t
         .store()
-        .find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("CTHUE").unwrap())
+        .find_report(
+            "09/KH-UBND",
+            "bao-cao-quy",
+            PeriodKey::Quarter(2022, 1),
+            &AgencyCode::parse("CTHUE").unwrap(),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -121,7 +126,12 @@ async fn cancel_keeps_what_was_saved_and_a_sent_report_can_be_reopened() {
     assert_eq!(t.say(&ly, "/huy").await.text, text(Lang::Vi, "cancel-report", &[]));
     let report = t
         .store()
-        .find_report("bao-cao-quy", PeriodKey::Quarter(2022, 1), &AgencyCode::parse("KBNN").unwrap())
+        .find_report(
+            "09/KH-UBND",
+            "bao-cao-quy",
+            PeriodKey::Quarter(2022, 1),
+            &AgencyCode::parse("KBNN").unwrap(),
+        )
         .await
         .unwrap()
         .unwrap();

@@ -158,7 +158,7 @@ async fn a_focal_point_joins_reports_every_item_and_submits() {
     // The database holds exactly what was confirmed.
     let store = t.store();
     let syt = AgencyCode::parse("SYT").unwrap();
-    let report = store.find_report("bao-cao-quy", Q1, &syt).await.unwrap().unwrap();
+    let report = store.find_report("09/KH-UBND", "bao-cao-quy", Q1, &syt).await.unwrap().unwrap();
     assert_eq!(report.state, ReportState::Submitted);
     assert!(report.first_submitted_at.is_some());
     let items = store.items(report.id).await.unwrap();
@@ -221,7 +221,7 @@ async fn a_conversation_resumes_at_its_step_after_a_restart() {
         menu.summary()
     );
     let stc = AgencyCode::parse("STC").unwrap();
-    let report = t.store().find_report("bao-cao-quy", Q1, &stc).await.unwrap().unwrap();
+    let report = t.store().find_report("09/KH-UBND", "bao-cao-quy", Q1, &stc).await.unwrap().unwrap();
     let items = t.store().items(report.id).await.unwrap();
     let revenue = items.iter().find(|i| i.key == ItemKey::Metric("5.1".into())).unwrap();
     assert_eq!(revenue.value, Some(dec("2250")));

@@ -67,7 +67,7 @@ async fn an_admin_returns_a_report_the_focal_point_corrects_it_and_the_admin_acc
     let back = t.tg.next_message(lan.id).await;
     assert_eq!(back.text, vi("review-focal-returned", &[names[0], names[1], names[2], ("comment", comment)]));
     let syt = AgencyCode::parse("SYT").unwrap();
-    let report = t.store().find_report("bao-cao-quy", Q1, &syt).await.unwrap().unwrap();
+    let report = t.store().find_report("09/KH-UBND", "bao-cao-quy", Q1, &syt).await.unwrap().unwrap();
     assert_eq!((report.state, report.review_comment.as_deref()), (ReportState::Returned, Some(comment)));
 
     // Lan opens it from that message, sees the comment, corrects the value and sends again.

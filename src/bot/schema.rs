@@ -234,10 +234,10 @@ async fn route_command(turn: Turn<'_>, command: Command, arg: &str) -> HandlerRe
     }
     match command {
         Command::Report => report::open(turn.typed()).await,
-        Command::Status => super::leader::status(turn).await,
+        Command::Status => super::leader::status(turn, arg).await,
         Command::Indicator => super::leader::indicator(turn, arg).await,
         Command::Agency => super::leader::agency(turn, arg).await,
-        Command::Overdue => super::leader::overdue(turn).await,
+        Command::Overdue => super::leader::overdue(turn, arg).await,
         Command::Export => super::leader::export(turn, arg).await,
         Command::Invite => join::invite(turn, arg).await,
         Command::People => join::people(turn, arg).await,

@@ -44,6 +44,8 @@ pub struct Metric {
     pub same_period_last_year: BTreeMap<PeriodKey, Target>,
     /// The Q3 and Q4 reports also ask for an estimate of the whole year (ước cả năm).
     pub estimate: bool,
+    /// Its earlier code, when an amendment re-coded it.
+    pub replaces: Option<String>,
 }
 
 /// "Khoảng X" is met within 5 % of X.
@@ -285,6 +287,7 @@ mod tests {
             last_year: None,
             same_period_last_year: BTreeMap::new(),
             estimate: false,
+            replaces: None,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod number;
 pub mod people;
 pub mod plan;
 pub mod plan_check;
+pub mod plan_diff;
 pub mod plan_file;
 mod plan_keys;
 pub mod problems;

@@ -47,6 +47,8 @@ pub struct Plan {
     /// Saturdays or Sundays worked to make up for a day off (làm bù).
     pub working_days: Vec<WorkingDay>,
     pub reminders: ReminderPolicy,
+    /// The plan numbers this one replaces (an amendment renumbered it).
+    pub amends: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +94,8 @@ pub struct Task {
     pub due: Option<DueDate>,
     /// The expected output (sản phẩm): "Kế hoạch trình UBND tỉnh".
     pub output: Option<String>,
+    /// Its earlier code, when an amendment moved or re-lettered it.
+    pub replaces: Option<String>,
 }
 
 /// How an agency answers for a task.
@@ -164,6 +168,8 @@ pub struct ReportingRound {
     pub sections: Option<Vec<u32>>,
     /// Only the metrics and narratives of these indicators, by number; `None` for all.
     pub indicators: Option<Vec<u32>>,
+    /// Its earlier code, when an amendment re-coded it.
+    pub replaces: Option<String>,
 }
 
 impl ReportingRound {

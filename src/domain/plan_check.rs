@@ -83,6 +83,7 @@ pub(super) fn check_file(file: &PlanFile) -> (Result<Plan, Problems>, Vec<PlanPr
             holidays,
             working_days,
             reminders,
+            amends: header.amends.clone(),
         }),
         _ => Err(Problems(problems)),
     };
@@ -246,6 +247,7 @@ impl Checker {
             cooperating,
             due,
             output: t.output.clone(),
+            replaces: t.replaces.clone(),
         }
     }
 
@@ -387,6 +389,7 @@ impl Checker {
             last_year,
             same_period_last_year,
             estimate: m.estimate,
+            replaces: m.replaces.clone(),
         })
     }
 
@@ -516,6 +519,7 @@ impl Checker {
                     schedule,
                     sections,
                     indicators,
+                    replaces: r.replaces.clone(),
                 });
             }
         }

@@ -54,6 +54,11 @@ pub struct PlanHeader {
     pub time_zone: String,
     /// Code of the agency that collects the reports.
     pub coordinator: String,
+    /// The plan numbers this one replaces ("09/KH-UBND" renumbered as "45/KH-UBND"): an
+    /// amendment of the plan followed under that number, not a new plan, so nothing filed is
+    /// lost and nobody is chased twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amends: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -115,6 +120,10 @@ pub struct TaskEntry {
     /// The expected output (sản phẩm).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// The task's earlier code when an amendment moved or re-lettered it ("2.c"): the answers
+    /// already filed stay with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -184,6 +193,9 @@ pub struct MetricEntry {
     /// The Q3 and Q4 reports also ask for an estimate of the whole year.
     #[serde(default, skip_serializing_if = "is_false")]
     pub estimate: bool,
+    /// The metric's earlier code when an amendment re-coded it ("5.2").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 /// Indicators listed under one heading.
@@ -217,6 +229,9 @@ pub struct RoundEntry {
     /// Only the metrics and narratives of these indicators (numbers); all when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indicators: Option<Vec<u32>>,
+    /// The round's earlier code when an amendment re-coded it: its reports stay its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -324,6 +339,7 @@ impl Plan {
                 issued: self.issued.map(date),
                 time_zone: self.time_zone.name().to_owned(),
                 coordinator: self.coordinator.as_str().to_owned(),
+                amends: self.amends.clone(),
             },
             agencies: self
                 .agencies
@@ -419,6 +435,7 @@ fn section_entry(s: &super::plan::Section) -> SectionEntry {
                     _ => None,
                 },
                 output: t.output.clone(),
+                replaces: t.replaces.clone(),
             })
             .collect(),
     }
@@ -462,6 +479,7 @@ fn metric_entry(m: &super::plan::Metric) -> MetricEntry {
             .map(|(period, value)| (period.to_string(), value.to_string()))
             .collect(),
         estimate: m.estimate,
+        replaces: m.replaces.clone(),
     }
 }
 
@@ -481,6 +499,7 @@ fn round_entry(r: &super::plan::ReportingRound) -> RoundEntry {
         schedule: schedule_entry(&r.schedule),
         sections: r.sections.clone(),
         indicators: r.indicators.clone(),
+        replaces: r.replaces.clone(),
     }
 }
 

@@ -125,6 +125,11 @@ pub struct ItemEntry {
     pub updated_by: Option<i64>,
     /// Bumped by every change: a save over a newer version than the one seen is refused.
     pub version: i64,
+    /// The version of the plan the answer answered (its wording and target); `None` before
+    /// it was saved.
+    pub plan_version: Option<i64>,
+    /// The code the entry had in that version, when an amendment re-coded it since.
+    pub asked_as: Option<String>,
 }
 
 impl ItemEntry {

@@ -54,9 +54,9 @@ impl AgencyView {
         if plan.agency(agency.as_str()).is_none() {
             return Ok(None);
         }
-        let reports = store.agency_reports(agency).await?;
+        let reports = store.agency_reports(&plan.code, agency).await?;
         let extensions: Vec<(String, crate::domain::PeriodKey, NaiveDate)> = store
-            .extensions()
+            .extensions(&plan.code)
             .await?
             .into_iter()
             .filter(|e| &e.agency == agency)

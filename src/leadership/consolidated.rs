@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use super::figures::{LastYear, period_figures};
 use super::report_doc::{self, AgencyNarrative, Input};
 use super::workbook;
+use crate::answered::{Answered, answered};
 use crate::domain::figures::Figures;
+use crate::domain::report::ItemEntry;
 use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::export::docx::{DocxError, ReportDoc};
 use crate::export::{CsvStyle, ExportData, ExportError};
@@ -26,6 +28,9 @@ pub struct Reads {
     /// The names of the files attached to each agency's report.
     pub attachments: HashMap<AgencyCode, Vec<String>>,
     pub narratives: HashMap<AgencyCode, AgencyNarrative>,
+    /// The plan as the period's answers answered it (the words and targets of the versions
+    /// they were filed under), and which versions those were: what is shown and judged.
+    pub answered: Answered,
 }
 
 impl Reads {
@@ -41,16 +46,18 @@ impl Reads {
         let Some(overview) = Overview::load_timeliness(store, plan, round, period, now).await? else {
             return Ok(None);
         };
-        let items = store.handed_in_items(round, Some(period), ItemKinds::All).await?;
-        let year = store.handed_in_items(round, None, ItemKinds::MetricsAndNarratives).await?;
+        let items = store.handed_in_items(&plan.code, round, Some(period), ItemKinds::All).await?;
+        let year = store.handed_in_items(&plan.code, round, None, ItemKinds::MetricsAndNarratives).await?;
+        let entries: Vec<&ItemEntry> = items.iter().map(|i| &i.entry).collect();
+        let answered = answered(store, plan, &entries).await?;
         // Last year's figures are not known yet: they will come from the plan file or from a
         // previous year's reports.
-        let figures = period_figures(plan, r, period, &year, &LastYear::new());
+        let figures = period_figures(&answered.plan, r, period, &year, &LastYear::new());
         let mut attachments: HashMap<AgencyCode, Vec<String>> = HashMap::new();
-        for (agency, name) in store.period_attachments(round, period).await? {
+        for (agency, name) in store.period_attachments(&plan.code, round, period).await? {
             attachments.entry(agency).or_default().push(name.unwrap_or_else(|| "—".to_owned()));
         }
-        Ok(Some(Reads { overview, items, figures, attachments, narratives: HashMap::new() }))
+        Ok(Some(Reads { overview, items, figures, attachments, narratives: HashMap::new(), answered }))
     }
 }
 
@@ -70,7 +77,7 @@ pub async fn build(
     lang: Lang,
 ) -> anyhow::Result<Option<Consolidated>> {
     let Some(reads) = Reads::load(store, plan, round, period, now).await? else { return Ok(None) };
-    Ok(Some(assemble(plan, &reads, now, lang)))
+    Ok(Some(assemble(&reads.answered.plan, &reads, now, lang)))
 }
 
 pub fn assemble(plan: &Plan, reads: &Reads, now: DateTime<Utc>, lang: Lang) -> Consolidated {
@@ -80,6 +87,7 @@ pub fn assemble(plan: &Plan, reads: &Reads, now: DateTime<Utc>, lang: Lang) -> C
         items: &reads.items,
         figures: &reads.figures,
         narratives: &reads.narratives,
+        versions: &reads.answered.versions,
         now,
         lang,
     };

@@ -79,6 +79,8 @@ mod tests {
                 updated_at: Utc.with_ymd_and_hms(2022, 6, 10, 3, 0, 0).unwrap(),
                 updated_by: None,
                 version: 1,
+                plan_version: None,
+                asked_as: None,
             },
             by: None,
         }

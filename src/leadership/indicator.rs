@@ -84,7 +84,8 @@ impl IndicatorView {
             return Ok(Some(IndicatorView { number, periods: vec![], metrics: vec![], narratives: vec![] }));
         };
         let periods: Vec<PeriodKey> = year_deadlines(plan, round).iter().map(|d| d.period).collect();
-        let items = store.handed_in_items(&round.code, None, ItemKinds::MetricsAndNarratives).await?;
+        let items =
+            store.handed_in_items(&plan.code, &round.code, None, ItemKinds::MetricsAndNarratives).await?;
         Ok(Some(assemble(plan, number, &periods, &items).unwrap_or(IndicatorView {
             number: indicator.number,
             periods,
@@ -227,6 +228,8 @@ mod tests {
                 updated_at: Utc.with_ymd_and_hms(2022, 3, 10, 2, 0, 0).unwrap(),
                 updated_by: None,
                 version: 0,
+                plan_version: None,
+                asked_as: None,
             },
             by: Some("Hoa".into()),
         }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Utc};
 
+use crate::answered::{VersionNote, answered_under};
 use crate::domain::figures::{Assessment, Figures};
 use crate::domain::plan::{Agency, Indicator, Metric, Section};
 use crate::domain::report::{ItemKey, TaskStatus};
@@ -49,6 +50,8 @@ pub struct Input<'a> {
     /// The figures of each metric for the period, by code.
     pub figures: &'a HashMap<String, Figures>,
     pub narratives: &'a HashMap<AgencyCode, AgencyNarrative>,
+    /// Earlier plan versions the period's answers were filed under (empty: the current one).
+    pub versions: &'a [VersionNote],
     pub now: DateTime<Utc>,
     pub lang: Lang,
 }
@@ -84,14 +87,16 @@ pub fn assemble(input: &Input) -> ReportDoc {
         title: t!(lang, "doc-title"),
         subject: t!(lang, "doc-subject", plan = plan.code.clone(), period = period.clone()),
         recipient: t!(lang, "doc-recipient", province = province.clone()),
-        intro: vec![t!(
+        intro: std::iter::once(t!(
             lang,
             "doc-intro",
             plan = plan.code.clone(),
             title = lowercase_first(plan_title(lang, plan)),
             issuer = issuer.clone(),
             period = period.clone()
-        )],
+        ))
+        .chain(answered_under(lang, plan, input.versions))
+        .collect(),
         indicators: indicator_part(input, &by_key),
         sections,
         timeliness: timeliness_part(input),

@@ -51,7 +51,12 @@ impl StatusView {
         let metrics = match plan.round(&lead.round) {
             Some(round) if round.asks.metrics => {
                 let items = store
-                    .handed_in_items(&lead.round, Some(lead.period), ItemKinds::MetricsAndNarratives)
+                    .handed_in_items(
+                        &plan.code,
+                        &lead.round,
+                        Some(lead.period),
+                        ItemKinds::MetricsAndNarratives,
+                    )
                     .await?;
                 Some(count_metrics(plan, lead.period, &metric_values(&items)))
             }

@@ -34,7 +34,7 @@ pub async fn build(
     let Some(reads) = Reads::load(store, plan, round, period, now).await? else {
         return Ok(None);
     };
-    Ok(Some(assemble(plan, &reads, now, lang)))
+    Ok(Some(assemble(&reads.answered.plan, &reads, now, lang)))
 }
 
 /// The review state of a report as a column label ("Chờ duyệt").
@@ -182,6 +182,7 @@ pub fn assemble(plan: &Plan, reads: &Reads, now: DateTime<Utc>, lang: Lang) -> E
         plan_title: plan.title.clone(),
         period: overview.period.to_string(),
         generated: local(now),
+        answered_under: crate::answered::answered_under(lang, plan, &reads.answered.versions),
         indicators,
         sections,
         timeliness,
@@ -267,6 +268,7 @@ mod tests {
             figures: Default::default(),
             attachments: Default::default(),
             narratives: Default::default(),
+            answered: crate::answered::Answered { plan: plan.clone(), versions: vec![] },
         };
         let data = assemble(&plan, &reads, now, Lang::En);
         let rows = |code: &str| -> Vec<String> {

@@ -2,7 +2,8 @@
 //! batches: a reminder per focal point, one notice per round and period for the admins, a
 //! digest per leader.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
@@ -13,59 +14,65 @@ use crate::domain::reminders::{
     AgencyStatus, DigestKind, Recipient, ReminderKey, Step, due_digests, due_reminders,
 };
 use crate::domain::report::items_for;
-use crate::domain::{AgencyCode, PeriodKey};
+use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::messages::{self, NoticeLine};
 use crate::outbound::Screen;
 use crate::overview::Overview;
 use crate::postman;
-use crate::store::{DueGroup, Person};
+use crate::store::{DueGroup, Person, ReportKey};
 use crate::t;
 
+/// What is due of one plan.
 #[derive(Debug, Clone)]
-pub enum Batch {
+pub struct Batch {
+    pub plan: Arc<Plan>,
+    pub what: Due,
+}
+
+#[derive(Debug, Clone)]
+pub enum Due {
     /// A focal point's reminder.
     Reminder { key: ReminderKey, person: Person, screen: Screen },
     /// Agencies the admins must hear about: one message per kind, round and period.
     Notice { step: Step, deadline: Deadline, lines: Vec<NoticeLine>, admins: Vec<Person> },
-    /// A leader's or admin's digest.
+    /// A leader's or admin's digest (its key names the plan).
     Digest { key: String, person: Person, screen: Screen },
 }
 
 impl Batch {
     /// Who gets it, and the message each gets if every key goes out.
-    pub fn preview(&self, app: &AppRef) -> Vec<(String, Person, Screen)> {
-        match self {
-            Batch::Reminder { key, person, screen } => {
+    pub fn preview(&self) -> Vec<(String, Person, Screen)> {
+        let plan = &self.plan;
+        match &self.what {
+            Due::Reminder { key, person, screen } => {
                 vec![(
                     format!("{} {} {} {}", key.round, key.period, key.agency, key.step),
                     person.clone(),
                     screen.clone(),
                 )]
             }
-            Batch::Notice { step, deadline, lines, admins } => {
-                let plan = app.plan.get();
-                admins
-                    .iter()
-                    .map(|a| {
-                        let what = format!("{} {} {step} ×{}", deadline.round, deadline.period, lines.len());
-                        (what, a.clone(), messages::notice(a.language, &plan, *step, deadline, lines))
-                    })
-                    .collect()
-            }
-            Batch::Digest { key, person, screen } => vec![(key.clone(), person.clone(), screen.clone())],
+            Due::Notice { step, deadline, lines, admins } => admins
+                .iter()
+                .map(|a| {
+                    let what = format!("{} {} {step} ×{}", deadline.round, deadline.period, lines.len());
+                    (what, a.clone(), messages::notice(a.language, plan, *step, deadline, lines))
+                })
+                .collect(),
+            Due::Digest { key, person, screen } => vec![(key.clone(), person.clone(), screen.clone())],
         }
     }
 }
 
 impl Batch {
     /// The batch as the outbox queues it: the keys it answers for and a message per recipient.
-    pub fn into_group(self, app: &AppRef, now: DateTime<Utc>) -> DueGroup {
-        let plan = app.plan.get();
+    pub fn into_group(self, now: DateTime<Utc>) -> DueGroup {
+        let plan = self.plan;
+        let code = plan.code.clone();
         let day = chrono::Duration::hours(24);
-        match self {
-            Batch::Reminder { key, person, screen } => {
+        match self.what {
+            Due::Reminder { key, person, screen } => {
                 let id = format!(
-                    "reminder:{}:{}:{}:{}:{}",
+                    "reminder:{code}:{}:{}:{}:{}:{}",
                     key.round,
                     key.period,
                     key.agency,
@@ -76,11 +83,21 @@ impl Batch {
                 // A reminder a day late says the wrong thing; one for a report handed in since
                 // says nothing useful.
                 mail.expires_at = Some(now + day);
-                mail.stale_if_handed_in = Some((key.round.clone(), key.period, key.agency.clone()));
-                DueGroup { reminders: vec![key], digests: vec![], mails: vec![mail] }
+                mail.stale_if_handed_in = Some(ReportKey {
+                    plan: code.clone(),
+                    round: key.round.clone(),
+                    period: key.period,
+                    agency: key.agency.clone(),
+                });
+                DueGroup { plan: code, reminders: vec![key], digests: vec![], mails: vec![mail] }
             }
-            Batch::Notice { step, deadline, lines, admins } => {
-                let id = format!("notice:{}:{}:{step}:{}", deadline.round, deadline.period, now.timestamp());
+            Due::Notice { step, deadline, lines, admins } => {
+                let id = format!(
+                    "notice:{code}:{}:{}:{step}:{}",
+                    deadline.round,
+                    deadline.period,
+                    now.timestamp()
+                );
                 let mails = postman::to_admins(
                     id,
                     "notice",
@@ -88,27 +105,49 @@ impl Batch {
                     |lang| messages::notice(lang, &plan, step, &deadline, &lines),
                     1,
                 );
-                DueGroup { reminders: lines.into_iter().map(|l| l.key).collect(), digests: vec![], mails }
+                DueGroup {
+                    plan: code,
+                    reminders: lines.into_iter().map(|l| l.key).collect(),
+                    digests: vec![],
+                    mails,
+                }
             }
-            Batch::Digest { key, person, screen } => {
+            Due::Digest { key, person, screen } => {
                 let mut mail =
                     postman::to_person(format!("digest:{key}:{}", person.id), "digest", &person, screen, 1);
                 mail.expires_at = Some(now + day);
-                DueGroup { reminders: vec![], digests: vec![(key, person.id)], mails: vec![mail] }
+                DueGroup { plan: code, reminders: vec![], digests: vec![(key, person.id)], mails: vec![mail] }
             }
         }
     }
 }
 
-/// Every batch due at `now`.
+/// Every batch due at `now`, of every plan followed.
 pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Batch>> {
-    let plan = app.plan.get();
+    let mut out = Vec::new();
+    for plan in app.plan.all() {
+        let due = plan_batches(app, &plan, now).await?;
+        out.extend(due.into_iter().map(|what| Batch { plan: plan.clone(), what }));
+    }
+    Ok(out)
+}
+
+/// What is due of one plan.
+async fn plan_batches(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> anyhow::Result<Vec<Due>> {
     let store = &app.store;
-    let today = calendar::local_date(&plan, now);
-    let handed_in: HashMap<(String, PeriodKey, AgencyCode), bool> =
-        store.report_states().await?.into_iter().map(|(r, p, a, s)| ((r, p, a), s.is_handed_in())).collect();
-    let extensions: HashMap<(String, PeriodKey, AgencyCode), NaiveDate> =
-        store.extensions().await?.into_iter().map(|e| ((e.round, e.period, e.agency), e.last_day)).collect();
+    let today = calendar::local_date(plan, now);
+    let handed_in: HashMap<(String, PeriodKey, AgencyCode), bool> = store
+        .report_states(&plan.code)
+        .await?
+        .into_iter()
+        .map(|(r, p, a, s)| ((r, p, a), s.is_handed_in()))
+        .collect();
+    let extensions: HashMap<(String, PeriodKey, AgencyCode), NaiveDate> = store
+        .extensions(&plan.code)
+        .await?
+        .into_iter()
+        .map(|e| ((e.round, e.period, e.agency), e.last_day))
+        .collect();
     let focal = crate::overview::focal_points(store).await?;
     let admins: Vec<Person> =
         store.people_with_role(Role::Admin).await?.into_iter().filter(|a| a.reachable).collect();
@@ -131,9 +170,9 @@ pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Bat
             });
         }
     }
-    let done = store.reminder_keys_done().await?;
+    let done = store.reminder_keys_done(&plan.code).await?;
     let mut out = Vec::new();
-    let mut notices: Vec<Batch> = Vec::new();
+    let mut notices: Vec<Due> = Vec::new();
     for due in due_reminders(&plan, now, &statuses, &done) {
         match (due.key.person, due.key.step) {
             (Some(id), _) => {
@@ -145,14 +184,14 @@ pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Bat
                 };
                 let mut empty = items_for(&plan, round, &due.key.agency);
                 if let Some(report) =
-                    store.find_report(&due.key.round, due.key.period, &due.key.agency).await?
+                    store.find_report(&plan.code, &due.key.round, due.key.period, &due.key.agency).await?
                 {
                     let entries = store.items(report.id).await?;
                     empty.retain(|k| !entries.iter().any(|e| &e.key == k && e.is_filled()));
                 }
                 let screen =
                     messages::reminder(person.language, &plan, &due, &empty, round.asks.document, today);
-                out.push(Batch::Reminder { key: due.key.clone(), person: person.clone(), screen });
+                out.push(Due::Reminder { key: due.key.clone(), person: person.clone(), screen });
             }
             // With no admin yet, the notice waits in the outbox for the first one.
             (None, step) => {
@@ -161,13 +200,13 @@ pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Bat
                     working_days: working_days_between(&plan, due.deadline.last_day, today),
                     key: due.key.clone(),
                 };
-                let same = |b: &&mut Batch| {
-                    matches!(b, Batch::Notice { step: s, deadline: d, .. }
+                let same = |b: &&mut Due| {
+                    matches!(b, Due::Notice { step: s, deadline: d, .. }
                         if *s == step && d.round == due.deadline.round && d.period == due.deadline.period)
                 };
                 match notices.iter_mut().find(|b| same(b)) {
-                    Some(Batch::Notice { lines, .. }) => lines.push(line),
-                    _ => notices.push(Batch::Notice {
+                    Some(Due::Notice { lines, .. }) => lines.push(line),
+                    _ => notices.push(Due::Notice {
                         step,
                         deadline: due.deadline.clone(),
                         lines: vec![line],
@@ -178,18 +217,24 @@ pub async fn batches(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Bat
         }
     }
     out.extend(notices);
-    out.extend(digests(app, now).await?);
+    out.extend(digests(app, plan, now).await?);
     Ok(out)
 }
 
-async fn digests(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Batch>> {
-    let plan = app.plan.get();
+async fn digests(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> anyhow::Result<Vec<Due>> {
     let store = &app.store;
     let mut readers: Vec<Person> = store.people_with_role(Role::Leader).await?;
     readers.extend(store.people_with_role(Role::Admin).await?);
     readers.retain(|p| p.reachable);
     let ids: Vec<i64> = readers.iter().map(|p| p.id).collect();
-    let due = due_digests(&plan, now, &ids, &store.digest_keys_done().await?);
+    // A plan's digests are keyed with its code: two plans followed, two digests.
+    let done: HashSet<(String, i64)> = store
+        .digest_keys_done()
+        .await?
+        .into_iter()
+        .filter_map(|(k, p)| k.strip_prefix(&format!("{}|", plan.code)).map(|k| (k.to_owned(), p)))
+        .collect();
+    let due = due_digests(plan, now, &ids, &done);
     let mut overviews: HashMap<String, Vec<Overview>> = HashMap::new();
     let mut out = Vec::new();
     for d in due {
@@ -221,8 +266,8 @@ async fn digests(app: &AppRef, now: DateTime<Utc>) -> anyhow::Result<Vec<Batch>>
                 plan = plan.code.clone()
             ),
         };
-        let screen = messages::digest(lang, &plan, title, &overviews[&d.key]);
-        out.push(Batch::Digest { key: d.key, person: person.clone(), screen });
+        let screen = messages::digest(lang, plan, title, &overviews[&d.key]);
+        out.push(Due::Digest { key: format!("{}|{}", plan.code, d.key), person: person.clone(), screen });
     }
     Ok(out)
 }

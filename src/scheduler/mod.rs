@@ -41,7 +41,7 @@ impl Scheduler {
     pub async fn run_at(&self, now: DateTime<Utc>) -> anyhow::Result<TickReport> {
         let _one_at_a_time = self.running.lock().await;
         let groups: Vec<_> =
-            due::batches(&self.app, now).await?.into_iter().map(|b| b.into_group(&self.app, now)).collect();
+            due::batches(&self.app, now).await?.into_iter().map(|b| b.into_group(now)).collect();
         if groups.is_empty() {
             return Ok(TickReport::default());
         }

@@ -9,6 +9,8 @@ use crate::domain::{AgencyCode, PeriodKey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extension {
+    /// The code of the plan whose round it is.
+    pub plan: String,
     pub round: String,
     pub period: PeriodKey,
     pub agency: AgencyCode,
@@ -18,13 +20,14 @@ pub struct Extension {
     pub granted_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, e.granted_by, \
-     e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
-     JOIN agency a ON a.id = e.agency_id WHERE rr.plan_id = (SELECT id FROM plan WHERE active = 1)";
+const SELECT: &str = "SELECT p.code AS plan, rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, \
+     e.granted_by, e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
+     JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id WHERE p.code = ?";
 
 fn extension(row: &sqlx::sqlite::SqliteRow) -> Result<Extension> {
     let corrupt = |w: &str| StoreError::Corrupt(format!("deadline_extension.{w}"));
     Ok(Extension {
+        plan: row.get("plan"),
         round: row.get("round"),
         period: row.get::<&str, _>("period").parse().map_err(|_| corrupt("period"))?,
         agency: AgencyCode::parse(row.get("agency")).ok_or_else(|| corrupt("agency"))?,
@@ -39,12 +42,14 @@ fn extension(row: &sqlx::sqlite::SqliteRow) -> Result<Extension> {
 impl Store {
     pub async fn extension(
         &self,
+        plan: &str,
         round: &str,
         period: PeriodKey,
         agency: &AgencyCode,
     ) -> Result<Option<Extension>> {
         let sql = format!("{SELECT} AND rr.code = ? AND e.period = ? AND a.code = ?");
         let row = sqlx::query(&sql)
+            .bind(plan)
             .bind(round)
             .bind(period.to_string())
             .bind(agency.as_str())
@@ -53,9 +58,9 @@ impl Store {
         row.as_ref().map(extension).transpose()
     }
 
-    /// Every extension of the plan being followed.
-    pub async fn extensions(&self) -> Result<Vec<Extension>> {
-        let rows = sqlx::query(SELECT).fetch_all(&self.read).await?;
+    /// Every extension of a plan.
+    pub async fn extensions(&self, plan: &str) -> Result<Vec<Extension>> {
+        let rows = sqlx::query(SELECT).bind(plan).fetch_all(&self.read).await?;
         rows.iter().map(extension).collect()
     }
 
@@ -67,7 +72,7 @@ impl Store {
             "INSERT INTO deadline_extension (round_id, period, agency_id, last_day, reason, granted_by, granted_at)
              SELECT rr.id, ?2, a.id, ?4, ?5, ?6, ?7 FROM reporting_round rr, agency a
              WHERE rr.code = ?1 AND a.code = ?3 AND rr.plan_id = a.plan_id
-               AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+               AND rr.plan_id = (SELECT id FROM plan WHERE code = ?8)
              ON CONFLICT (round_id, period, agency_id) DO UPDATE SET last_day = excluded.last_day,
                 reason = excluded.reason, granted_by = excluded.granted_by, granted_at = excluded.granted_at",
         )
@@ -78,6 +83,7 @@ impl Store {
         .bind(&e.reason)
         .bind(e.granted_by)
         .bind(e.granted_at)
+        .bind(&e.plan)
         .execute(&mut *tx)
         .await?
         .rows_affected();

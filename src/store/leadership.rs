@@ -34,6 +34,7 @@ impl Store {
     /// agency (in plan order), then item.
     pub async fn handed_in_items(
         &self,
+        plan: &str,
         round: &str,
         period: Option<PeriodKey>,
         kinds: ItemKinds,
@@ -52,12 +53,13 @@ impl Store {
              JOIN report_item i ON i.report_id = r.id
              LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id
              LEFT JOIN indicator ind ON ind.id = i.indicator_id LEFT JOIN person p ON p.id = i.updated_by
-             WHERE rr.plan_id = (SELECT id FROM plan WHERE active = 1) AND rr.code = ?1 {period_filter}
+             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = ?3) AND rr.code = ?1 {period_filter}
                AND r.state IN ('submitted', 'accepted') {kind_filter}"
         );
         let json: String = sqlx::query_scalar(&sql)
             .bind(round)
             .bind(period.map(|p| p.to_string()))
+            .bind(plan)
             .fetch_one(&self.read)
             .await?;
         let mut rows: Vec<JsonItem> = parse_json(&json, "handed-in items")?;
@@ -69,6 +71,7 @@ impl Store {
     /// order), then in the order they were attached. A file sent without a name shows as `None`.
     pub async fn period_attachments(
         &self,
+        plan: &str,
         round: &str,
         period: PeriodKey,
     ) -> Result<Vec<(AgencyCode, Option<String>)>> {
@@ -81,10 +84,11 @@ impl Store {
             "SELECT a.code AS agency, f.file_name FROM report_attachment f
              JOIN report r ON r.id = f.report_id JOIN reporting_round rr ON rr.id = r.round_id
              JOIN agency a ON a.id = r.agency_id
-             WHERE rr.plan_id = (SELECT id FROM plan WHERE active = 1) AND rr.code = ? AND r.period = ?
+             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = ?) AND rr.code = ? AND r.period = ?
                AND f.removed_at IS NULL
              ORDER BY a.position, f.id",
         )
+        .bind(plan)
         .bind(round)
         .bind(period.to_string())
         .fetch_all(&self.read)
@@ -99,13 +103,13 @@ impl Store {
     }
 
     /// Every report of one agency in the plan being followed, oldest period first.
-    pub async fn agency_reports(&self, agency: &AgencyCode) -> Result<Vec<ReportRow>> {
+    pub async fn agency_reports(&self, plan: &str, agency: &AgencyCode) -> Result<Vec<ReportRow>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
-             WHERE a.code = ? AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+             WHERE a.code = ? AND p.code = ?
              ORDER BY r.period, rr.position"
         );
-        let rows = sqlx::query(&sql).bind(agency.as_str()).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&sql).bind(agency.as_str()).bind(plan).fetch_all(&self.read).await?;
         rows.iter().map(report_row).collect()
     }
 
@@ -168,6 +172,8 @@ impl JsonItem {
                 updated_at: updated_at.with_timezone(&Utc),
                 updated_by: self.11,
                 version: 0,
+                plan_version: None,
+                asked_as: None,
             },
             by: self.15,
         })

@@ -51,7 +51,7 @@ async fn only_handed_in_reports_count_with_who_entered_each_item() {
     let lan = focal(&store, 12, "Lan", "SYT").await;
     let now = at("2022-03-02T01:00:00Z");
 
-    let stc = store.open_report(ROUND, Q1, &code("STC"), now).await.unwrap();
+    let stc = store.open_report("09/KH-UBND", ROUND, Q1, &code("STC"), now).await.unwrap();
     value(&store, stc.id, "5.1", 2250, hoa.id).await;
     store
         .save_item(stc.id, &ItemKey::Task("9.a".into()), ItemChange::Status(TaskStatus::Done), hoa.id, now)
@@ -59,19 +59,20 @@ async fn only_handed_in_reports_count_with_who_entered_each_item() {
         .unwrap();
     store.submit_report(stc.id, hoa.id, now).await.unwrap();
     // A draft does not count, nor a report of another period.
-    let syt = store.open_report(ROUND, Q1, &code("SYT"), now).await.unwrap();
+    let syt = store.open_report("09/KH-UBND", ROUND, Q1, &code("SYT"), now).await.unwrap();
     value(&store, syt.id, "13.3", 35, lan.id).await;
-    let stc_q2 = store.open_report(ROUND, Q2, &code("STC"), now).await.unwrap();
+    let stc_q2 = store.open_report("09/KH-UBND", ROUND, Q2, &code("STC"), now).await.unwrap();
     value(&store, stc_q2.id, "5.1", 4600, hoa.id).await;
     store.submit_report(stc_q2.id, hoa.id, now).await.unwrap();
 
-    let q1 = store.handed_in_items(ROUND, Some(Q1), ItemKinds::MetricsAndNarratives).await.unwrap();
+    let q1 =
+        store.handed_in_items("09/KH-UBND", ROUND, Some(Q1), ItemKinds::MetricsAndNarratives).await.unwrap();
     assert_eq!(q1.len(), 1, "{q1:#?}");
     assert_eq!(q1[0].agency, code("STC"));
     assert_eq!(q1[0].entry.key, ItemKey::Metric("5.1".into()));
     assert_eq!(q1[0].entry.value, Some(Decimal::from(2250)));
     assert_eq!((q1[0].by.as_deref(), q1[0].state), (Some("Hoa"), ReportState::Submitted));
-    let all = store.handed_in_items(ROUND, Some(Q1), ItemKinds::All).await.unwrap();
+    let all = store.handed_in_items("09/KH-UBND", ROUND, Some(Q1), ItemKinds::All).await.unwrap();
     let keys: Vec<&ItemKey> = all.iter().map(|i| &i.entry.key).collect();
     assert_eq!(
         keys,
@@ -79,7 +80,8 @@ async fn only_handed_in_reports_count_with_who_entered_each_item() {
         "the task too, in order"
     );
     assert_eq!(all[1].entry.status, Some(TaskStatus::Done));
-    let year = store.handed_in_items(ROUND, None, ItemKinds::MetricsAndNarratives).await.unwrap();
+    let year =
+        store.handed_in_items("09/KH-UBND", ROUND, None, ItemKinds::MetricsAndNarratives).await.unwrap();
     assert_eq!(year.iter().map(|i| i.period).collect::<Vec<_>>(), [Q1, Q2]);
 
     // Accepted still counts; returned does not.
@@ -111,10 +113,10 @@ async fn only_handed_in_reports_count_with_who_entered_each_item() {
         )
         .await
         .unwrap();
-    let year = store.handed_in_items(ROUND, None, ItemKinds::All).await.unwrap();
+    let year = store.handed_in_items("09/KH-UBND", ROUND, None, ItemKinds::All).await.unwrap();
     assert!(year.iter().all(|i| i.period == Q1 && i.state == ReportState::Accepted), "{year:#?}");
 
-    let reports = store.agency_reports(&code("STC")).await.unwrap();
+    let reports = store.agency_reports("09/KH-UBND", &code("STC")).await.unwrap();
     assert_eq!(
         reports.iter().map(|r| (r.period, r.state)).collect::<Vec<_>>(),
         [(Q1, ReportState::Accepted), (Q2, ReportState::Returned)]

@@ -11,6 +11,7 @@ mod outbox;
 mod people;
 mod plan;
 mod plan_load;
+mod plan_versions;
 mod reminders;
 mod report_history;
 mod reports;
@@ -27,9 +28,10 @@ use crate::domain::Problems;
 
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
-pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail};
+pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail, ReportKey};
 pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
 pub use plan::{ImportSummary, KindCount};
+pub use plan_versions::{PlanStamp, PlanVersion};
 pub use reminders::DueGroup;
 pub use report_history::ReportEvent;
 pub use reports::{Attachment, ItemChange, ReportRow, SaveRefused};
@@ -99,7 +101,11 @@ impl Store {
             SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
         let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
-        Ok(Store { read, write, maintenance, checkpoints: std::sync::Arc::new(checkpoints.abort_handle()) })
+        let store =
+            Store { read, write, maintenance, checkpoints: std::sync::Arc::new(checkpoints.abort_handle()) };
+        // Plans imported before versions existed: their first version, once.
+        store.version_legacy_plans().await?;
+        Ok(store)
     }
 
     /// Closes the pools, waiting for work in flight, and folds the log into the database.

@@ -8,6 +8,15 @@ use sqlx::{Sqlite, Transaction};
 use super::{Result, Store};
 use crate::domain::{AgencyCode, PeriodKey};
 
+/// A report by what names it: plan code, round code, period, agency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportKey {
+    pub plan: String,
+    pub round: String,
+    pub period: PeriodKey,
+    pub agency: AgencyCode,
+}
+
 /// Who a queued message goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailTo {
@@ -33,8 +42,8 @@ pub struct NewMail {
     pub priority: i64,
     /// On the bot's clock: not sent after this (a reminder a day late says the wrong thing).
     pub expires_at: Option<DateTime<Utc>>,
-    /// Dropped unsent once this agency's report of this round and period is handed in.
-    pub stale_if_handed_in: Option<(String, PeriodKey, AgencyCode)>,
+    /// Dropped unsent once this agency's report of this plan, round and period is handed in.
+    pub stale_if_handed_in: Option<ReportKey>,
     pub broadcast: Option<i64>,
 }
 
@@ -108,7 +117,7 @@ pub struct Broadcast {
     pub created_at: DateTime<Utc>,
 }
 
-const ACTIVE: &str = "(SELECT id FROM plan WHERE active = 1)";
+const PLAN: &str = "(SELECT id FROM plan WHERE code = ?16)";
 
 /// Queues messages inside a transaction; returns how many were new.
 pub(super) async fn enqueue(
@@ -132,16 +141,21 @@ pub(super) async fn enqueue(
             }
             MailTo::Admins => None,
         };
-        let (round, period, agency) = match &m.stale_if_handed_in {
-            Some((r, p, a)) => (Some(r.as_str()), Some(p.to_string()), Some(a.as_str())),
-            None => (None, None, None),
+        let (plan, round, period, agency) = match &m.stale_if_handed_in {
+            Some(k) => (
+                Some(k.plan.as_str()),
+                Some(k.round.as_str()),
+                Some(k.period.to_string()),
+                Some(k.agency.as_str()),
+            ),
+            None => (None, None, None, None),
         };
         let sql = format!(
             "INSERT INTO outbox (key, kind, priority, person_id, chat_id, audience, payload, not_before,
                 expires_at, stale_round, stale_period, stale_agency, broadcast_id, created_at, updated_at, language)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                (SELECT id FROM reporting_round WHERE code = ?10 AND plan_id = {ACTIVE}), ?11,
-                (SELECT id FROM agency WHERE code = ?12 AND plan_id = {ACTIVE}), ?13, ?14, ?14, ?15)
+                (SELECT id FROM reporting_round WHERE code = ?10 AND plan_id = {PLAN}), ?11,
+                (SELECT id FROM agency WHERE code = ?12 AND plan_id = {PLAN}), ?13, ?14, ?14, ?15)
              ON CONFLICT (key) DO NOTHING"
         );
         added += sqlx::query(&sql)
@@ -160,6 +174,7 @@ pub(super) async fn enqueue(
             .bind(m.broadcast)
             .bind(now)
             .bind(language)
+            .bind(plan)
             .execute(&mut **tx)
             .await?
             .rows_affected() as usize;

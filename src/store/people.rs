@@ -98,8 +98,9 @@ fn person(row: &SqliteRow) -> Result<Person> {
 }
 
 /// The active plan's agency id for a code, as a subquery.
-const AGENCY_ID: &str =
-    "(SELECT id FROM agency WHERE code = ? AND plan_id = (SELECT id FROM plan WHERE active = 1))";
+/// A person belongs to an agency by its code, the same in every plan followed; the row kept is
+/// that of the plan imported last that has the code.
+const AGENCY_ID: &str = "(SELECT id FROM agency WHERE code = ? ORDER BY plan_id DESC LIMIT 1)";
 
 impl Store {
     /// The person behind a Telegram user, unless removed.

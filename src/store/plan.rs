@@ -13,6 +13,12 @@ pub struct ImportSummary {
     pub plan_created: bool,
     pub plan_updated: bool,
     pub kinds: Vec<KindCount>,
+    /// The number the plan was followed under, when this import renumbered it (`amends`).
+    pub renumbered_from: Option<String>,
+    /// Entries an amendment re-coded (`replaces`): (kind, old code, new code).
+    pub renamed: Vec<(&'static str, String, String)>,
+    /// The version this import made (1 for a new plan), `None` when nothing changed.
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +33,8 @@ impl ImportSummary {
     pub fn is_unchanged(&self) -> bool {
         !self.plan_created
             && !self.plan_updated
+            && self.renumbered_from.is_none()
+            && self.renamed.is_empty()
             && self.kinds.iter().all(|k| k.added + k.updated + k.retired == 0)
     }
 }
@@ -61,6 +69,90 @@ impl Tally {
     }
 }
 
+/// (old, new) task codes of the file's `replaces`.
+fn task_renames(file: &PlanFile) -> Vec<(String, String)> {
+    file.sections
+        .iter()
+        .flat_map(|s| s.tasks.iter().map(move |t| (s.number, t)))
+        .filter_map(|(n, t)| t.replaces.clone().map(|old| (old, task_code(n, &t.id))))
+        .collect()
+}
+
+fn metric_renames(file: &PlanFile) -> Vec<(String, String)> {
+    file.indicators
+        .iter()
+        .flat_map(|i| &i.metrics)
+        .filter_map(|m| m.replaces.clone().map(|old| (old, m.code.clone())))
+        .collect()
+}
+
+fn round_renames(file: &PlanFile) -> Vec<(String, String)> {
+    file.rounds.iter().filter_map(|r| r.replaces.clone().map(|old| (old, r.code.clone()))).collect()
+}
+
+/// Re-codes rows as an amendment says (`replaces`), keeping each row (its id, so what was filed
+/// against it follows). A mapping already applied (its new code taken by a row that stays) is
+/// skipped, so importing the same file twice changes nothing; renames may chain or swap.
+async fn rename(
+    tx: &mut Transaction<'_, Sqlite>,
+    table: &str,
+    kind: &'static str,
+    plan_id: i64,
+    pairs: &[(String, String)],
+) -> Result<Vec<Renamed>> {
+    if pairs.is_empty() {
+        return Ok(vec![]);
+    }
+    let current: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(&format!(
+        "SELECT code, id FROM {table} WHERE plan_id = ? AND retired = 0"
+    ))
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let leaving: std::collections::HashSet<&str> = pairs
+        .iter()
+        .filter(|(old, new)| old != new && current.contains_key(old))
+        .map(|(old, _)| old.as_str())
+        .collect();
+    let applied: Vec<(i64, &str, &str)> = pairs
+        .iter()
+        .filter(|(old, new)| old != new)
+        .filter_map(|(old, new)| {
+            let id = *current.get(old)?;
+            let free = !current.contains_key(new) || leaving.contains(new.as_str());
+            free.then_some((id, old.as_str(), new.as_str()))
+        })
+        .collect();
+    // Two steps, so that a swap or a chain never meets the unique code.
+    for (id, _, _) in &applied {
+        sqlx::query(&format!("UPDATE {table} SET code = '~' || id WHERE id = ?"))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (id, _, new) in &applied {
+        sqlx::query(&format!("UPDATE {table} SET code = ? WHERE id = ?"))
+            .bind(new)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(applied
+        .into_iter()
+        .map(|(id, old, new)| Renamed { kind, id, old: old.to_owned(), new: new.to_owned() })
+        .collect())
+}
+
+/// A row an import re-coded.
+struct Renamed {
+    kind: &'static str,
+    id: i64,
+    old: String,
+    new: String,
+}
+
 /// Marks the rows of `table` whose key is not in `keys` as retired; returns how many.
 async fn retire(
     tx: &mut Transaction<'_, Sqlite>,
@@ -88,10 +180,32 @@ impl Store {
         let reminders =
             serde_json::to_string(&file.reminders).map_err(|e| StoreError::Corrupt(e.to_string()))?;
 
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM plan WHERE code = ?")
+        let mut existing: Option<i64> = sqlx::query_scalar("SELECT id FROM plan WHERE code = ?")
             .bind(&header.code)
             .fetch_optional(&mut *tx)
             .await?;
+        // An amendment that renumbered the plan: the plan followed under an earlier number
+        // takes the new one, and keeps everything filed under it.
+        if existing.is_none() && !header.amends.is_empty() {
+            let earlier: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, code FROM plan WHERE code IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1",
+            )
+            .bind(json_list(&header.amends))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((id, old)) = earlier {
+                sqlx::query(
+                    "UPDATE plan SET code = ?1, previous_codes = json_insert(previous_codes, '$[#]', ?2) WHERE id = ?3",
+                )
+                .bind(&header.code)
+                .bind(&old)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                summary.renumbered_from = Some(old);
+                existing = Some(id);
+            }
+        }
         let changed = sqlx::query(
             "INSERT INTO plan (code, title, title_en, province, year, issued, time_zone, coordinator, reminders,
                                active, imported_at, updated_at)
@@ -126,11 +240,11 @@ impl Store {
             .bind(&header.code)
             .fetch_one(&mut *tx)
             .await?;
-        // One plan is followed at a time: the one imported last.
-        sqlx::query("UPDATE plan SET active = 0 WHERE id != ? AND active = 1")
-            .bind(plan_id)
-            .execute(&mut *tx)
-            .await?;
+        // Entries an amendment re-coded keep their rows (and what was filed against them).
+        let mut renamed = rename(&mut tx, "task", "tasks", plan_id, &task_renames(&file)).await?;
+        renamed.extend(rename(&mut tx, "metric", "metrics", plan_id, &metric_renames(&file)).await?);
+        renamed.extend(rename(&mut tx, "reporting_round", "rounds", plan_id, &round_renames(&file)).await?);
+        summary.renamed = renamed.iter().map(|r| (r.kind, r.old.clone(), r.new.clone())).collect();
 
         summary.kinds.push(import_agencies(&mut tx, plan_id, &file).await?);
         summary.kinds.push(import_groups(&mut tx, plan_id, &file).await?);
@@ -143,12 +257,48 @@ impl Store {
         summary.kinds.push(import_holidays(&mut tx, plan_id, &file).await?);
         summary.kinds.push(import_working_days(&mut tx, plan_id, &file).await?);
 
-        if !summary.is_unchanged() {
+        let versioned: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM plan_version WHERE plan_id = ?)")
+                .bind(plan_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !summary.is_unchanged() || !versioned {
             sqlx::query("UPDATE plan SET updated_at = ? WHERE id = ?")
                 .bind(now)
                 .bind(plan_id)
                 .execute(&mut *tx)
                 .await?;
+            let note = serde_json::json!({
+                "created": summary.plan_created,
+                "renumbered_from": summary.renumbered_from,
+                "renamed": summary.renamed,
+                "kinds": summary.kinds.iter().map(|k| (k.kind, k.added, k.updated, k.retired)).collect::<Vec<_>>(),
+            });
+            let version =
+                super::plan_versions::add_version(&mut tx, plan_id, plan, &note.to_string(), now).await?;
+            for r in &renamed {
+                let kind = match r.kind {
+                    "tasks" => "task",
+                    "metrics" => "metric",
+                    _ => "round",
+                };
+                sqlx::query(
+                    "INSERT INTO code_change (plan_version_id, kind, row_id, old_code, new_code) VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(version)
+                .bind(kind)
+                .bind(r.id)
+                .bind(&r.old)
+                .bind(&r.new)
+                .execute(&mut *tx)
+                .await?;
+            }
+            summary.version = Some(
+                sqlx::query_scalar("SELECT number FROM plan_version WHERE id = ?")
+                    .bind(version)
+                    .fetch_one(&mut *tx)
+                    .await?,
+            );
         }
         tx.commit().await?;
         Ok(summary)

@@ -86,6 +86,7 @@ impl MetricRow {
             last_year: self.last_year,
             same_period_last_year,
             estimate: self.estimate,
+            replaces: None,
         })
     }
 }
@@ -118,29 +119,25 @@ impl RoundRow {
             name_en: self.name_en,
             wording: self.wording,
             to: self.to_agency,
+            replaces: None,
         })
     }
 }
 
 impl Store {
-    /// The code and last change of the plan being followed.
-    pub async fn active_plan_stamp(&self) -> Result<Option<(String, chrono::DateTime<chrono::Utc>)>> {
-        Ok(sqlx::query_as("SELECT code, updated_at FROM plan WHERE active = 1 ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&self.read)
-            .await?)
-    }
-
     /// Whether any plan has been imported.
     pub async fn has_plan(&self) -> Result<bool> {
         Ok(sqlx::query_scalar::<_, i64>("SELECT count(*) FROM plan").fetch_one(&self.read).await? > 0)
     }
 
-    /// The plan being followed (the last imported), in the file's shape.
-    pub async fn active_plan_file(&self) -> Result<Option<PlanFile>> {
+    /// A plan as its tables hold it, in the file's shape (the latest version is the same; the
+    /// tables are read only to make the first version of a plan imported before versions).
+    pub(super) async fn plan_file_from_tables(&self, plan_id: i64) -> Result<Option<PlanFile>> {
         let Some(row) = sqlx::query(
             "SELECT id, code, title, title_en, province, year, issued, time_zone, coordinator, reminders
-             FROM plan WHERE active = 1 ORDER BY id DESC LIMIT 1",
+             FROM plan WHERE id = ?",
         )
+        .bind(plan_id)
         .fetch_optional(&self.read)
         .await?
         else {
@@ -156,6 +153,7 @@ impl Store {
             issued: row.get("issued"),
             time_zone: row.get("time_zone"),
             coordinator: row.get("coordinator"),
+            amends: vec![],
         };
         let reminders: Option<ReminderEntry> = parse_json(row.get::<&str, _>("reminders"), "plan.reminders")?;
 
@@ -276,6 +274,7 @@ impl Store {
                     due_by: t.due_by.clone(),
                     due_before: t.due_before.clone(),
                     output: t.output.clone(),
+                    replaces: None,
                 });
             }
             sections.push(SectionEntry {
@@ -333,11 +332,8 @@ impl Store {
         Ok(indicators)
     }
 
-    /// The plan being followed, checked.
+    /// The plan followed last imported, checked (the default of the commands that take one).
     pub async fn active_plan(&self) -> Result<Option<Plan>> {
-        match self.active_plan_file().await? {
-            None => Ok(None),
-            Some(file) => Plan::try_from(&file).map(Some).map_err(StoreError::StoredPlan),
-        }
+        Ok(self.plans_followed().await?.into_iter().next().map(|(plan, _)| plan))
     }
 }

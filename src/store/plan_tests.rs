@@ -337,10 +337,12 @@ async fn a_round_one_database_migrates_with_nothing_lost() {
     let store = crate::store::Store::open(&path).await.unwrap();
     let plan = store.active_plan().await.unwrap().unwrap();
     assert_eq!(plan, Plan::try_from(&file).unwrap(), "the plan reads back as it was");
-    assert_eq!(store.active_plan_file().await.unwrap().unwrap(), file);
+    assert_eq!(store.active_plan().await.unwrap().unwrap().to_file(), file);
+    // It got its first version, and the answers filed before are stamped with it.
+    assert_eq!(store.plan_versions(&file.plan.code).await.unwrap().len(), 1);
     let syt = crate::domain::AgencyCode::parse("SYT").unwrap();
     let q1 = crate::domain::PeriodKey::Quarter(2022, 1);
-    let report = store.find_report("bao-cao-quy", q1, &syt).await.unwrap().unwrap();
+    let report = store.find_report("09/KH-UBND", "bao-cao-quy", q1, &syt).await.unwrap().unwrap();
     assert_eq!(report.state, crate::domain::report::ReportState::Submitted);
     let items = store.items(report.id).await.unwrap();
     assert_eq!(items.len(), 2, "{items:#?}");

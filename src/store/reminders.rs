@@ -15,11 +15,13 @@ use crate::domain::{AgencyCode, PeriodKey};
 /// (round, period, agency, state) of every report of the plan being followed.
 pub type ReportState4 = (String, PeriodKey, AgencyCode, ReportState);
 
-const ACTIVE_ROUND: &str = "rr.plan_id = (SELECT id FROM plan WHERE active = 1)";
+const PLAN_ROUND: &str = "rr.plan_id = (SELECT id FROM plan WHERE code = ?)";
 
 /// Reminder and digest keys that go out together, and their messages.
 #[derive(Debug, Clone, Default)]
 pub struct DueGroup {
+    /// The code of the plan the reminders' rounds belong to.
+    pub plan: String,
     pub reminders: Vec<ReminderKey>,
     pub digests: Vec<(String, i64)>,
     pub mails: Vec<NewMail>,
@@ -28,6 +30,7 @@ pub struct DueGroup {
 /// Logs a reminder key as queued; false when an earlier tick queued it already.
 async fn log_reminder(
     tx: &mut Transaction<'_, Sqlite>,
+    plan: &str,
     key: &ReminderKey,
     now: DateTime<Utc>,
 ) -> Result<bool> {
@@ -35,7 +38,7 @@ async fn log_reminder(
         "INSERT INTO reminder_log (round_id, period, agency_id, person_id, step, status, attempts, created_at, updated_at)
          SELECT rr.id, ?2, a.id, ?4, ?5, 'queued', 0, ?6, ?6 FROM reporting_round rr, agency a
          WHERE rr.code = ?1 AND a.code = ?3 AND rr.plan_id = a.plan_id
-           AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+           AND rr.plan_id = (SELECT id FROM plan WHERE code = ?7)
          ON CONFLICT (round_id, period, agency_id, ifnull(person_id, 0), step)
          DO UPDATE SET status = 'queued', updated_at = excluded.updated_at WHERE status = 'retry'",
     )
@@ -45,6 +48,7 @@ async fn log_reminder(
     .bind(key.person)
     .bind(key.step.as_str())
     .bind(now)
+    .bind(plan)
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -74,12 +78,12 @@ async fn log_digest(
 
 impl Store {
     /// Every report's state, for deciding who is still to be chased.
-    pub async fn report_states(&self) -> Result<Vec<ReportState4>> {
+    pub async fn report_states(&self, plan: &str) -> Result<Vec<ReportState4>> {
         let sql = format!(
             "SELECT rr.code AS round, r.period, a.code AS agency, r.state FROM report r
-             JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id WHERE {ACTIVE_ROUND}"
+             JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id WHERE {PLAN_ROUND}"
         );
-        let rows = sqlx::query(&sql).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&sql).bind(plan).fetch_all(&self.read).await?;
         rows.iter()
             .map(|r| {
                 let corrupt = |w: &str| StoreError::Corrupt(format!("report.{w}"));
@@ -95,13 +99,13 @@ impl Store {
 
     /// Keys that must not be sent again: sent, failed for good, or claimed by a send that never
     /// reported back (a crash between send and record: better silent than twice).
-    pub async fn reminder_keys_done(&self) -> Result<HashSet<ReminderKey>> {
+    pub async fn reminder_keys_done(&self, plan: &str) -> Result<HashSet<ReminderKey>> {
         let sql = format!(
             "SELECT rr.code AS round, l.period, a.code AS agency, l.person_id, l.step FROM reminder_log l
              JOIN reporting_round rr ON rr.id = l.round_id JOIN agency a ON a.id = l.agency_id
-             WHERE l.status != 'retry' AND {ACTIVE_ROUND}"
+             WHERE l.status != 'retry' AND {PLAN_ROUND}"
         );
-        let rows = sqlx::query(&sql).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&sql).bind(plan).fetch_all(&self.read).await?;
         let mut out = HashSet::new();
         for r in &rows {
             let (Ok(period), Some(agency), Some(step)) = (
@@ -137,7 +141,7 @@ impl Store {
         for g in groups {
             let mut new = false;
             for key in &g.reminders {
-                new |= log_reminder(&mut tx, key, now).await?;
+                new |= log_reminder(&mut tx, &g.plan, key, now).await?;
             }
             for (key, person) in &g.digests {
                 new |= log_digest(&mut tx, key, *person, now).await?;
@@ -210,7 +214,12 @@ mod tests {
     async fn a_key_is_queued_once_with_its_messages_and_a_racing_tick_gets_nothing() {
         let (store, _dir) = temp_store().await;
         store.import_plan(&seed_plan(), now()).await.unwrap();
-        let group = DueGroup { reminders: vec![key(None)], digests: vec![], mails: vec![mail("k1")] };
+        let group = DueGroup {
+            plan: "09/KH-UBND".into(),
+            reminders: vec![key(None)],
+            digests: vec![],
+            mails: vec![mail("k1")],
+        };
         assert_eq!(store.queue_due(std::slice::from_ref(&group), now(), now()).await.unwrap(), (1, 0));
         assert_eq!(
             store.queue_due(&[group], now(), now()).await.unwrap(),
@@ -218,8 +227,13 @@ mod tests {
             "a racing tick queues nothing"
         );
         assert_eq!(store.outbox_counts().await.unwrap(), vec![("pending".to_owned(), 1)]);
-        assert!(store.reminder_keys_done().await.unwrap().contains(&key(None)));
-        let bad = DueGroup { reminders: vec![key(Some(1))], digests: vec![], mails: vec![mail("k2")] };
+        assert!(store.reminder_keys_done("09/KH-UBND").await.unwrap().contains(&key(None)));
+        let bad = DueGroup {
+            plan: "09/KH-UBND".into(),
+            reminders: vec![key(Some(1))],
+            digests: vec![],
+            mails: vec![mail("k2")],
+        };
         assert!(
             store.queue_due(&[bad], now(), now()).await.is_err(),
             "no such person: the log keeps its references"

@@ -8,7 +8,6 @@ use sqlx::Row;
 use super::reports::{ITEM_SELECT, decimal, item_entry};
 use super::{Result, Store};
 use crate::domain::report::{ItemEntry, ItemKey};
-use crate::domain::{AgencyCode, PeriodKey};
 use crate::store::ReportRow;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +30,8 @@ impl Store {
             "{ITEM_SELECT} JOIN report r ON r.id = i.report_id JOIN reporting_round rr ON rr.id = r.round_id
              JOIN agency a ON a.id = r.agency_id
              WHERE rr.code = ? AND a.code = ? AND r.period < ? AND r.id != ?
+               AND rr.plan_id = (SELECT rr0.plan_id FROM report r0 JOIN reporting_round rr0 ON rr0.id = r0.round_id
+                                 WHERE r0.id = ?4)
                AND (i.status IS NOT NULL OR i.value IS NOT NULL OR i.note IS NOT NULL)
              ORDER BY r.period DESC"
         );
@@ -54,22 +55,20 @@ impl Store {
         Ok(None)
     }
 
-    /// The agency's last accepted value of a metric before `period`: the yardstick for doubts.
-    pub async fn last_accepted_value(
-        &self,
-        agency: &AgencyCode,
-        metric: &str,
-        before: PeriodKey,
-    ) -> Result<Option<Decimal>> {
+    /// The agency's last accepted value of a metric before the report's period, in the report's
+    /// plan: the yardstick for doubts.
+    pub async fn last_accepted_value(&self, report: &ReportRow, metric: &str) -> Result<Option<Decimal>> {
         let value: Option<String> = sqlx::query_scalar(
             "SELECT i.value FROM report_item i JOIN report r ON r.id = i.report_id JOIN agency a ON a.id = r.agency_id
              JOIN metric m ON m.id = i.metric_id
              WHERE a.code = ? AND m.code = ? AND r.state = 'accepted' AND r.period < ? AND i.value IS NOT NULL
+               AND m.plan_id = (SELECT id FROM plan WHERE code = ?)
              ORDER BY r.period DESC LIMIT 1",
         )
-        .bind(agency.as_str())
+        .bind(report.agency.as_str())
         .bind(metric)
-        .bind(before.to_string())
+        .bind(report.period.to_string())
+        .bind(&report.plan)
         .fetch_optional(&self.read)
         .await?;
         decimal(value)

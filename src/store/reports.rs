@@ -15,6 +15,8 @@ use crate::domain::{AgencyCode, PeriodKey};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportRow {
     pub id: i64,
+    /// The code of the plan the report answers.
+    pub plan: String,
     pub round: String,
     pub period: PeriodKey,
     pub agency: AgencyCode,
@@ -68,15 +70,16 @@ pub enum SaveRefused {
     Locked { report: ReportRow },
 }
 
-pub(super) const REPORT_COLUMNS: &str = "r.id, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
+pub(super) const REPORT_COLUMNS: &str = "r.id, p.code AS plan, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
      r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.review_comment, r.updated_at";
-pub(super) const REPORT_FROM: &str =
-    "report r JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id";
+pub(super) const REPORT_FROM: &str = "report r JOIN reporting_round rr ON rr.id = r.round_id \
+     JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = r.agency_id";
 
 pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("report.{what}"));
     Ok(ReportRow {
         id: row.get("id"),
+        plan: row.get("plan"),
         round: row.get("round"),
         period: row.get::<&str, _>("period").parse().map_err(|_| corrupt("period"))?,
         agency: AgencyCode::parse(row.get("agency")).ok_or_else(|| corrupt("agency"))?,
@@ -92,7 +95,10 @@ pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
 }
 
 pub(super) const ITEM_SELECT: &str = "SELECT i.id, i.status, i.percent, i.value, i.value_out_of, i.note, i.updated_at, \
-     i.updated_by, i.version, t.code AS task, m.code AS metric, ind.number AS indicator FROM report_item i \
+     i.updated_by, i.version, i.plan_version_id, t.code AS task, m.code AS metric, ind.number AS indicator, \
+     (SELECT c.old_code FROM code_change c WHERE c.kind = CASE WHEN i.task_id IS NOT NULL THEN 'task' ELSE 'metric' END \
+        AND c.row_id = coalesce(i.task_id, i.metric_id) AND c.plan_version_id > coalesce(i.plan_version_id, 0) \
+        ORDER BY c.plan_version_id LIMIT 1) AS asked_as FROM report_item i \
      LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id \
      LEFT JOIN indicator ind ON ind.id = i.indicator_id";
 
@@ -117,24 +123,34 @@ pub(super) fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
         updated_at: row.get("updated_at"),
         updated_by: row.get("updated_by"),
         version: row.get("version"),
+        plan_version: row.get("plan_version_id"),
+        asked_as: row.get("asked_as"),
     })
 }
 
-/// The column and the active plan's id of the thing an item is about.
-async fn item_target(tx: &mut Transaction<'_, Sqlite>, key: &ItemKey) -> Result<(&'static str, i64)> {
-    let active = "plan_id = (SELECT id FROM plan WHERE active = 1)";
+/// The column and the id of the thing an item is about, in the report's own plan.
+async fn item_target(
+    tx: &mut Transaction<'_, Sqlite>,
+    report_id: i64,
+    key: &ItemKey,
+) -> Result<(&'static str, i64)> {
+    let active = "plan_id = (SELECT rr.plan_id FROM report r JOIN reporting_round rr ON rr.id = r.round_id \
+                  WHERE r.id = ?1)";
     let (column, sql, code) = match key {
         ItemKey::Task(c) => {
-            ("task_id", format!("SELECT id FROM task WHERE {active} AND code = ?"), c.clone())
+            ("task_id", format!("SELECT id FROM task WHERE {active} AND code = ?2"), c.clone())
         }
         ItemKey::Metric(c) => {
-            ("metric_id", format!("SELECT id FROM metric WHERE {active} AND code = ?"), c.clone())
+            ("metric_id", format!("SELECT id FROM metric WHERE {active} AND code = ?2"), c.clone())
         }
-        ItemKey::Narrative(n) => {
-            ("indicator_id", format!("SELECT id FROM indicator WHERE {active} AND number = ?"), n.to_string())
-        }
+        ItemKey::Narrative(n) => (
+            "indicator_id",
+            format!("SELECT id FROM indicator WHERE {active} AND number = ?2"),
+            n.to_string(),
+        ),
     };
-    let id: Option<i64> = sqlx::query_scalar(&sql).bind(code).fetch_optional(&mut **tx).await?;
+    let id: Option<i64> =
+        sqlx::query_scalar(&sql).bind(report_id).bind(code).fetch_optional(&mut **tx).await?;
     id.map(|id| (column, id)).ok_or_else(|| StoreError::NotFound(format!("item {}", key.encode())))
 }
 
@@ -152,6 +168,7 @@ impl Store {
     /// The report of an agency for a round and period, created as a draft when first opened.
     pub async fn open_report(
         &self,
+        plan: &str,
         round: &str,
         period: PeriodKey,
         agency: &AgencyCode,
@@ -161,34 +178,37 @@ impl Store {
             "INSERT INTO report (round_id, period, agency_id, created_at, updated_at)
              SELECT rr.id, ?3, a.id, ?4, ?4 FROM reporting_round rr, agency a
              WHERE rr.code = ?1 AND a.code = ?2 AND rr.plan_id = a.plan_id
-               AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+               AND rr.plan_id = (SELECT id FROM plan WHERE code = ?5)
              ON CONFLICT (round_id, period, agency_id) DO NOTHING",
         )
         .bind(round)
         .bind(agency.as_str())
         .bind(period.to_string())
         .bind(now)
+        .bind(plan)
         .execute(&self.write)
         .await?;
-        self.find_report(round, period, agency)
+        self.find_report(plan, round, period, agency)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("round {round} or agency {agency}")))
     }
 
     pub async fn find_report(
         &self,
+        plan: &str,
         round: &str,
         period: PeriodKey,
         agency: &AgencyCode,
     ) -> Result<Option<ReportRow>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
-             WHERE rr.code = ? AND r.period = ? AND a.code = ? AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)"
+             WHERE rr.code = ? AND r.period = ? AND a.code = ? AND p.code = ?"
         );
         let row = sqlx::query(&sql)
             .bind(round)
             .bind(period.to_string())
             .bind(agency.as_str())
+            .bind(plan)
             .fetch_optional(&self.read)
             .await?;
         row.as_ref().map(report_row).transpose()
@@ -268,7 +288,7 @@ impl Store {
                 (e, _) => Err(e),
             };
         }
-        let (column, target) = item_target(&mut tx, key).await?;
+        let (column, target) = item_target(&mut tx, report_id, key).await?;
         let sql = format!("{ITEM_SELECT} WHERE i.report_id = ? AND i.{column} = ?");
         let existing = sqlx::query(&sql).bind(report_id).bind(target).fetch_optional(&mut *tx).await?;
         let item_id: Option<i64> = existing.as_ref().map(|r| r.get("id"));
@@ -283,6 +303,8 @@ impl Store {
             updated_at: now,
             updated_by: Some(person),
             version: 0,
+            plan_version: None,
+            asked_as: None,
         });
         let (kind, copied_from) = apply(&mut after, &change);
         let current_version = before.as_ref().map_or(0, |b| b.version);
@@ -306,11 +328,21 @@ impl Store {
             after.value_out_of.map(|v| v.to_string()),
             after.note.clone(),
         );
+        // The answer records the plan version it answered (its wording, its target).
+        let plan_version: Option<i64> = sqlx::query_scalar(
+            "SELECT max(v.id) FROM plan_version v WHERE v.plan_id =
+                (SELECT rr.plan_id FROM report r JOIN reporting_round rr ON rr.id = r.round_id WHERE r.id = ?)",
+        )
+        .bind(report_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        after.plan_version = plan_version;
+        after.asked_as = None;
         let item_id = match item_id {
             Some(id) => {
                 sqlx::query(
                     "UPDATE report_item SET status = ?, percent = ?, value = ?, value_out_of = ?, note = ?,
-                        updated_by = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                        updated_by = ?, updated_at = ?, version = version + 1, plan_version_id = ? WHERE id = ?",
                 )
                 .bind(values.0)
                 .bind(values.1)
@@ -319,6 +351,7 @@ impl Store {
                 .bind(&values.4)
                 .bind(person)
                 .bind(now)
+                .bind(plan_version)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -327,7 +360,7 @@ impl Store {
             None => {
                 let sql = format!(
                     "INSERT INTO report_item (report_id, {column}, status, percent, value, value_out_of, note,
-                        updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                        updated_by, updated_at, plan_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
                 );
                 sqlx::query_scalar(&sql)
                     .bind(report_id)
@@ -339,6 +372,7 @@ impl Store {
                     .bind(&values.4)
                     .bind(person)
                     .bind(now)
+                    .bind(plan_version)
                     .fetch_one(&mut *tx)
                     .await?
             }
@@ -576,14 +610,15 @@ async fn event(
 }
 
 impl Store {
-    /// Every report of one round and period, of the plan being followed.
-    pub async fn period_reports(&self, round: &str, period: PeriodKey) -> Result<Vec<ReportRow>> {
+    /// Every report of one round and period of a plan.
+    pub async fn period_reports(&self, plan: &str, round: &str, period: PeriodKey) -> Result<Vec<ReportRow>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
-             WHERE rr.code = ? AND r.period = ? AND rr.plan_id = (SELECT id FROM plan WHERE active = 1)
+             WHERE rr.code = ? AND r.period = ? AND p.code = ?
              ORDER BY a.position"
         );
-        let rows = sqlx::query(&sql).bind(round).bind(period.to_string()).fetch_all(&self.read).await?;
+        let rows =
+            sqlx::query(&sql).bind(round).bind(period.to_string()).bind(plan).fetch_all(&self.read).await?;
         rows.iter().map(report_row).collect()
     }
 }

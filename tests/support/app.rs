@@ -54,7 +54,10 @@ impl TestApp {
     pub async fn spawn_with(local_time: &str, change: impl FnOnce(&mut Settings)) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("warn,dondoc=info"))
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("DONDOC_TEST_LOG")
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,dondoc=info")),
+            )
             .try_init();
         let tg = FakeTelegram::start().await;
         let dir = tempfile::tempdir().expect("temp dir");

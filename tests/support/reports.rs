@@ -44,7 +44,7 @@ pub async fn draft(
     let person = store.person_by_telegram(who.id).await.unwrap().expect("the person joined");
     let now = t.clock_now();
     let code = AgencyCode::parse(agency).expect("agency code");
-    let report = store.open_report(QUARTERLY, period, &code, now).await.unwrap();
+    let report = store.open_report("09/KH-UBND", QUARTERLY, period, &code, now).await.unwrap();
     for (key, change) in changes {
         store.save_item(report.id, &key, change, person.id, now).await.unwrap();
     }

@@ -9,7 +9,7 @@ use crate::bot::send::Screen;
 use crate::bot::{HandlerResult, Turn};
 use crate::domain::Plan;
 use crate::domain::people::Lang;
-use crate::domain::report::{ItemKey, percent_of_target};
+use crate::domain::report::{ItemEntry, ItemKey, percent_of_target};
 use crate::domain::search::find_agencies;
 use crate::leadership::agency::{AgencyView, LatestReport};
 use crate::{present, t};
@@ -47,7 +47,10 @@ pub async fn agency(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Some(view) = AgencyView::load(&app.store, &plan, &one.code, ctx.now).await? else {
         return Ok(());
     };
-    turn.send(Screen::text(render(&plan, ctx.lang, &view))).await?;
+    // The latest report is judged against the targets it answered.
+    let entries: Vec<&ItemEntry> = view.latest.iter().flat_map(|l| &l.entries).collect();
+    let answered = crate::answered::answered(&app.store, &plan, &entries).await?;
+    turn.send(Screen::text(render(&answered.plan, ctx.lang, &view))).await?;
     Ok(())
 }
 

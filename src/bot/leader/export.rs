@@ -50,6 +50,7 @@ pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
         turn.say(t!(ctx.lang, "export-bad-period", typed = typed.to_owned())).await?;
         return Ok(());
     };
+    let plan = app.plan_for_period(period);
     // Of several rounds with the period, the first (those asking for items come first).
     let Some(round) = rounds_of_period(&plan, period).first().copied() else {
         turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
@@ -61,7 +62,7 @@ pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
 
 async fn send_export(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
+    let plan = app.plan_for_period(period);
     let Some(consolidated) = build(&app.store, &plan, round, period, ctx.now, ctx.lang).await? else {
         turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());

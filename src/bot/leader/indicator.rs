@@ -221,6 +221,8 @@ mod tests {
                 updated_at: now,
                 updated_by: None,
                 version: 1,
+                plan_version: None,
+                asked_as: None,
             },
             by: Some("Hoa".into()),
         };
@@ -251,6 +253,7 @@ mod tests {
             figures,
             attachments: Default::default(),
             narratives: Default::default(),
+            answered: crate::answered::Answered { plan: plan.clone(), versions: vec![] },
         };
         let data = workbook::assemble(&plan, &reads, now, Lang::Vi);
         let sheet = data.text.indicators_sheet.clone();

@@ -20,6 +20,18 @@ use crate::domain::Plan;
 use crate::domain::people::Lang;
 use crate::store::Person;
 
+/// The plans a leader's command is about: the one named by its code (or the start of it,
+/// "45/KH"), else every plan followed.
+fn plans_named(app: &crate::bot::AppRef, arg: &str) -> Vec<std::sync::Arc<Plan>> {
+    let all = app.plan.all();
+    let word = arg.trim();
+    if word.is_empty() {
+        return all;
+    }
+    let named: Vec<_> = all.iter().filter(|p| p.code.starts_with(word)).cloned().collect();
+    if named.is_empty() { all } else { named }
+}
+
 /// A person as a leader reads them: "Lan (@lan)".
 fn person_label(p: &Person) -> String {
     match &p.username {

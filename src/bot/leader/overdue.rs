@@ -11,16 +11,25 @@ use crate::domain::timeliness::Timeliness;
 use crate::overview::Overview;
 use crate::{present, t};
 
-pub async fn overdue(turn: Turn<'_>) -> HandlerResult {
+/// `/quahan [plan]`: who is overdue in each plan followed (or in the one named).
+pub async fn overdue(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
-    let mut overviews = Overview::open(&app.store, &plan, ctx.now).await?;
-    // The period leaders mean by "now" first, then the others by last day.
-    if let Some(lead) = leading_deadline(&plan, ctx.now) {
-        overviews.sort_by_key(|o| (o.round != lead.round || o.period != lead.period, o.deadline.last_day));
+    let plans = super::plans_named(app, arg);
+    let several = plans.len() > 1;
+    for plan in plans {
+        let mut overviews = Overview::open(&app.store, &plan, ctx.now).await?;
+        // The period leaders mean by "now" first, then the others by last day.
+        if let Some(lead) = leading_deadline(&plan, ctx.now) {
+            overviews
+                .sort_by_key(|o| (o.round != lead.round || o.period != lead.period, o.deadline.last_day));
+        }
+        if several && overviews.is_empty() {
+            continue;
+        }
+        let text = render(&plan, ctx.lang, &overviews, local_date(&plan, ctx.now));
+        let text = if several { format!("{}\n{text}", plan.code) } else { text };
+        turn.send(Screen::text(text)).await?;
     }
-    let text = render(&plan, ctx.lang, &overviews, local_date(&plan, ctx.now));
-    turn.send(Screen::text(text)).await?;
     Ok(())
 }
 

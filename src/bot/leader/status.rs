@@ -11,14 +11,20 @@ use crate::leadership::status::StatusView;
 use crate::overview::Overview;
 use crate::{present, t};
 
-pub async fn status(turn: Turn<'_>) -> HandlerResult {
+/// `/tinhhinh [plan]`: the current period of each plan followed (or of the one named), one
+/// screen each.
+pub async fn status(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
-    let screen = match StatusView::load(&app.store, &plan, ctx.now).await? {
-        Some(view) => render(&plan, ctx.lang, &view),
-        None => Screen::text(t!(ctx.lang, "status-none-open")),
-    };
-    turn.send(screen).await?;
+    let mut shown = 0;
+    for plan in super::plans_named(app, arg) {
+        if let Some(view) = StatusView::load(&app.store, &plan, ctx.now).await? {
+            turn.send(render(&plan, ctx.lang, &view)).await?;
+            shown += 1;
+        }
+    }
+    if shown == 0 {
+        turn.send(Screen::text(t!(ctx.lang, "status-none-open"))).await?;
+    }
     Ok(())
 }
 

@@ -171,7 +171,7 @@ pub(super) async fn item_screen(
         ItemKey::Metric(code) => {
             let Some((_, metric)) = plan.metric(code) else { anyhow::bail!("metric {code} left the plan") };
             text.push_str(&metric_text(lang, metric));
-            if let Some(prev) = app.store.last_accepted_value(&report.agency, code, report.period).await? {
+            if let Some(prev) = app.store.last_accepted_value(report, code).await? {
                 text.push('\n');
                 text.push_str(&t!(
                     lang,

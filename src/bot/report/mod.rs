@@ -54,7 +54,7 @@ pub async fn effective_deadline(
 ) -> anyhow::Result<Option<Deadline>> {
     let Some(round) = plan.round(&report.round) else { return Ok(None) };
     let Some(deadline) = calendar::deadline_of(plan, round, report.period) else { return Ok(None) };
-    let extension = app.store.extension(&report.round, report.period, &report.agency).await?;
+    let extension = app.store.extension(&report.plan, &report.round, report.period, &report.agency).await?;
     Ok(Some(deadline.extended(extension.map(|e| e.last_day))))
 }
 
@@ -78,7 +78,7 @@ pub async fn access(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result<R
         tracing::warn!(report = report_id, user = ctx.user.id.0, "a button named a report of another agency");
         return Ok(Err(Denied::Forged));
     };
-    let plan = app.plan.get();
+    let plan = app.plan_of(&report);
     let Some(deadline) = effective_deadline(app, &plan, &report).await? else {
         return Ok(Err(Denied::Closed));
     };
@@ -137,42 +137,63 @@ pub async fn locked_notice(app: &AppRef, ctx: &Ctx, access: &Access) -> anyhow::
     Ok(t!(ctx.lang, "report-locked-meanwhile", by = by, at = at))
 }
 
-/// The periods a focal point may report on now, with the report if one exists.
-async fn choices(app: &AppRef, ctx: &Ctx, plan: &Plan) -> anyhow::Result<Vec<(Deadline, Option<ReportRow>)>> {
+/// A period a focal point may report on now: in which plan, when, and the report if one
+/// exists.
+struct Choice {
+    plan: Arc<Plan>,
+    deadline: Deadline,
+    report: Option<ReportRow>,
+}
+
+/// The periods a focal point may report on now, in every plan followed, by last day.
+async fn choices(app: &AppRef, ctx: &Ctx) -> anyhow::Result<Vec<Choice>> {
     let Some(agency) = ctx.person.as_ref().and_then(|p| p.agency.clone()) else { return Ok(vec![]) };
     let mut out = Vec::new();
-    for d in calendar::open_deadlines(plan, ctx.now) {
-        let Some(round) = plan.round(&d.round) else { continue };
-        if !plan.recipients(round).iter().any(|a| a.code == agency) {
-            continue;
+    for plan in app.plan.all() {
+        for d in calendar::open_deadlines(&plan, ctx.now) {
+            let Some(round) = plan.round(&d.round) else { continue };
+            if !plan.recipients(round).iter().any(|a| a.code == agency) {
+                continue;
+            }
+            if !round.asks.document && items_for(&plan, round, &agency).is_empty() {
+                continue;
+            }
+            let report = app.store.find_report(&plan.code, &d.round, d.period, &agency).await?;
+            if report.as_ref().is_some_and(|r| r.state == ReportState::Accepted) {
+                continue;
+            }
+            out.push(Choice { plan: plan.clone(), deadline: d, report });
         }
-        if !round.asks.document && items_for(plan, round, &agency).is_empty() {
-            continue;
-        }
-        let report = app.store.find_report(&d.round, d.period, &agency).await?;
-        if report.as_ref().is_some_and(|r| r.state == ReportState::Accepted) {
-            continue;
-        }
-        out.push((d, report));
     }
+    out.sort_by_key(|c| c.deadline.last_day);
     Ok(out)
 }
 
 /// `/baocao`, and the reminders' "report now" button: the agency's report for the open round
-/// and period, or a choice when several are open.
+/// and period, or a choice when several are open (in several plans, each says which).
 pub async fn open(turn: Turn<'_>) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
-    let plan = app.plan.get();
-    let open = choices(app, ctx, &plan).await?;
+    let open = choices(app, ctx).await?;
+    let several_plans = app.plan.all().len() > 1;
     match open.as_slice() {
         [] => {
+            let plan = app.plan.get();
             let today = calendar::local_date(&plan, ctx.now);
-            let next = calendar::deadlines(&plan, today.year()).into_iter().find(|d| d.opens > today);
+            let next = app
+                .plan
+                .all()
+                .iter()
+                .flat_map(|p| {
+                    let p = p.clone();
+                    calendar::deadlines(&p, today.year()).into_iter().map(move |d| (p.clone(), d))
+                })
+                .filter(|(_, d)| d.opens > today)
+                .min_by_key(|(_, d)| d.opens);
             let text = match next {
-                Some(d) => t!(
+                Some((p, d)) => t!(
                     ctx.lang,
                     "report-none-open-next",
-                    round = round_name(&plan, ctx.lang, &d.round),
+                    round = round_name(&p, ctx.lang, &d.round),
                     period = d.period.to_string(),
                     opens = present::date(d.opens)
                 ),
@@ -181,25 +202,29 @@ pub async fn open(turn: Turn<'_>) -> HandlerResult {
             conv.go(State::Idle);
             turn.show(Screen::text(text)).await?;
         }
-        [(d, _)] => choose(turn, &d.round, d.period).await?,
+        [one] => open_report(turn, &one.plan, &one.deadline.round, one.deadline.period).await?,
         several => {
             let rows = several
                 .iter()
-                .map(|(d, r)| {
-                    let mark = match r.as_ref().map(|r| r.state) {
+                .map(|c| {
+                    let mark = match c.report.as_ref().map(|r| r.state) {
                         Some(ReportState::Submitted) => "✅ ",
                         Some(ReportState::Returned) => "↩️ ",
                         _ => "",
                     };
+                    let round = round_name(&c.plan, ctx.lang, &c.deadline.round);
+                    let round = if several_plans { format!("{} · {round}", c.plan.code) } else { round };
                     let text = t!(
                         ctx.lang,
                         "report-choice",
                         mark = mark,
-                        round = round_name(&plan, ctx.lang, &d.round),
-                        period = d.period.to_string(),
-                        last_day = present::date(d.last_day)
+                        round = round,
+                        period = c.deadline.period.to_string(),
+                        last_day = present::date(c.deadline.last_day)
                     );
-                    vec![button(text, Callback::Choose { round: d.round.clone(), period: d.period })]
+                    let choose =
+                        Callback::Choose { round: c.deadline.round.clone(), period: c.deadline.period };
+                    vec![button(text, choose)]
                 })
                 .collect();
             conv.go(State::ChooseRound);
@@ -209,19 +234,31 @@ pub async fn open(turn: Turn<'_>) -> HandlerResult {
     Ok(())
 }
 
-/// A chosen round and period: checked against what is open for the person's agency now.
+/// A chosen round and period: checked against what is open for the person's agency now, in
+/// the plans followed (the first whose round and period it is).
 pub async fn choose(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
-    let plan = app.plan.get();
-    let allowed =
-        choices(app, ctx, &plan).await?.into_iter().any(|(d, _)| d.round == round && d.period == period);
-    let agency = ctx.person.as_ref().and_then(|p| p.agency.clone());
-    let (true, Some(agency)) = (allowed, agency) else {
+    let allowed = choices(app, ctx)
+        .await?
+        .into_iter()
+        .find(|c| c.deadline.round == round && c.deadline.period == period);
+    let Some(choice) = allowed else {
         conv.go(State::Idle);
         turn.show(Screen::text(t!(ctx.lang, "report-closed"))).await?;
         return Ok(());
     };
-    let report = app.store.open_report(round, period, &agency, ctx.now).await?;
+    open_report(turn, &choice.plan, round, period).await
+}
+
+/// The agency's report of a plan's round and period, opened as a draft the first time.
+async fn open_report(turn: Turn<'_>, plan: &Plan, round: &str, period: PeriodKey) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
+    let Some(agency) = ctx.person.as_ref().and_then(|p| p.agency.clone()) else {
+        conv.go(State::Idle);
+        turn.show(Screen::text(t!(ctx.lang, "report-closed"))).await?;
+        return Ok(());
+    };
+    let report = app.store.open_report(&plan.code, round, period, &agency, ctx.now).await?;
     show_menu(turn, report.id, 0).await
 }
 

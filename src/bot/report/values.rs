@@ -81,8 +81,7 @@ pub async fn receive_value(
             .await?;
         return Ok(());
     }
-    let previous =
-        app.store.last_accepted_value(&access.report.agency, &metric_code, access.report.period).await?;
+    let previous = app.store.last_accepted_value(&access.report, &metric_code).await?;
     if let Some(d) = doubt(metric, &quantity, previous, app.max_value_change) {
         let shown = Quantity { unit: Some(metric.unit.clone()), ..quantity.clone() }.to_string();
         let why = match d {

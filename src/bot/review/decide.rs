@@ -31,7 +31,7 @@ async fn named_report(turn: Turn<'_>, id: i64) -> anyhow::Result<Option<ReportRo
 
 /// Why a review decision does not apply to the report as it is now; nothing changes.
 async fn explain(app: &AppRef, lang: Lang, report: &ReportRow) -> anyhow::Result<String> {
-    let plan = app.plan.get();
+    let plan = app.plan_of(report);
     let n = Named::of(&plan, lang, report);
     if report.state == ReportState::Accepted {
         let by = match report.reviewed_by {
@@ -56,7 +56,7 @@ async fn explain(app: &AppRef, lang: Lang, report: &ReportRow) -> anyhow::Result
 pub async fn accept(turn: Turn<'_>, id: i64) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
     let Some(report) = named_report(turn, id).await? else { return Ok(()) };
-    let plan = app.plan.get();
+    let plan = app.plan_of(&report);
     let at = present::local_time(&plan, ctx.now);
     let mails = to_focal_points(
         app,
@@ -116,7 +116,7 @@ pub async fn ask_return_comment(turn: Turn<'_>, id: i64) -> HandlerResult {
         turn.show(Screen::text(explain(app, ctx.lang, &report).await?)).await?;
         return Ok(());
     }
-    let n = Named::of(&app.plan.get(), ctx.lang, &report);
+    let n = Named::of(&app.plan_of(&report), ctx.lang, &report);
     turn.say(t!(ctx.lang, "review-ask-comment", round = n.round, period = n.period, agency = n.agency))
         .await?;
     conv.go(State::ReturnComment { report: id });
@@ -138,12 +138,12 @@ pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> Hand
         turn.say(t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NOTE_CHARS as i64)).await?;
         return Ok(());
     }
-    let plan = app.plan.get();
     let Some(report) = app.store.report(id).await? else {
         conv.go(State::Idle);
         turn.say(t!(ctx.lang, "review-not-found")).await?;
         return Ok(());
     };
+    let plan = app.plan_of(&report);
     let mails = to_focal_points(
         app,
         &report.agency,
@@ -209,7 +209,7 @@ pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> Hand
 pub async fn admin_reopen(turn: Turn<'_>, id: i64) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
     let Some(report) = named_report(turn, id).await? else { return Ok(()) };
-    let plan = app.plan.get();
+    let plan = app.plan_of(&report);
     let mails = to_focal_points(
         app,
         &report.agency,
@@ -267,7 +267,7 @@ pub async fn admin_reopen(turn: Turn<'_>, id: i64) -> HandlerResult {
 pub async fn view(turn: Turn<'_>, id: i64) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
     let Some(report) = named_report(turn, id).await? else { return Ok(()) };
-    let plan = app.plan.get();
+    let plan = app.plan_of(&report);
     let lang = ctx.lang;
     let Some(deadline) = effective_deadline(app, &plan, &report).await? else {
         turn.show(Screen::text(t!(lang, "review-not-found"))).await?;
@@ -286,8 +286,14 @@ pub async fn view(turn: Turn<'_>, id: i64) -> HandlerResult {
     if let Some(comment) = report.review_comment.as_ref().filter(|_| report.state == ReportState::Returned) {
         lines.push(t!(lang, "review-view-comment", comment = comment.clone()));
     }
-    lines.push(String::new());
     let entries = app.store.items(id).await?;
+    // Shown with the words and targets they answered, saying which version when not this one.
+    let answered = crate::answered::answered(&app.store, &plan, &entries.iter().collect::<Vec<_>>()).await?;
+    if let Some(under) = crate::answered::answered_under(lang, &plan, &answered.versions) {
+        lines.push(under);
+    }
+    let plan = answered.plan;
+    lines.push(String::new());
     let keys = plan.round(&report.round).map(|r| items_for(&plan, r, &report.agency)).unwrap_or_default();
     for key in &keys {
         let entry = entries.iter().find(|e| &e.key == key && e.is_filled());

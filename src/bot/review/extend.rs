@@ -22,11 +22,14 @@ const MAX_REASON_CHARS: usize = 500;
 
 pub async fn extend(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
-    let plan = app.plan.get();
     let lang = ctx.lang;
     let [agency_word, period_word, day_word] = arg.split_whitespace().collect::<Vec<_>>()[..] else {
         turn.say(t!(lang, "extend-usage")).await?;
         return Ok(());
+    };
+    let plan = match period_word.parse::<PeriodKey>() {
+        Ok(p) => app.plan_for_period(p),
+        Err(_) => app.plan.get(),
     };
     let found = find_agencies(&plan, agency_word);
     let [agency] = found.as_slice() else {
@@ -105,7 +108,10 @@ pub async fn receive_extension_reason(
         return Ok(());
     }
     let lang = ctx.lang;
-    let plan = app.plan.get();
+    let plan = match period.parse::<PeriodKey>() {
+        Ok(p) => app.plan_for_period(p),
+        Err(_) => app.plan.get(),
+    };
     // The step was stored as text: read it back, and against the plan as it is now.
     let parsed = (
         plan.round(round),
@@ -131,6 +137,7 @@ pub async fn receive_extension_reason(
     }
     let who = ctx.person.as_ref().map(|p| p.id);
     let extension = Extension {
+        plan: plan.code.clone(),
         round: r.code.clone(),
         period,
         agency: agency.clone(),

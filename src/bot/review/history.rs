@@ -54,6 +54,8 @@ fn entry_of(key: &ItemKey, v: &Value, at: DateTime<Utc>) -> Option<ItemEntry> {
         updated_at: at,
         updated_by: None,
         version: 0,
+        plan_version: None,
+        asked_as: None,
     })
 }
 
@@ -68,7 +70,6 @@ fn shown(lang: Lang, plan: &Plan, e: Option<ItemEntry>) -> String {
 
 pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
     let lang = ctx.lang;
     let words: Vec<&str> = arg.split_whitespace().collect();
     let (agency_word, item_word, period_word) = match words.as_slice() {
@@ -78,6 +79,11 @@ pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
             turn.say(t!(lang, "history-usage")).await?;
             return Ok(());
         }
+    };
+    // The plan of the period asked for, else the one imported last.
+    let plan = match period_word.and_then(|p| p.parse::<PeriodKey>().ok()) {
+        Some(p) => app.plan_for_period(p),
+        None => app.plan.get(),
     };
     let found = find_agencies(&plan, agency_word);
     let [agency] = found.as_slice() else {
@@ -120,7 +126,7 @@ pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
         turn.say(text).await?;
         return Ok(());
     };
-    let Some(report) = app.store.find_report(&round.code, period, &agency.code).await? else {
+    let Some(report) = app.store.find_report(&plan.code, &round.code, period, &agency.code).await? else {
         let text = t!(
             lang,
             "history-no-report",
@@ -145,6 +151,12 @@ pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
         round = round_name,
         period = period.to_string()
     )];
+    // The item as its answer answered it, and the version that was when not this one.
+    let entries = app.store.items(report.id).await?;
+    let answer: Vec<&ItemEntry> = entries.iter().filter(|e| e.key == key).collect();
+    let answered = crate::answered::answered(&app.store, &plan, &answer).await?;
+    lines.extend(crate::answered::answered_under(lang, &plan, &answered.versions));
+    let plan = answered.plan;
     lines.push(t!(lang, "history-values"));
     let changes: Vec<&ReportEvent> =
         events.iter().filter(|e| e.kind == "item_changed" && e.item.as_ref() == Some(&key)).collect();
