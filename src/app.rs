@@ -27,6 +27,8 @@ struct Followed {
     /// Every plan followed, the last imported first.
     plans: Vec<Arc<Plan>>,
     stamps: Vec<PlanStamp>,
+    /// Plans no longer followed: their reports are still shown with them.
+    stopped: Vec<Arc<Plan>>,
 }
 
 impl PlanCache {
@@ -35,7 +37,7 @@ impl PlanCache {
         let stamps = plans.iter().map(|(_, s)| s.clone()).collect();
         let plans: Vec<Arc<Plan>> = plans.into_iter().map(|(p, _)| Arc::new(p)).collect();
         let default = plans.first()?.clone();
-        Some(PlanCache(RwLock::new(Followed { default, plans, stamps })))
+        Some(PlanCache(RwLock::new(Followed { default, plans, stamps, stopped: vec![] })))
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Followed> {
@@ -52,9 +54,16 @@ impl PlanCache {
         self.read().plans.clone()
     }
 
-    /// A plan followed, by its code.
+    /// A plan followed, or one no longer followed, by its code.
     pub fn by_code(&self, code: &str) -> Option<Arc<Plan>> {
-        self.read().plans.iter().find(|p| p.code == code).cloned()
+        let f = self.read();
+        f.plans.iter().chain(&f.stopped).find(|p| p.code == code).cloned()
+    }
+
+    /// The plans no longer followed (their reports are still read with them).
+    pub fn set_stopped(&self, stopped: Vec<Plan>) {
+        let mut f = self.0.write().unwrap_or_else(|p| p.into_inner());
+        f.stopped = stopped.into_iter().map(Arc::new).collect();
     }
 
     pub fn stamps(&self) -> Vec<PlanStamp> {
@@ -137,7 +146,19 @@ impl App {
         }
         tracing::info!(plans = ?plans.iter().map(|(p, _)| p.code.as_str()).collect::<Vec<_>>(), "the plans changed; reloaded");
         self.plan.replace(plans);
+        self.plan.set_stopped(self.stopped_plans().await?);
         Ok(true)
+    }
+
+    /// The plans no longer followed, in the settings' time zone.
+    pub async fn stopped_plans(&self) -> anyhow::Result<Vec<Plan>> {
+        let mut plans = self.store.plans_stopped().await?;
+        if let Some(tz) = self.time_zone {
+            for plan in &mut plans {
+                plan.time_zone = tz;
+            }
+        }
+        Ok(plans)
     }
 
     /// The plan a report answers: its plan as followed now.

@@ -1,19 +1,14 @@
 //! The command line: parse, call, print. Output is localized (`DONDOC_LANG`, Vietnamese by
 //! default); `--json` output is for scripts and stays in the file's own shape.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use chrono::{Datelike, Utc};
 use clap::{Parser, Subcommand};
 
+use crate::cli_plan;
 use crate::config::Settings;
-use crate::domain::{Plan, PlanProblem, Problems, calendar};
 use crate::i18n::Lang;
-use crate::present;
-use crate::startup::{load_plan, open_store};
-use crate::store::{ImportSummary, Store};
 use crate::t;
 
 #[derive(Debug, Parser)]
@@ -34,7 +29,7 @@ pub enum Command {
         #[arg(long, value_name = "INSTANT")]
         clock_start: Option<String>,
     },
-    /// Check, import or show the plan
+    /// Check a plan file, see what importing it would change, import it, show or stop a plan
     Plan {
         #[command(subcommand)]
         action: PlanAction,
@@ -44,6 +39,10 @@ pub enum Command {
         /// Year (default: the plan's year)
         #[arg(long)]
         year: Option<i32>,
+        /// The plan, when several are followed (default: the one of that year, else the one
+        /// imported last)
+        #[arg(long, value_name = "CODE")]
+        plan: Option<String>,
     },
     /// Make a single-use, expiring invite link
     Invite {
@@ -66,6 +65,9 @@ pub enum Command {
         /// The round, when several have the period (an action programme and an annual report)
         #[arg(long, value_name = "CODE")]
         round: Option<String>,
+        /// The plan, when several are followed (default: the one that has the period)
+        #[arg(long, value_name = "CODE")]
+        plan: Option<String>,
         /// The Excel workbook to write
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
@@ -112,6 +114,10 @@ pub enum RemindersAction {
     Calendar {
         #[arg(long)]
         year: Option<i32>,
+        /// The plan, when several are followed (default: the one of that year, else the one
+        /// imported last)
+        #[arg(long, value_name = "CODE")]
+        plan: Option<String>,
     },
     /// Send what is due at an instant, once, and exit
     Run {
@@ -124,14 +130,32 @@ pub enum RemindersAction {
 pub enum PlanAction {
     /// Check a plan file and list every problem, each with its place
     Check { file: PathBuf },
-    /// Import a plan file (idempotent; an edited file updates in place)
-    Import { file: PathBuf },
-    /// Show the plan being followed
+    /// What importing a plan file would change: entries added, removed, reworded and moved,
+    /// targets changed, answers filed against them, duties gained and lost
+    Diff { file: PathBuf },
+    /// Import a plan file (idempotent; an edited file makes a new version of its plan)
+    Import {
+        file: PathBuf,
+        /// An entry with answers filed that the file moved without saying so (`replaces`):
+        /// confirm, by its old code, that its answers go with the entry that now has its words
+        #[arg(long, value_name = "OLD_CODE")]
+        confirm: Vec<String>,
+        /// Follow a new plan beside one of the same province and year (a sector plan), rather
+        /// than as its amendment (`amends`)
+        #[arg(long)]
+        alongside: bool,
+    },
+    /// Show a plan followed
     Show {
         /// Print it as JSON, in the plan file's own shape
         #[arg(long)]
         json: bool,
+        /// The plan, when several are followed (default: the one imported last)
+        #[arg(long, value_name = "CODE")]
+        plan: Option<String>,
     },
+    /// Stop following a plan: no more reminders or questions; what was filed stays
+    Stop { code: String },
 }
 
 /// Runs one command; the exit code is 0 on success, 1 when the input was refused, 2 when
@@ -149,21 +173,27 @@ pub async fn run(cli: Cli) -> ExitCode {
     let token = settings.token.clone();
     let result = match cli.command {
         Command::Run { clock_start } => crate::startup::run_command(settings, clock_start).await,
-        Command::Plan { action: PlanAction::Check { file } } => plan_check(lang, &file),
-        Command::Plan { action: PlanAction::Import { file } } => plan_import(&settings, &file).await,
-        Command::Plan { action: PlanAction::Show { json } } => plan_show(&settings, json).await,
-        Command::Deadlines { year } => deadlines(&settings, year).await,
+        Command::Plan { action: PlanAction::Check { file } } => cli_plan::plan_check(lang, &file),
+        Command::Plan { action: PlanAction::Diff { file } } => cli_plan::plan_diff(&settings, &file).await,
+        Command::Plan { action: PlanAction::Import { file, confirm, alongside } } => {
+            cli_plan::plan_import(&settings, &file, &confirm, alongside).await
+        }
+        Command::Plan { action: PlanAction::Show { json, plan } } => {
+            cli_plan::plan_show(&settings, json, plan.as_deref()).await
+        }
+        Command::Plan { action: PlanAction::Stop { code } } => cli_plan::plan_stop(&settings, &code).await,
+        Command::Deadlines { year, plan } => cli_plan::deadlines(&settings, year, plan.as_deref()).await,
         Command::Invite { agency, role, expires } => {
             crate::cli_ops::invite(&settings, agency, &role, &expires).await
         }
-        Command::Export { period, round, out, csv, csv_style, docx } => {
+        Command::Export { period, round, plan, out, csv, csv_style, docx } => {
             let to = crate::cli_ops::ExportTargets {
                 xlsx: &out,
                 csv: csv.as_deref(),
                 csv_style: crate::export::CsvStyle::parse(&csv_style).unwrap_or_default(),
                 docx: docx.as_deref(),
             };
-            crate::cli_ops::export(&settings, &period, round.as_deref(), &to).await
+            crate::cli_ops::export(&settings, &period, round.as_deref(), plan.as_deref(), &to).await
         }
         Command::Reminders { action: RemindersAction::Preview { at } } => {
             crate::cli_ops::reminders_at(&settings, &at, false).await
@@ -171,8 +201,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Reminders { action: RemindersAction::Run { at } } => {
             crate::cli_ops::reminders_at(&settings, &at, true).await
         }
-        Command::Reminders { action: RemindersAction::Calendar { year } } => {
-            crate::cli_ops::calendar(&settings, year).await
+        Command::Reminders { action: RemindersAction::Calendar { year, plan } } => {
+            crate::cli_ops::calendar(&settings, year, plan.as_deref()).await
         }
         Command::Invites { action: InvitesAction::List } => crate::cli_ops::invites_list(&settings).await,
         Command::Invites { action: InvitesAction::Revoke { id } } => {
@@ -187,196 +217,4 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// Every problem, one per line, each with its place.
-pub fn render_problems(lang: Lang, problems: &Problems) -> String {
-    render_listing(lang, &problems.0, "plan-problems-header", "plan-problem-line")
-}
-
-/// A header and one line per problem or warning, each with its place.
-fn render_listing(lang: Lang, problems: &[PlanProblem], header: &str, line: &str) -> String {
-    let mut out = t!(lang, header, count = problems.len() as i64);
-    for p in problems {
-        let args: Vec<(&'static str, crate::i18n::Arg)> =
-            p.kind.args().into_iter().map(|(k, v)| (k, crate::i18n::Arg::from(v))).collect();
-        let message = crate::i18n::tr_args(lang, p.kind.key(), &args);
-        out.push('\n');
-        out.push_str(&t!(lang, line, place = p.place.clone(), message = message));
-    }
-    out
-}
-
-/// Reads and checks a plan file; its warnings are printed here (they never refuse it), its
-/// problems returned as the listing to print.
-fn read_plan_file(lang: Lang, file: &Path) -> anyhow::Result<Result<Plan, String>> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let checked = Plan::check(&text);
-    if !checked.warnings.is_empty() {
-        eprintln!("{}", render_listing(lang, &checked.warnings, "plan-warnings-header", "plan-warning-line"));
-    }
-    Ok(checked.plan.map_err(|problems| render_problems(lang, &problems)))
-}
-
-fn plan_check(lang: Lang, file: &Path) -> anyhow::Result<ExitCode> {
-    match read_plan_file(lang, file)? {
-        Ok(plan) => {
-            println!("{}", plan_counts(lang, &plan, "plan-check-ok"));
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(listing) => {
-            eprintln!("{listing}");
-            Ok(ExitCode::from(1))
-        }
-    }
-}
-
-async fn plan_import(settings: &Settings, file: &Path) -> anyhow::Result<ExitCode> {
-    let lang = settings.language;
-    // A broken file is refused before the database is even opened.
-    let plan = match read_plan_file(lang, file)? {
-        Ok(plan) => plan,
-        Err(listing) => {
-            eprintln!("{listing}\n{}", t!(lang, "plan-import-refused"));
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let store = Store::open(&settings.database).await?;
-    let summary = store.import_plan(&plan, Utc::now()).await?;
-    println!("{}", render_import(lang, &plan, &summary));
-    Ok(ExitCode::SUCCESS)
-}
-
-fn render_import(lang: Lang, plan: &Plan, summary: &ImportSummary) -> String {
-    if summary.is_unchanged() {
-        return t!(lang, "plan-import-unchanged", code = plan.code.clone());
-    }
-    let mut out = if summary.plan_created {
-        t!(lang, "plan-import-created", code = plan.code.clone())
-    } else {
-        t!(lang, "plan-import-updated", code = plan.code.clone())
-    };
-    for k in summary.kinds.iter().filter(|k| k.added + k.updated + k.retired > 0) {
-        out.push('\n');
-        out.push_str(&t!(
-            lang,
-            "plan-import-kind",
-            kind = t!(lang, &format!("plan-kind-{}", k.kind)),
-            added = k.added as i64,
-            updated = k.updated as i64,
-            retired = k.retired as i64
-        ));
-    }
-    out
-}
-
-fn plan_counts(lang: Lang, plan: &Plan, key: &str) -> String {
-    t!(
-        lang,
-        key,
-        code = plan.code.clone(),
-        agencies = plan.agencies.len() as i64,
-        groups = plan.groups.len() as i64,
-        sections = plan.sections.len() as i64,
-        tasks = plan.task_count() as i64,
-        indicators = plan.indicators.len() as i64,
-        metrics = plan.metric_count() as i64,
-        rounds = plan.rounds.len() as i64,
-        holidays = plan.holidays.len() as i64
-    )
-}
-
-async fn plan_show(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
-    let store = open_store(settings).await?;
-    let plan = load_plan(settings, &store).await?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&plan.to_file())?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    let lang = settings.language;
-    let mut out = vec![
-        t!(lang, "plan-show-title", code = plan.code.clone(), title = plan.title.clone()),
-        t!(
-            lang,
-            "plan-show-place",
-            province = plan.province.clone(),
-            year = plan.year as i64,
-            zone = plan.time_zone.name()
-        ),
-        plan_counts(lang, &plan, "plan-show-counts"),
-    ];
-    if let Some(c) = plan.agency(plan.coordinator.as_str()) {
-        out.push(t!(
-            lang,
-            "plan-show-coordinator",
-            name = present::name(lang, &c.name_vi, &c.name_en).to_owned()
-        ));
-    }
-    out.push(t!(lang, "plan-show-sections"));
-    for s in &plan.sections {
-        let key = if s.heading_inferred { "plan-show-section-inferred" } else { "plan-show-section" };
-        out.push(t!(
-            lang,
-            key,
-            number = s.number as i64,
-            heading = s.heading.clone(),
-            tasks = s.tasks.len() as i64
-        ));
-    }
-    out.push(t!(lang, "plan-show-indicators"));
-    for i in &plan.indicators {
-        let name = present::name(lang, &i.name_vi, &i.name_en).to_owned();
-        out.push(if i.is_qualitative() {
-            t!(lang, "plan-show-indicator-qualitative", number = i.number as i64, name = name)
-        } else {
-            t!(
-                lang,
-                "plan-show-indicator",
-                number = i.number as i64,
-                name = name,
-                metrics = i.metrics.len() as i64
-            )
-        });
-    }
-    println!("{}", out.join("\n"));
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn deadlines(settings: &Settings, year: Option<i32>) -> anyhow::Result<ExitCode> {
-    let store = open_store(settings).await?;
-    let plan = load_plan(settings, &store).await?;
-    let lang = settings.language;
-    let year = year.unwrap_or(plan.year);
-    let all = calendar::deadlines(&plan, year);
-    if all.is_empty() {
-        println!("{}", t!(lang, "deadlines-none", year = year as i64, code = plan.code.clone()));
-        return Ok(ExitCode::SUCCESS);
-    }
-    println!(
-        "{}",
-        t!(
-            lang,
-            "deadlines-header",
-            year = year as i64,
-            code = plan.code.clone(),
-            zone = plan.time_zone.name()
-        )
-    );
-    for d in &all {
-        let round = present::round_name(&plan, lang, &d.round);
-        println!(
-            "{}",
-            t!(
-                lang,
-                "deadlines-line",
-                round = round,
-                period = d.period.to_string(),
-                last_day = present::date_with_weekday(lang, d.last_day),
-                opens = present::date(d.opens),
-                closes = present::date(d.closes),
-                year = d.last_day.year() as i64
-            )
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }

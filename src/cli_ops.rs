@@ -10,6 +10,7 @@ use teloxide::prelude::*;
 
 use crate::app::AppRef;
 use crate::bot::{make_invite, render_invite};
+use crate::cli_plan::pick_plan;
 use crate::clock::ManualClock;
 use crate::config::Settings;
 use crate::domain::AgencyCode;
@@ -85,7 +86,9 @@ pub async fn invite(
     let now = bot_now(settings, &store).await?;
     store.close().await;
     let app = app_at(settings, now, true).await?;
-    let plan = app.plan.get();
+    // An agency of any plan followed (the last imported first).
+    let of_agency = |code: &str| app.plan.all().into_iter().find(|p| p.agency(code).is_some());
+    let plan = agency.as_deref().and_then(|c| of_agency(&c.to_uppercase())).unwrap_or_else(|| app.plan.get());
     let agency = match agency {
         Some(code) => match plan.agency(&code.to_uppercase()) {
             Some(a) => Some(a.code.clone()),
@@ -167,9 +170,14 @@ pub async fn invites_revoke(settings: &Settings, id: i64) -> anyhow::Result<Exit
 }
 
 /// `dondoc reminders calendar --year Y`: every planned step of every round and period.
-pub async fn calendar(settings: &Settings, year: Option<i32>) -> anyhow::Result<ExitCode> {
+pub async fn calendar(
+    settings: &Settings,
+    year: Option<i32>,
+    code: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let store = open_store(settings).await?;
-    let plan = load_plan(settings, &store).await?;
+    let of_year = |p: &crate::domain::Plan| year.is_none_or(|y| p.year == y);
+    let Some(plan) = pick_plan(settings, &store, code, of_year).await? else { return Ok(ExitCode::from(1)) };
     let lang = settings.language;
     let year = year.unwrap_or(plan.year);
     let steps = reminders::calendar(&plan, year);
@@ -292,6 +300,7 @@ pub async fn export(
     settings: &Settings,
     period: &str,
     round: Option<&str>,
+    code: Option<&str>,
     to: &ExportTargets<'_>,
 ) -> anyhow::Result<ExitCode> {
     let lang = settings.language;
@@ -300,7 +309,10 @@ pub async fn export(
         return Ok(ExitCode::from(1));
     };
     let store = open_store(settings).await?;
-    let plan = load_plan(settings, &store).await?;
+    let has_period = |p: &crate::domain::Plan| !crate::leadership::rounds_of_period(p, key).is_empty();
+    let Some(plan) = pick_plan(settings, &store, code, has_period).await? else {
+        return Ok(ExitCode::from(1));
+    };
     let rounds = crate::leadership::rounds_of_period(&plan, key);
     let chosen = match (round, rounds.as_slice()) {
         (Some(code), _) => rounds.iter().find(|r| r.code == code).copied().ok_or_else(|| {

@@ -14,6 +14,7 @@ pub mod bundled;
 pub mod charts;
 pub mod cli;
 pub mod cli_ops;
+pub mod cli_plan;
 pub mod clock;
 pub mod config;
 pub mod domain;

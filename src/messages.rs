@@ -72,8 +72,8 @@ pub fn reminder(
         when = when,
         missing = missing
     );
-    let button =
-        button(t!(lang, "button-report-now"), Callback::Choose { round: d.round.clone(), period: d.period });
+    let choose = Callback::Choose { round: d.round.clone(), period: d.period, plan: Some(plan.code.clone()) };
+    let button = button(t!(lang, "button-report-now"), choose);
     Screen::with(text, keyboard(vec![vec![button]]))
 }
 

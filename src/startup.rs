@@ -165,7 +165,9 @@ pub async fn assemble(
     }
     let plans = crate::app::PlanCache::new(plans).context("the database follows no plan")?;
     let out = make_sender(settings, bot)?;
-    Ok(App::new(settings, store, plans, (clock, Arc::new(SystemClock)), bot_username, out))
+    let app = App::new(settings, store, plans, (clock, Arc::new(SystemClock)), bot_username, out);
+    app.plan.set_stopped(app.stopped_plans().await?);
+    Ok(app)
 }
 
 /// Stops a running application gracefully: updates in flight finish, nothing half-written.

@@ -286,25 +286,33 @@ async fn route_callback(turn: Turn<'_>, data: &str) -> HandlerResult {
         }
         SkipNote { report } => report::skip_note(turn, report).await,
         NoChange { report, item } => report::no_change(turn, report, item).await,
-        Wording { task } => report::wording(turn, &task).await,
+        Wording { report, task } => report::wording(turn, report, &task).await,
         ConfirmValue { report, metric } => report::confirm_value(turn, report, metric).await,
         Retype { report, metric } => report::retype(turn, report, metric).await,
         AttachHelp { report } => report::attach_help(turn, report).await,
         Review { report } => report::review(turn, report).await,
         Submit { report } => report::submit(turn, report).await,
         Reopen { report } => report::reopen(turn, report).await,
-        Choose { round, period } if role == Role::Focal => report::choose(turn, &round, period).await,
+        Choose { round, period, plan } if role == Role::Focal => {
+            report::choose(turn, &round, period, plan.as_deref()).await
+        }
         Accept { report } if admin => super::review::accept(turn, report).await,
         Return { report } if admin => super::review::ask_return_comment(turn, report).await,
         AdminReopen { report } if admin => super::review::admin_reopen(turn, report).await,
         View { report } if reader => super::review::view(turn, report).await,
-        Chart { indicator } if reader => super::leader::chart(turn, indicator).await,
-        Indicator { number } if reader => super::leader::show_indicator(turn, number).await,
-        TimelinessChart { round, period } if reader => {
-            super::leader::timeliness_chart(turn, &round, period).await
+        Chart { indicator, plan } if reader => super::leader::chart(turn, indicator, plan.as_deref()).await,
+        Indicator { number, plan } if reader => {
+            super::leader::show_indicator(turn, number, plan.as_deref()).await
         }
-        Agency { code } if reader => super::leader::agency(turn, &code).await,
-        Export { period } if reader => super::leader::export(turn, &period.to_string()).await,
+        TimelinessChart { round, period, plan } if reader => {
+            super::leader::timeliness_chart(turn, &round, period, plan.as_deref()).await
+        }
+        Agency { code, plan } if reader => {
+            super::leader::agency(turn, &format!("{code} {}", plan.unwrap_or_default())).await
+        }
+        Export { period, plan } if reader => {
+            super::leader::export(turn, &format!("{period} {}", plan.unwrap_or_default())).await
+        }
         Remove { person } if admin => join::ask_remove(turn, person).await,
         ConfirmRemove { person } if admin => join::remove(turn, person).await,
         SendBroadcast if admin => super::review::send_broadcast(turn).await,

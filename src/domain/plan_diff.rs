@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::metric::{Direction, Target};
 use super::plan::{AgencyCode, Plan};
 use super::report::ItemKey;
 
@@ -38,14 +39,22 @@ pub enum What {
     },
     /// A metric's target, or its direction, changed.
     Retargeted {
-        before: String,
-        after: String,
+        before: Aim,
+        after: Aim,
     },
     /// Now under this code, from `from`: said by the file (`replaces`) or found by the diff.
     Moved {
         from: String,
         said: bool,
     },
+}
+
+/// What a metric aims at: "at least 8 %".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aim {
+    pub direction: Direction,
+    pub target: Target,
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,6 +174,7 @@ fn changes(
 
 /// What importing `new` over `old` would do.
 pub fn diff(old: &Plan, new: &Plan, filed: &Filed) -> PlanDiff {
+    let new = &without_applied(old, new);
     let tasks_old =
         old.sections.iter().flat_map(|s| &s.tasks).map(|t| (t.code.clone(), t.text.clone())).collect();
     let tasks_new = new
@@ -176,12 +186,12 @@ pub fn diff(old: &Plan, new: &Plan, filed: &Filed) -> PlanDiff {
     let mut out = changes(Kind::Task, &tasks_old, &tasks_new, filed);
 
     // Metrics are known by their names; a target is compared on its own.
-    let metrics = |p: &Plan| -> Vec<(String, String, String, Option<String>)> {
+    let metrics = |p: &Plan| -> Vec<(String, String, Aim, Option<String>)> {
         p.indicators
             .iter()
             .flat_map(|i| &i.metrics)
             .map(|m| {
-                let target = format!("{} {} {}", m.direction.as_str(), m.target, m.unit);
+                let target = Aim { direction: m.direction, target: m.target.clone(), unit: m.unit.clone() };
                 (m.code.clone(), m.name_vi.clone(), target, m.replaces.clone())
             })
             .collect()
@@ -190,8 +200,7 @@ pub fn diff(old: &Plan, new: &Plan, filed: &Filed) -> PlanDiff {
     let names_old = m_old.iter().map(|(c, n, ..)| (c.clone(), n.clone())).collect();
     let names_new = m_new.iter().map(|(c, n, _, r)| (c.clone(), (n.clone(), r.clone()))).collect();
     let metric_changes = changes(Kind::Metric, &names_old, &names_new, filed);
-    let targets_old: HashMap<&str, &str> =
-        m_old.iter().map(|(c, _, t, _)| (c.as_str(), t.as_str())).collect();
+    let targets_old: HashMap<&str, &Aim> = m_old.iter().map(|(c, _, t, _)| (c.as_str(), t)).collect();
     for (code, _, target, _) in &m_new {
         let from = metric_changes
             .iter()
@@ -207,7 +216,7 @@ pub fn diff(old: &Plan, new: &Plan, filed: &Filed) -> PlanDiff {
             out.push(Change {
                 kind: Kind::Metric,
                 code: code.clone(),
-                what: What::Retargeted { before: (*before).to_owned(), after: target.clone() },
+                what: What::Retargeted { before: (*before).clone(), after: target.clone() },
                 filed,
             });
         }
@@ -227,6 +236,34 @@ pub fn diff(old: &Plan, new: &Plan, filed: &Filed) -> PlanDiff {
     out.extend(changes(Kind::Round, &rounds(old), &rounds_new, filed));
 
     PlanDiff { changes: out, duties: duties(old, new) }
+}
+
+impl Plan {
+    /// Says that the entry `code` of this kind was `from` before (what `replaces` says in a
+    /// file), as the operator confirmed it.
+    pub fn set_replaces(&mut self, kind: Kind, code: &str, from: &str) {
+        let from = Some(from.to_owned());
+        match kind {
+            Kind::Task => {
+                if let Some(t) = self.sections.iter_mut().flat_map(|s| &mut s.tasks).find(|t| t.code == code)
+                {
+                    t.replaces = from;
+                }
+            }
+            Kind::Metric => {
+                if let Some(m) =
+                    self.indicators.iter_mut().flat_map(|i| &mut i.metrics).find(|m| m.code == code)
+                {
+                    m.replaces = from;
+                }
+            }
+            Kind::Round => {
+                if let Some(r) = self.rounds.iter_mut().find(|r| r.code == code) {
+                    r.replaces = from;
+                }
+            }
+        }
+    }
 }
 
 /// The plan as its answers answered it: each answered task reads with the words, and each
@@ -270,6 +307,28 @@ pub fn as_answered<'a>(
         }
     }
     plan
+}
+
+/// `new` without the `replaces` the plan followed already says (an amendment's file keeps
+/// saying them once applied): only a new mapping is a move.
+fn without_applied(old: &Plan, new: &Plan) -> Plan {
+    let mut new = new.clone();
+    for t in new.sections.iter_mut().flat_map(|s| &mut s.tasks) {
+        if t.replaces.is_some() && old.task(&t.code).is_some_and(|(_, o)| o.replaces == t.replaces) {
+            t.replaces = None;
+        }
+    }
+    for m in new.indicators.iter_mut().flat_map(|i| &mut i.metrics) {
+        if m.replaces.is_some() && old.metric(&m.code).is_some_and(|(_, o)| o.replaces == m.replaces) {
+            m.replaces = None;
+        }
+    }
+    for r in &mut new.rounds {
+        if r.replaces.is_some() && old.round(&r.code).is_some_and(|o| o.replaces == r.replaces) {
+            r.replaces = None;
+        }
+    }
+    new
 }
 
 /// Per agency, the tasks and metrics it answers for in `new` and not in `old`, and back.

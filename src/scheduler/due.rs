@@ -152,7 +152,7 @@ async fn plan_batches(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> any
     let admins: Vec<Person> =
         store.people_with_role(Role::Admin).await?.into_iter().filter(|a| a.reachable).collect();
     let mut statuses = Vec::new();
-    for d in (today.year() - 1..=today.year() + 1).flat_map(|y| calendar::deadlines(&plan, y)) {
+    for d in (today.year() - 1..=today.year() + 1).flat_map(|y| calendar::deadlines(plan, y)) {
         let Some(round) = plan.round(&d.round) else { continue };
         for a in plan.recipients(round) {
             let key = (d.round.clone(), d.period, a.code.clone());
@@ -173,7 +173,7 @@ async fn plan_batches(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> any
     let done = store.reminder_keys_done(&plan.code).await?;
     let mut out = Vec::new();
     let mut notices: Vec<Due> = Vec::new();
-    for due in due_reminders(&plan, now, &statuses, &done) {
+    for due in due_reminders(plan, now, &statuses, &done) {
         match (due.key.person, due.key.step) {
             (Some(id), _) => {
                 let people = focal.get(&due.key.agency).map(Vec::as_slice).unwrap_or_default();
@@ -182,7 +182,7 @@ async fn plan_batches(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> any
                 else {
                     continue;
                 };
-                let mut empty = items_for(&plan, round, &due.key.agency);
+                let mut empty = items_for(plan, round, &due.key.agency);
                 if let Some(report) =
                     store.find_report(&plan.code, &due.key.round, due.key.period, &due.key.agency).await?
                 {
@@ -190,14 +190,14 @@ async fn plan_batches(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> any
                     empty.retain(|k| !entries.iter().any(|e| &e.key == k && e.is_filled()));
                 }
                 let screen =
-                    messages::reminder(person.language, &plan, &due, &empty, round.asks.document, today);
+                    messages::reminder(person.language, plan, &due, &empty, round.asks.document, today);
                 out.push(Due::Reminder { key: due.key.clone(), person: person.clone(), screen });
             }
             // With no admin yet, the notice waits in the outbox for the first one.
             (None, step) => {
                 let line = NoticeLine {
                     anyone_joined: focal.get(&due.key.agency).is_some_and(|ps| !ps.is_empty()),
-                    working_days: working_days_between(&plan, due.deadline.last_day, today),
+                    working_days: working_days_between(plan, due.deadline.last_day, today),
                     key: due.key.clone(),
                 };
                 let same = |b: &&mut Due| {
@@ -240,9 +240,9 @@ async fn digests(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> anyhow::
     for d in due {
         if !overviews.contains_key(&d.key) {
             let list = match &d.kind {
-                DigestKind::Weekly => Overview::open(store, &plan, now).await?,
+                DigestKind::Weekly => Overview::open(store, plan, now).await?,
                 DigestKind::AfterDeadline { round, period } => {
-                    Overview::load(store, &plan, round, *period, now).await?.into_iter().collect()
+                    Overview::load(store, plan, round, *period, now).await?.into_iter().collect()
                 }
             };
             overviews.insert(d.key.clone(), list);
@@ -261,7 +261,7 @@ async fn digests(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> anyhow::
             DigestKind::AfterDeadline { round, period } => t!(
                 lang,
                 "digest-after-deadline",
-                round = messages::round_name(&plan, lang, round),
+                round = messages::round_name(plan, lang, round),
                 period = period.to_string(),
                 plan = plan.code.clone()
             ),

@@ -46,9 +46,11 @@ impl Store {
         };
         // A period holds tens of thousands of items and sqlx decodes rows one at a time (a few
         // µs each): SQLite hands them over as one JSON array instead.
+        use super::reports::ASKED_AS;
         let sql = format!(
             "SELECT json_group_array(json_array(r.period, a.code, r.state, a.position, i.id, i.status, i.percent,
-                    i.value, i.value_out_of, i.note, i.updated_at, i.updated_by, t.code, m.code, ind.number, p.name))
+                    i.value, i.value_out_of, i.note, i.updated_at, i.updated_by, t.code, m.code, ind.number, p.name,
+                    i.plan_version_id, {ASKED_AS}))
              FROM report r JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id
              JOIN report_item i ON i.report_id = r.id
              LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id
@@ -127,7 +129,8 @@ impl Store {
 }
 
 /// One item as `json_array` gives it: period, agency, state, agency position, item id, status,
-/// percent, value, value out of, note, updated at, updated by, task, metric, indicator, by name.
+/// percent, value, value out of, note, updated at, updated by, task, metric, indicator, by name,
+/// plan version, code as asked.
 #[derive(serde::Deserialize)]
 struct JsonItem(
     String,
@@ -143,6 +146,8 @@ struct JsonItem(
     String,
     Option<i64>,
     Option<String>,
+    Option<String>,
+    Option<i64>,
     Option<String>,
     Option<i64>,
     Option<String>,
@@ -172,8 +177,8 @@ impl JsonItem {
                 updated_at: updated_at.with_timezone(&Utc),
                 updated_by: self.11,
                 version: 0,
-                plan_version: None,
-                asked_as: None,
+                plan_version: self.16,
+                asked_as: self.17,
             },
             by: self.15,
         })

@@ -103,6 +103,19 @@ async fn rename(
     if pairs.is_empty() {
         return Ok(vec![]);
     }
+    // A mapping applied by an earlier import (the file still says it) is not applied again.
+    let recorded = if table == "reporting_round" { "round" } else { table };
+    let done: std::collections::HashSet<(String, String)> = sqlx::query_as::<_, (String, String)>(
+        "SELECT c.old_code, c.new_code FROM code_change c JOIN plan_version v ON v.id = c.plan_version_id
+         WHERE v.plan_id = ? AND c.kind = ?",
+    )
+    .bind(plan_id)
+    .bind(recorded)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let pairs: Vec<&(String, String)> = pairs.iter().filter(|p| !done.contains(p)).collect();
     let current: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(&format!(
         "SELECT code, id FROM {table} WHERE plan_id = ? AND retired = 0"
     ))

@@ -348,6 +348,8 @@ async fn a_round_one_database_migrates_with_nothing_lost() {
     assert_eq!(items.len(), 2, "{items:#?}");
     let task = items.iter().find(|i| i.key == crate::domain::report::ItemKey::Task("13.a".into())).unwrap();
     assert_eq!((task.percent, task.note.as_deref()), (Some(40), Some("đang triển khai")));
+    let first = store.plan_versions(&file.plan.code).await.unwrap()[0].0;
+    assert!(items.iter().all(|i| i.plan_version == Some(first)), "stamped with the first version");
 
     // Importing this round's seed over it fills the new fields and keeps the report.
     let summary = store.import_plan(&seed_plan(), now()).await.unwrap();

@@ -64,6 +64,18 @@ impl Store {
             .collect()
     }
 
+    /// The plans no longer followed, each at its latest version.
+    pub async fn plans_stopped(&self) -> Result<Vec<Plan>> {
+        let files: Vec<String> = sqlx::query_scalar(
+            "SELECT v.file FROM plan p JOIN plan_version v ON v.plan_id = p.id
+             WHERE p.active = 0 AND v.number = (SELECT max(number) FROM plan_version WHERE plan_id = p.id)
+             ORDER BY p.id DESC",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        files.iter().map(|f| plan_of(f)).collect()
+    }
+
     /// Which plans are followed, at which versions (cheap: to see whether an import changed them).
     pub async fn plan_stamps(&self) -> Result<Vec<PlanStamp>> {
         Ok(sqlx::query_as(
@@ -152,6 +164,18 @@ impl Store {
                 ((kind, code), n as u64)
             })
             .collect())
+    }
+
+    /// Stops following a plan: no more reminders or questions; what was filed stays, and
+    /// importing its file again follows it again.
+    pub async fn stop_following(&self, code: &str, now: DateTime<Utc>) -> Result<bool> {
+        let n = sqlx::query("UPDATE plan SET active = 0, updated_at = ? WHERE code = ? AND active = 1")
+            .bind(now)
+            .bind(code)
+            .execute(&self.write)
+            .await?
+            .rows_affected();
+        Ok(n > 0)
     }
 
     /// The plan followed that a file would update: the one with its code, or the one it amends.

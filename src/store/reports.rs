@@ -94,13 +94,26 @@ pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
     })
 }
 
-pub(super) const ITEM_SELECT: &str = "SELECT i.id, i.status, i.percent, i.value, i.value_out_of, i.note, i.updated_at, \
-     i.updated_by, i.version, i.plan_version_id, t.code AS task, m.code AS metric, ind.number AS indicator, \
-     (SELECT c.old_code FROM code_change c WHERE c.kind = CASE WHEN i.task_id IS NOT NULL THEN 'task' ELSE 'metric' END \
-        AND c.row_id = coalesce(i.task_id, i.metric_id) AND c.plan_version_id > coalesce(i.plan_version_id, 0) \
-        ORDER BY c.plan_version_id LIMIT 1) AS asked_as FROM report_item i \
+/// The code an answer's entry had in the version it answered, when an amendment re-coded it
+/// since (`i` is the answer): one SQL expression.
+macro_rules! asked_as {
+    () => {
+        "(SELECT c.old_code FROM code_change c \
+          WHERE c.kind = CASE WHEN i.task_id IS NOT NULL THEN 'task' ELSE 'metric' END \
+            AND c.row_id = coalesce(i.task_id, i.metric_id) AND c.plan_version_id > coalesce(i.plan_version_id, 0) \
+          ORDER BY c.plan_version_id LIMIT 1)"
+    };
+}
+pub(super) const ASKED_AS: &str = asked_as!();
+
+pub(super) const ITEM_SELECT: &str = concat!(
+    "SELECT i.id, i.status, i.percent, i.value, i.value_out_of, i.note, i.updated_at, \
+     i.updated_by, i.version, i.plan_version_id, t.code AS task, m.code AS metric, ind.number AS indicator, ",
+    asked_as!(),
+    " AS asked_as FROM report_item i \
      LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id \
-     LEFT JOIN indicator ind ON ind.id = i.indicator_id";
+     LEFT JOIN indicator ind ON ind.id = i.indicator_id"
+);
 
 pub(super) fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
     text.map(|t| Decimal::from_str_exact(&t).map_err(|e| StoreError::Corrupt(format!("decimal {t}: {e}"))))

@@ -44,8 +44,9 @@ pub enum Callback {
         report: i64,
         item: ItemKey,
     },
-    /// The full wording of a task.
+    /// The full wording of a task, in the report's plan.
     Wording {
+        report: i64,
         task: String,
     },
     /// "Yes, save" on a doubtful value; the value itself is in the conversation state.
@@ -74,6 +75,8 @@ pub enum Callback {
     Choose {
         round: String,
         period: PeriodKey,
+        /// The plan, when several are followed.
+        plan: Option<String>,
     },
     /// Admin review.
     Accept {
@@ -93,19 +96,26 @@ pub enum Callback {
     /// Send an indicator's chart.
     Chart {
         indicator: u32,
+        /// The plan, when several are followed.
+        plan: Option<String>,
     },
     /// Show an indicator (leaders' search with several matches).
     Indicator {
         number: u32,
+        /// The plan, when several are followed.
+        plan: Option<String>,
     },
     /// Send the chart of every agency's timeliness in one round and period.
     TimelinessChart {
         round: String,
         period: PeriodKey,
+        plan: Option<String>,
     },
     /// Show an agency (leaders' search with several matches).
     Agency {
         code: String,
+        /// The plan, when several are followed.
+        plan: Option<String>,
     },
     /// Admin: remove a person, then confirm.
     Remove {
@@ -119,6 +129,8 @@ pub enum Callback {
     /// Admin: export a period.
     Export {
         period: PeriodKey,
+        /// The plan, when several are followed.
+        plan: Option<String>,
     },
     /// Admin: stop a broadcast going out.
     CancelBroadcast {
@@ -150,26 +162,26 @@ impl Callback {
             ),
             SkipNote { report } => format!("k:{report}"),
             NoChange { report, item } => format!("u:{report}:{}", item.encode()),
-            Wording { task } => format!("w:{task}"),
+            Wording { report, task } => format!("w:{report}:{task}"),
             ConfirmValue { report, metric } => format!("y:{report}:{metric}"),
             Retype { report, metric } => format!("n:{report}:{metric}"),
             AttachHelp { report } => format!("a:{report}"),
             Review { report } => format!("v:{report}"),
             Submit { report } => format!("S:{report}"),
             Reopen { report } => format!("r:{report}"),
-            Choose { round, period } => format!("d:{round}:{period}"),
+            Choose { round, period, plan } => with_plan(format!("d:{round}:{period}"), plan),
             Accept { report } => format!("A:{report}"),
             Return { report } => format!("R:{report}"),
             AdminReopen { report } => format!("O:{report}"),
             View { report } => format!("V:{report}"),
-            Chart { indicator } => format!("g:{indicator}"),
-            Indicator { number } => format!("I:{number}"),
-            TimelinessChart { round, period } => format!("T:{round}:{period}"),
-            Agency { code } => format!("G:{code}"),
+            Chart { indicator, plan } => with_plan(format!("g:{indicator}"), plan),
+            Indicator { number, plan } => with_plan(format!("I:{number}"), plan),
+            TimelinessChart { round, period, plan } => with_plan(format!("T:{round}:{period}"), plan),
+            Agency { code, plan } => with_plan(format!("G:{code}"), plan),
             Remove { person } => format!("x:{person}"),
             ConfirmRemove { person } => format!("X:{person}"),
             SendBroadcast => "B".to_owned(),
-            Export { period } => format!("E:{period}"),
+            Export { period, plan } => with_plan(format!("E:{period}"), plan),
             CancelBroadcast { id } => format!("b:{id}"),
             RevokeInvite { id } => format!("Y:{id}"),
             ConfirmMove => "M".to_owned(),
@@ -190,6 +202,12 @@ impl Callback {
         let text = |i: usize| args.get(i).filter(|s| !s.is_empty() && s.len() <= 40).map(|s| (*s).to_owned());
         let arity = |n: usize| (args.len() == n).then_some(());
         let version = |i: usize| args.get(i).and_then(|s| s.parse::<i64>().ok()).filter(|n| *n >= 0);
+        // `n` arguments, then the plan's code when several plans are followed.
+        let plan_after = |n: usize| match args.len() {
+            l if l == n => Some(None),
+            l if l == n + 1 => text(n).map(Some),
+            _ => None,
+        };
         Some(match tag {
             "o" => arity(1).and(id(0)).map(|report| Open { report })?,
             "p" => {
@@ -219,7 +237,10 @@ impl Callback {
                 arity(2)?;
                 NoChange { report: id(0)?, item: ItemKey::decode(args[1])? }
             }
-            "w" => arity(1).and(text(0)).map(|task| Wording { task })?,
+            "w" => {
+                arity(2)?;
+                Wording { report: id(0)?, task: text(1)? }
+            }
             "y" => {
                 arity(2)?;
                 ConfirmValue { report: id(0)?, metric: text(1)? }
@@ -232,33 +253,33 @@ impl Callback {
             "v" => arity(1).and(id(0)).map(|report| Review { report })?,
             "S" => arity(1).and(id(0)).map(|report| Submit { report })?,
             "r" => arity(1).and(id(0)).map(|report| Reopen { report })?,
-            "d" => {
-                arity(2)?;
-                Choose { round: text(0)?, period: args[1].parse().ok()? }
-            }
+            "d" => Choose { round: text(0)?, period: args[1].parse().ok()?, plan: plan_after(2)? },
             "A" => arity(1).and(id(0)).map(|report| Accept { report })?,
             "R" => arity(1).and(id(0)).map(|report| Return { report })?,
             "O" => arity(1).and(id(0)).map(|report| AdminReopen { report })?,
             "V" => arity(1).and(id(0)).map(|report| View { report })?,
             "g" => {
-                arity(1)?;
-                Chart { indicator: args[0].parse().ok().filter(|n| (1..=99).contains(n))? }
+                let plan = plan_after(1)?;
+                Chart { indicator: args[0].parse().ok().filter(|n| (1..=99).contains(n))?, plan }
             }
             "I" => {
-                arity(1)?;
-                Indicator { number: args[0].parse().ok().filter(|n| (1..=99).contains(n))? }
+                let plan = plan_after(1)?;
+                Indicator { number: args[0].parse().ok().filter(|n| (1..=99).contains(n))?, plan }
             }
             "T" => {
-                arity(2)?;
-                TimelinessChart { round: text(0)?, period: args[1].parse().ok()? }
+                let plan = plan_after(2)?;
+                TimelinessChart { round: text(0)?, period: args[1].parse().ok()?, plan }
             }
-            "G" => arity(1).and(text(0)).map(|code| Agency { code })?,
+            "G" => {
+                let plan = plan_after(1)?;
+                Agency { code: text(0)?, plan }
+            }
             "x" => arity(1).and(id(0)).map(|person| Remove { person })?,
             "X" => arity(1).and(id(0)).map(|person| ConfirmRemove { person })?,
             "B" => arity(0).map(|_| SendBroadcast)?,
             "E" => {
-                arity(1)?;
-                Export { period: args[0].parse().ok()? }
+                let plan = plan_after(1)?;
+                Export { period: args[0].parse().ok()?, plan }
             }
             "b" => arity(1).and(id(0)).map(|id| CancelBroadcast { id })?,
             "Y" => arity(1).and(id(0)).map(|id| RevokeInvite { id })?,
@@ -266,6 +287,15 @@ impl Callback {
             "K" => arity(0).map(|_| KeepRole)?,
             _ => return None,
         })
+    }
+}
+
+/// A button's data with the plan it is about, when one is named and fits Telegram's 64 bytes
+/// (else the button is about the default plan).
+fn with_plan(data: String, plan: &Option<String>) -> String {
+    match plan {
+        Some(code) if data.len() + 1 + code.len() <= 64 => format!("{data}:{code}"),
+        _ => data,
     }
 }
 
@@ -303,31 +333,46 @@ mod tests {
             },
             Callback::SkipNote { report: 5 },
             Callback::NoChange { report: 5, item: ItemKey::Metric("13.4".into()) },
-            Callback::Wording { task: "28.a".into() },
+            Callback::Wording { report: 5, task: "28.a".into() },
             Callback::ConfirmValue { report: 5, metric: "5.1".into() },
             Callback::Retype { report: 5, metric: "5.1".into() },
             Callback::AttachHelp { report: 5 },
             Callback::Review { report: 5 },
             Callback::Submit { report: 5 },
             Callback::Reopen { report: 5 },
-            Callback::Choose { round: "chuong-trinh-hanh-dong".into(), period: PeriodKey::Year(2022) },
-            Callback::Choose { round: "bao-cao-quy".into(), period: PeriodKey::Quarter(2022, 4) },
+            Callback::Choose {
+                round: "chuong-trinh-hanh-dong".into(),
+                period: PeriodKey::Year(2022),
+                plan: None,
+            },
+            Callback::Choose {
+                round: "bao-cao-quy".into(),
+                period: PeriodKey::Quarter(2022, 4),
+                plan: Some("09/KH-UBND".into()),
+            },
             Callback::Accept { report: 5 },
             Callback::Return { report: 5 },
             Callback::AdminReopen { report: 5 },
             Callback::View { report: 5 },
-            Callback::Chart { indicator: 13 },
-            Callback::Indicator { number: 18 },
+            Callback::Chart { indicator: 13, plan: None },
+            Callback::Indicator { number: 18, plan: Some("45/KH-UBND".into()) },
             Callback::TimelinessChart {
                 round: "chuong-trinh-hanh-dong".into(),
                 period: PeriodKey::Year(2022),
+                plan: None,
             },
-            Callback::TimelinessChart { round: "bao-cao-quy".into(), period: PeriodKey::Quarter(2022, 4) },
-            Callback::Agency { code: "H-CHAUTHANHA".into() },
+            Callback::TimelinessChart {
+                round: "bao-cao-quy".into(),
+                period: PeriodKey::Quarter(2022, 4),
+                plan: Some("45/KH-UBND".into()),
+            },
+            Callback::Agency { code: "H-CHAUTHANHA".into(), plan: None },
+            Callback::Agency { code: "SYT".into(), plan: Some("09/KH-UBND".into()) },
             Callback::Remove { person: 3 },
             Callback::ConfirmRemove { person: 3 },
             Callback::SendBroadcast,
-            Callback::Export { period: PeriodKey::Quarter(2022, 1) },
+            Callback::Export { period: PeriodKey::Quarter(2022, 1), plan: None },
+            Callback::Export { period: PeriodKey::Quarter(2022, 1), plan: Some("09/KH-UBND".into()) },
             Callback::CancelBroadcast { id: 7 },
             Callback::RevokeInvite { id: 12 },
             Callback::ConfirmMove,

@@ -19,8 +19,9 @@ const MAX_CHOICES: usize = 24;
 
 pub async fn agency(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
-    let query = arg.trim();
+    let (named, query) = super::plan_word(app, arg);
+    let plan = named.unwrap_or_else(|| app.plan.get());
+    let query = query.as_str();
     if query.is_empty() {
         turn.send(Screen::text(t!(ctx.lang, "agency-usage"))).await?;
         return Ok(());
@@ -35,7 +36,10 @@ pub async fn agency(turn: Turn<'_>, arg: &str) -> HandlerResult {
                 .take(MAX_CHOICES)
                 .map(|a| {
                     let name = present::name(ctx.lang, &a.name_vi, &a.name_en);
-                    vec![button(label(name, 48), Callback::Agency { code: a.code.to_string() })]
+                    vec![button(
+                        label(name, 48),
+                        Callback::Agency { code: a.code.to_string(), plan: Some(plan.code.clone()) },
+                    )]
                 })
                 .collect();
             let text = t!(ctx.lang, "agency-choose", count = found.len() as i64, query = query.to_owned());

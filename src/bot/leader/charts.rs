@@ -10,9 +10,9 @@ use crate::overview::Overview;
 use crate::{present, t};
 
 /// The "Biểu đồ" button of `/chitieu`: each metric as a percent of its target over the year.
-pub async fn chart(turn: Turn<'_>, number: u32) -> HandlerResult {
+pub async fn chart(turn: Turn<'_>, number: u32, plan: Option<&str>) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
+    let plan = super::plan_of_button(app, plan);
     let lang = ctx.lang;
     let (Some(view), Some(indicator)) =
         (IndicatorView::load(&app.store, &plan, number).await?, plan.indicator(number))
@@ -42,9 +42,14 @@ pub async fn chart(turn: Turn<'_>, number: u32) -> HandlerResult {
 }
 
 /// The button of `/tinhhinh`: every agency's timeliness in one round and period.
-pub async fn timeliness_chart(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
+pub async fn timeliness_chart(
+    turn: Turn<'_>,
+    round: &str,
+    period: PeriodKey,
+    plan: Option<&str>,
+) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
+    let plan = super::plan_of_button(app, plan);
     let lang = ctx.lang;
     let Some(o) = Overview::load_timeliness(&app.store, &plan, round, period, ctx.now).await? else {
         turn.say(t!(lang, "chart-no-period")).await?;

@@ -1,6 +1,8 @@
 //! `/xuat [period]`: the consolidated workbook as a document, the draft report as a Word
 //! document, and the workbook's rows as CSV.
 
+use std::sync::Arc;
+
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::Screen;
@@ -19,51 +21,67 @@ fn has_items(plan: &Plan, d: &Deadline) -> bool {
 
 pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
-    let typed = arg.trim();
+    let (named, typed) = super::plan_word(app, arg);
+    let plans = match &named {
+        Some(plan) => vec![plan.clone()],
+        None => app.plan.all(),
+    };
     if typed.is_empty() {
-        let open: Vec<Deadline> =
-            open_deadlines(&plan, ctx.now).into_iter().filter(|d| has_items(&plan, d)).collect();
-        if let [one] = open.as_slice() {
-            return send_export(turn, &one.round, one.period).await;
+        let open: Vec<(Arc<Plan>, Deadline)> = plans
+            .iter()
+            .flat_map(|p| open_deadlines(p, ctx.now).into_iter().map(move |d| (p.clone(), d)))
+            .filter(|(p, d)| has_items(p, d))
+            .collect();
+        if let [(plan, one)] = open.as_slice() {
+            return send_export(turn, plan, &one.round, one.period).await;
         }
         // Several periods open, or none: every period that has opened, the latest first.
-        let today = local_date(&plan, ctx.now);
-        let mut opened: Vec<Deadline> = (plan.year..=plan.year + 1)
-            .flat_map(|y| deadlines(&plan, y))
-            .filter(|d| d.opens <= today && has_items(&plan, d))
+        let mut opened: Vec<(Arc<Plan>, Deadline)> = plans
+            .iter()
+            .flat_map(|p| {
+                let today = local_date(p, ctx.now);
+                (p.year..=p.year + 1)
+                    .flat_map(|y| deadlines(p, y))
+                    .filter(move |d| d.opens <= today)
+                    .map(move |d| (p.clone(), d))
+            })
+            .filter(|(p, d)| has_items(p, d))
             .collect();
-        opened.sort_by_key(|d| std::cmp::Reverse(d.last_day));
-        opened.dedup_by_key(|d| d.period);
+        opened.sort_by_key(|(_, d)| std::cmp::Reverse(d.last_day));
+        let mut seen = std::collections::HashSet::new();
+        opened.retain(|(p, d)| seen.insert((p.code.clone(), d.period)));
         if opened.is_empty() {
             turn.say(t!(ctx.lang, "export-nothing-yet")).await?;
             return Ok(());
         }
+        let several = plans.len() > 1;
         let rows = opened
             .iter()
-            .map(|d| vec![button(d.period.to_string(), Callback::Export { period: d.period })])
+            .map(|(p, d)| {
+                let text = if several { format!("{} · {}", p.code, d.period) } else { d.period.to_string() };
+                vec![button(text, Callback::Export { period: d.period, plan: Some(p.code.clone()) })]
+            })
             .collect();
         turn.send(Screen::with(t!(ctx.lang, "export-usage"), keyboard(rows))).await?;
         return Ok(());
     }
     let Ok(period) = typed.parse::<PeriodKey>() else {
-        turn.say(t!(ctx.lang, "export-bad-period", typed = typed.to_owned())).await?;
+        turn.say(t!(ctx.lang, "export-bad-period", typed = typed.clone())).await?;
         return Ok(());
     };
-    let plan = app.plan_for_period(period);
+    let plan = named.unwrap_or_else(|| app.plan_for_period(period));
     // Of several rounds with the period, the first (those asking for items come first).
     let Some(round) = rounds_of_period(&plan, period).first().copied() else {
         turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };
     let round = round.code.clone();
-    send_export(turn, &round, period).await
+    send_export(turn, &plan, &round, period).await
 }
 
-async fn send_export(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
+async fn send_export(turn: Turn<'_>, plan: &Plan, round: &str, period: PeriodKey) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan_for_period(period);
-    let Some(consolidated) = build(&app.store, &plan, round, period, ctx.now, ctx.lang).await? else {
+    let Some(consolidated) = build(&app.store, plan, round, period, ctx.now, ctx.lang).await? else {
         turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };

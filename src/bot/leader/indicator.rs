@@ -20,8 +20,9 @@ use crate::{present, t};
 
 pub async fn indicator(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
-    let query = arg.trim();
+    let (named, query) = super::plan_word(app, arg);
+    let plan = named.unwrap_or_else(|| app.plan.get());
+    let query = query.as_str();
     if query.is_empty() {
         let rows = choices(&plan, ctx.lang, plan.indicators.iter().map(|i| i.number));
         turn.send(Screen::with(t!(ctx.lang, "indicator-usage"), rows)).await?;
@@ -29,7 +30,7 @@ pub async fn indicator(turn: Turn<'_>, arg: &str) -> HandlerResult {
     }
     match find_indicators(&plan, query).as_slice() {
         [] => turn.send(Screen::text(t!(ctx.lang, "indicator-not-found", query = query.to_owned()))).await?,
-        [one] => return show_indicator(turn, one.number).await,
+        [one] => return show_indicator(turn, one.number, Some(&plan.code)).await,
         several => {
             let rows = choices(&plan, ctx.lang, several.iter().map(|i| i.number));
             let text =
@@ -50,15 +51,18 @@ fn choices(
         .filter_map(|n| plan.indicator(n))
         .map(|i| {
             let text = format!("({}) {}", i.number, present::name(lang, &i.name_vi, &i.name_en));
-            vec![button(label(&text, 48), Callback::Indicator { number: i.number })]
+            vec![button(
+                label(&text, 48),
+                Callback::Indicator { number: i.number, plan: Some(plan.code.clone()) },
+            )]
         })
         .collect();
     keyboard(rows)
 }
 
-pub async fn show_indicator(turn: Turn<'_>, number: u32) -> HandlerResult {
+pub async fn show_indicator(turn: Turn<'_>, number: u32, plan: Option<&str>) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
+    let plan = super::plan_of_button(app, plan);
     let Some(view) = IndicatorView::load(&app.store, &plan, number).await? else {
         let text = t!(ctx.lang, "indicator-not-found", query = number.to_string());
         turn.send(Screen::text(text)).await?;
@@ -168,7 +172,10 @@ pub fn render(plan: &Plan, lang: Lang, view: &IndicatorView) -> Screen {
         }
         return Screen::text(lines.join("\n"));
     }
-    let chart = button(t!(lang, "button-indicator-chart"), Callback::Chart { indicator: view.number });
+    let chart = button(
+        t!(lang, "button-indicator-chart"),
+        Callback::Chart { indicator: view.number, plan: Some(plan.code.clone()) },
+    );
     Screen::with(lines.join("\n"), keyboard(vec![vec![chart]]))
 }
 

@@ -32,6 +32,29 @@ fn plans_named(app: &crate::bot::AppRef, arg: &str) -> Vec<std::sync::Arc<Plan>>
     if named.is_empty() { all } else { named }
 }
 
+/// A leader's command naming a plan among its words ("/chitieu 5 45/KH"): that plan, and the
+/// other words; without one, the default (`None`) and the words as typed.
+fn plan_word(app: &crate::bot::AppRef, arg: &str) -> (Option<std::sync::Arc<Plan>>, String) {
+    let all = app.plan.all();
+    let mut named = None;
+    let mut rest = Vec::new();
+    for word in arg.split_whitespace() {
+        let plan = (named.is_none() && word.contains('/'))
+            .then(|| all.iter().find(|p| p.code.starts_with(word) || p.amends.iter().any(|a| a == word)))
+            .flatten();
+        match plan {
+            Some(p) => named = Some(p.clone()),
+            None => rest.push(word),
+        }
+    }
+    (named, rest.join(" "))
+}
+
+/// The plan a leader's button is about.
+fn plan_of_button(app: &crate::bot::AppRef, code: Option<&str>) -> std::sync::Arc<Plan> {
+    code.and_then(|c| app.plan.by_code(c)).unwrap_or_else(|| app.plan.get())
+}
+
 /// A person as a leader reads them: "Lan (@lan)".
 fn person_label(p: &Person) -> String {
     match &p.username {

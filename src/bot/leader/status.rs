@@ -88,10 +88,13 @@ pub fn render(plan: &Plan, lang: Lang, view: &StatusView) -> Screen {
     }
     let mut row = vec![button(
         t!(lang, "button-timeliness-chart"),
-        Callback::TimelinessChart { round: o.round.clone(), period: o.period },
+        Callback::TimelinessChart { round: o.round.clone(), period: o.period, plan: Some(plan.code.clone()) },
     )];
     if plan.round(&o.round).is_some_and(|r| r.asks.tasks || r.asks.metrics) {
-        row.push(button(t!(lang, "button-export"), Callback::Export { period: o.period }));
+        row.push(button(
+            t!(lang, "button-export"),
+            Callback::Export { period: o.period, plan: Some(plan.code.clone()) },
+        ));
     }
     Screen::with(lines.join("\n"), keyboard(vec![row]))
 }

@@ -66,7 +66,8 @@ pub(super) async fn save_seen(
     match app.store.save_item_seen(report, key, change, seen, person(ctx), ctx.now).await? {
         Ok(saved) => Ok(Some(saved)),
         Err(SaveRefused::Newer { current }) => {
-            let plan = app.plan.get();
+            let Some(access) = item_access(turn, report, key).await? else { return Ok(None) };
+            let plan = access.plan.clone();
             let by = match current.updated_by {
                 Some(id) => app.store.person_names(&[id]).await?.remove(&id).unwrap_or_default(),
                 None => String::new(),
@@ -79,7 +80,6 @@ pub(super) async fn save_seen(
                 at = crate::present::local_time(&plan, current.updated_at),
                 value = describe(ctx.lang, &plan, &current)
             );
-            let Some(access) = item_access(turn, report, key).await? else { return Ok(None) };
             let (screen, state) = item_screen(app, ctx, &access, key, Some(text)).await?;
             turn.conv.go(state);
             turn.typed().show(screen).await?;
@@ -158,7 +158,10 @@ pub(super) async fn item_screen(
             };
             let mut extra = vec![no_change];
             if cut {
-                extra.push(button(t!(lang, "button-wording"), Callback::Wording { task: code.clone() }));
+                extra.push(button(
+                    t!(lang, "button-wording"),
+                    Callback::Wording { report: access.report.id, task: code.clone() },
+                ));
             }
             let rows = vec![
                 vec![b(TaskStatus::NotStarted), b(TaskStatus::InProgress)],
@@ -369,9 +372,13 @@ pub async fn no_change(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResu
 }
 
 /// A task's whole wording, for reading; focal points only see their own agency's tasks.
-pub async fn wording(turn: Turn<'_>, task: &str) -> HandlerResult {
+pub async fn wording(turn: Turn<'_>, report: i64, task: &str) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
-    let plan = app.plan.get();
+    let Some(report) = app.store.report(report).await? else {
+        turn.say(t!(ctx.lang, "button-stale")).await?;
+        return Ok(());
+    };
+    let plan = app.plan_of(&report);
     let Some((section, t)) = plan.task(task) else {
         turn.say(t!(ctx.lang, "button-stale")).await?;
         return Ok(());

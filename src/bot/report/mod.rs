@@ -222,8 +222,11 @@ pub async fn open(turn: Turn<'_>) -> HandlerResult {
                         period = c.deadline.period.to_string(),
                         last_day = present::date(c.deadline.last_day)
                     );
-                    let choose =
-                        Callback::Choose { round: c.deadline.round.clone(), period: c.deadline.period };
+                    let choose = Callback::Choose {
+                        round: c.deadline.round.clone(),
+                        period: c.deadline.period,
+                        plan: several_plans.then(|| c.plan.code.clone()),
+                    };
                     vec![button(text, choose)]
                 })
                 .collect();
@@ -236,12 +239,11 @@ pub async fn open(turn: Turn<'_>) -> HandlerResult {
 
 /// A chosen round and period: checked against what is open for the person's agency now, in
 /// the plans followed (the first whose round and period it is).
-pub async fn choose(turn: Turn<'_>, round: &str, period: PeriodKey) -> HandlerResult {
+pub async fn choose(turn: Turn<'_>, round: &str, period: PeriodKey, plan: Option<&str>) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
-    let allowed = choices(app, ctx)
-        .await?
-        .into_iter()
-        .find(|c| c.deadline.round == round && c.deadline.period == period);
+    let allowed = choices(app, ctx).await?.into_iter().find(|c| {
+        c.deadline.round == round && c.deadline.period == period && plan.is_none_or(|p| c.plan.code == p)
+    });
     let Some(choice) = allowed else {
         conv.go(State::Idle);
         turn.show(Screen::text(t!(ctx.lang, "report-closed"))).await?;

@@ -157,8 +157,8 @@ pub async fn receive_extension_reason(
                 new_day = present::date_with_weekday(lang, new_day),
                 reason = reason.to_owned()
             );
-            let report =
-                button(t!(lang, "button-report-now"), Callback::Choose { round: r.code.clone(), period });
+            let choose = Callback::Choose { round: r.code.clone(), period, plan: Some(plan.code.clone()) };
+            let report = button(t!(lang, "button-report-now"), choose);
             Screen::with(text, keyboard(vec![vec![report]]))
         })
         .await?;
