@@ -22,6 +22,9 @@ pub struct Cli {
     /// Settings file (default: dondoc.toml in the working directory, if present)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Log lines as text, or as one JSON object per line (for a log collector)
+    #[arg(long, global = true, value_name = "FORMAT", env = "DONDOC_LOG_FORMAT", value_parser = ["text", "json"])]
+    pub log_format: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -134,7 +137,8 @@ pub enum PlanAction {
 /// Runs one command; the exit code is 0 on success, 1 when the input was refused, 2 when
 /// something outside (settings, database) failed.
 pub async fn run(cli: Cli) -> ExitCode {
-    crate::telemetry::init();
+    let format = cli.log_format.as_deref().and_then(crate::telemetry::LogFormat::parse).unwrap_or_default();
+    crate::telemetry::init(format);
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {

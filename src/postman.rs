@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::app::AppRef;
 use crate::domain::people::{Lang, Role};
+use crate::metrics::BulkOutcome;
 use crate::outbound::{Busy, Delivery, Screen};
 use crate::store::{Claim, Mail, MailOutcome, MailTo, NewMail, Person};
 use crate::ui::callback::Callback;
@@ -234,6 +235,7 @@ impl Postman {
                 Claim::Gone => continue,
                 Claim::Stale | Claim::Expired => {
                     pass.dropped += 1;
+                    self.app.metrics.bulk(&mail.kind, BulkOutcome::Dropped);
                     continue;
                 }
             }
@@ -246,6 +248,7 @@ impl Postman {
                     )
                     .await?;
                 pass.failed += 1;
+                self.app.metrics.bulk(&mail.kind, BulkOutcome::Failed);
                 continue;
             };
             let permit = self.slots.clone().acquire_owned().await?;
@@ -295,6 +298,12 @@ impl Postman {
             }
         };
         store.record_mail(mail.id, &outcome, now).await?;
+        let counted = match outcome {
+            MailOutcome::Sent { .. } => BulkOutcome::Sent,
+            MailOutcome::Failed { .. } => BulkOutcome::Failed,
+            MailOutcome::Retry { .. } => BulkOutcome::Retry,
+        };
+        self.app.metrics.bulk(&mail.kind, counted);
         Ok(pass)
     }
 

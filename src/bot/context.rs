@@ -90,6 +90,9 @@ pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
             Err(e) => tracing::error!(error = %e, "could not mark a person reachable"),
         }
     }
+    if let Some(p) = &person {
+        crate::telemetry::record_person(p.id);
+    }
     ctx.person = person;
     Some(ctx)
 }
