@@ -90,6 +90,24 @@ pub enum Command {
         #[command(subcommand)]
         action: InvitesAction,
     },
+    /// Write a consistent copy of the database to FILE (safe while the bot runs)
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with the backup FILE (the bot must be stopped); the database it
+    /// replaces is kept as <database>.before-restore
+    Restore {
+        file: PathBuf,
+        /// Do not keep the database it replaces
+        #[arg(long)]
+        discard_current: bool,
+        /// Replace an earlier <database>.before-restore
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +196,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Invites { action: InvitesAction::List } => crate::cli_ops::invites_list(&settings).await,
         Command::Invites { action: InvitesAction::Revoke { id } } => {
             crate::cli_ops::invites_revoke(&settings, id).await
+        }
+        Command::Backup { file, force } => crate::cli_backup::backup(&settings, &file, force).await,
+        Command::Restore { file, discard_current, force } => {
+            crate::cli_backup::restore(&settings, &file, discard_current, force).await
         }
     };
     match result {

@@ -13,6 +13,7 @@ pub mod bot;
 pub mod bundled;
 pub mod charts;
 pub mod cli;
+pub mod cli_backup;
 pub mod cli_ops;
 pub mod clock;
 pub mod config;
