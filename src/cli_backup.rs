@@ -78,6 +78,8 @@ pub async fn backup(settings: &Settings, file: &Path, force: bool) -> anyhow::Re
     let _ = std::fs::remove_file(&partial);
     let written = async {
         Store::copy_into(database, &partial).await?;
+        // The copy holds what the database holds: readable by whom the database is, not more.
+        std::fs::set_permissions(&partial, std::fs::metadata(database)?.permissions())?;
         let summary = Store::check_copy(&partial).await.context("checking the copy")?;
         sync(&partial)?;
         std::fs::rename(&partial, file).with_context(|| format!("naming the copy {}", file.display()))?;
@@ -120,6 +122,10 @@ pub async fn restore(
 ) -> anyhow::Result<ExitCode> {
     let lang = settings.language;
     let database = &settings.database;
+    // Restoring into a fresh place: its directory may not be there yet.
+    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
     // Held until the restore is over: a bot started meanwhile is refused.
     let _lock = match InstanceLock::take(database) {
         Ok(lock) => lock,
@@ -145,7 +151,8 @@ pub async fn restore(
     }
     // The backup is copied and checked first: a bad one changes nothing.
     let incoming = with_suffix(database, ".restoring");
-    std::fs::copy(file, &incoming).with_context(|| format!("copying {}", file.display()))?;
+    std::fs::copy(file, &incoming)
+        .with_context(|| format!("copying {} to {}", file.display(), incoming.display()))?;
     let summary = match Store::check_copy(&incoming).await {
         Ok(s) => s,
         Err(e) => {
@@ -159,6 +166,10 @@ pub async fn restore(
         }
     };
     let swapped = async {
+        if let Ok(current) = std::fs::metadata(database) {
+            // Readable by whom the database it replaces was, not more.
+            std::fs::set_permissions(&incoming, current.permissions())?;
+        }
         sync(&incoming)?;
         if database.exists() {
             // A crash may have left writes in the log only: fold them in, so the file is whole.

@@ -248,11 +248,6 @@ impl Application {
         })
     }
 
-    /// Where `/healthz` and `/metrics` are served (the port bound, when 0 was asked for).
-    pub fn http_address(&self) -> Option<std::net::SocketAddr> {
-        self.http.as_ref().and_then(crate::ops::http::address)
-    }
-
     /// The outbox's postman, to drive by hand in tests.
     pub fn postman(&self) -> Arc<Postman> {
         self.postman.clone()

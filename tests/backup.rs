@@ -321,7 +321,11 @@ async fn restore_refuses_a_running_bot_and_a_bad_file_and_keeps_the_database_it_
     let code = agencies[0].1[0].clone();
     let menu = report_metric(&tg, &users[0], menu, &code, "12,5").await;
     let backup = dir.path().join("backup.db");
+    // The copy is no more readable than the database.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&database, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert!(output(&database, &["backup", backup.to_str().unwrap()]).await.status.success());
+    assert_eq!(std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
     let _ = report_metric(&tg, &users[0], menu, &code, "99").await;
 
     // While the bot runs, nothing is replaced.
