@@ -11,6 +11,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::domain::Plan;
 use crate::domain::limits::{LimitRules, Limiter};
+use crate::metrics::Metrics;
 use crate::outbound::Sender;
 use crate::store::Store;
 
@@ -101,6 +102,8 @@ pub struct App {
     pub time_zone: Option<chrono_tz::Tz>,
     /// Per-person limits: floods, strangers, guessed invite codes.
     pub limits: Mutex<Limiter>,
+    /// What the operator reads at `/metrics` and `/healthz`.
+    pub metrics: Arc<Metrics>,
 }
 
 pub type AppRef = Arc<App>;
@@ -130,6 +133,7 @@ impl App {
                 flood_window: std::time::Duration::from_secs(60),
                 ..LimitRules::default()
             })),
+            metrics: Arc::new(Metrics::default()),
         })
     }
 

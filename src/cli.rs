@@ -17,6 +17,9 @@ pub struct Cli {
     /// Settings file (default: dondoc.toml in the working directory, if present)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Log lines as text, or as one JSON object per line (for a log collector)
+    #[arg(long, global = true, value_name = "FORMAT", env = "DONDOC_LOG_FORMAT", value_parser = ["text", "json"])]
+    pub log_format: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -92,6 +95,24 @@ pub enum Command {
         #[command(subcommand)]
         action: InvitesAction,
     },
+    /// Write a consistent copy of the database to FILE (safe while the bot runs)
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with the backup FILE (the bot must be stopped); the database it
+    /// replaces is kept as <database>.before-restore
+    Restore {
+        file: PathBuf,
+        /// Do not keep the database it replaces
+        #[arg(long)]
+        discard_current: bool,
+        /// Replace an earlier <database>.before-restore
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,7 +182,8 @@ pub enum PlanAction {
 /// Runs one command; the exit code is 0 on success, 1 when the input was refused, 2 when
 /// something outside (settings, database) failed.
 pub async fn run(cli: Cli) -> ExitCode {
-    crate::telemetry::init();
+    let format = cli.log_format.as_deref().and_then(crate::telemetry::LogFormat::parse).unwrap_or_default();
+    crate::telemetry::init(format);
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -207,6 +229,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Invites { action: InvitesAction::List } => crate::cli_ops::invites_list(&settings).await,
         Command::Invites { action: InvitesAction::Revoke { id } } => {
             crate::cli_ops::invites_revoke(&settings, id).await
+        }
+        Command::Backup { file, force } => crate::cli_backup::backup(&settings, &file, force).await,
+        Command::Restore { file, discard_current, force } => {
+            crate::cli_backup::restore(&settings, &file, discard_current, force).await
         }
     };
     match result {

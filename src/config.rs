@@ -9,6 +9,11 @@ use serde::Deserialize;
 
 use crate::i18n::Lang;
 
+/// Where the operator's endpoint listens unless `DONDOC_HTTP_LISTEN` says otherwise: loopback,
+/// for a Prometheus and a health probe on the same machine.
+pub const DEFAULT_HTTP_LISTEN: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 9464);
+
 /// A value that must not appear in logs or `Debug` output: the bot token.
 #[derive(Clone, Deserialize)]
 #[serde(transparent)]
@@ -45,8 +50,11 @@ pub struct Settings {
     pub language: Lang,
     /// Public HTTPS URL Telegram posts updates to; long polling when absent.
     pub webhook_url: Option<String>,
-    /// Address the webhook server listens on.
+    /// Address the webhook server listens on: loopback, behind a reverse proxy that terminates
+    /// TLS (Telegram posts only to HTTPS).
     pub webhook_listen: SocketAddr,
+    /// Address of the operator's endpoint (`/healthz`, `/metrics`); `None`: none.
+    pub http_listen: Option<SocketAddr>,
     /// Bulk sends (reminders, digests, broadcasts) per second overall, leaving the rest of
     /// Telegram's 30/s to interactive replies.
     pub bulk_per_second: u32,
@@ -77,7 +85,10 @@ impl Default for Settings {
             admins: Vec::new(),
             language: Lang::Vi,
             webhook_url: None,
-            webhook_listen: SocketAddr::from(([0, 0, 0, 0], 8443)),
+            webhook_listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
+            // None here, so that an application built in a test does not take the port; the
+            // program's settings (`from_sources`) listen on DEFAULT_HTTP_LISTEN unless told.
+            http_listen: None,
             bulk_per_second: 29,
             max_value_change_percent: 100,
             run_scheduler: true,
@@ -101,6 +112,7 @@ struct FileSettings {
     language: Option<String>,
     webhook_url: Option<String>,
     webhook_listen: Option<String>,
+    http_listen: Option<String>,
     bulk_per_second: Option<u32>,
     max_value_change_percent: Option<u32>,
     retry_first_ms: Option<u64>,
@@ -187,9 +199,18 @@ impl Settings {
             s.webhook_listen = listen.parse().map_err(|_| SettingsError::Value {
                 name: "DONDOC_WEBHOOK_LISTEN",
                 value: listen.clone(),
-                expected: "an address and port such as 0.0.0.0:8443",
+                expected: "an address and port such as 127.0.0.1:8443",
             })?;
         }
+        s.http_listen = match nonempty(env("DONDOC_HTTP_LISTEN")).or(file.http_listen) {
+            None => Some(DEFAULT_HTTP_LISTEN),
+            Some(off) if off.trim().eq_ignore_ascii_case("off") => None,
+            Some(listen) => Some(listen.trim().parse().map_err(|_| SettingsError::Value {
+                name: "DONDOC_HTTP_LISTEN",
+                value: listen.clone(),
+                expected: "an address and port such as 127.0.0.1:9464, or off",
+            })?),
+        };
         if let Some(rate) = nonempty(env("DONDOC_BULK_PER_SECOND")) {
             s.bulk_per_second =
                 rate.parse().ok().filter(|r| (1..=30).contains(r)).ok_or(SettingsError::Value {
@@ -271,6 +292,26 @@ mod tests {
         assert_eq!(s.send_timeout, Duration::from_secs(2));
         let env = |name: &str| (name == "DONDOC_RETRY_FIRST_MS").then(|| "0".to_owned());
         assert!(Settings::from_sources(None, env).unwrap_err().to_string().contains("DONDOC_RETRY_FIRST_MS"));
+    }
+
+    #[test]
+    fn the_listening_addresses_are_loopback_unless_told_and_the_endpoint_can_be_off() {
+        let s = Settings::from_sources(None, |_| None).unwrap();
+        assert_eq!(s.http_listen, Some(DEFAULT_HTTP_LISTEN));
+        assert_eq!(s.webhook_listen, "127.0.0.1:8443".parse().unwrap());
+        assert!(s.webhook_listen.ip().is_loopback() && DEFAULT_HTTP_LISTEN.ip().is_loopback());
+        let env = |name: &str| (name == "DONDOC_HTTP_LISTEN").then(|| "off".to_owned());
+        assert_eq!(Settings::from_sources(None, env).unwrap().http_listen, None);
+        let env = |name: &str| (name == "DONDOC_HTTP_LISTEN").then(|| "0.0.0.0:9100".to_owned());
+        assert_eq!(
+            Settings::from_sources(None, env).unwrap().http_listen,
+            Some("0.0.0.0:9100".parse().unwrap())
+        );
+        let env = |name: &str| (name == "DONDOC_HTTP_LISTEN").then(|| "9100".to_owned());
+        let err = Settings::from_sources(None, env).unwrap_err().to_string();
+        assert!(err.contains("DONDOC_HTTP_LISTEN"), "{err}");
+        // An application built by hand (tests, benchmarks) takes no port.
+        assert_eq!(Settings::default().http_listen, None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::app::AppRef;
 use crate::domain::people::{Lang, Role};
+use crate::metrics::BulkOutcome;
 use crate::outbound::{Busy, Delivery, Screen};
 use crate::store::{Mail, MailOutcome, MailTo, NewMail, Person};
 use crate::ui::callback::Callback;
@@ -212,7 +213,10 @@ impl Postman {
         let now = self.app.clock.now();
         store.expand_admin_mail(now).await?;
         let (mut waiting, dropped) = store.claim_due_mail(self.wall(), now, BATCH).await?;
-        let mut pass = Pass { dropped: dropped as usize, ..Pass::default() };
+        for kind in &dropped {
+            self.app.metrics.bulk(kind, BulkOutcome::Dropped);
+        }
+        let mut pass = Pass { dropped: dropped.len(), ..Pass::default() };
         let mut sends: JoinSet<(Mail, Delivery)> = JoinSet::new();
         while !waiting.is_empty() {
             let mut later = Vec::new();
@@ -232,6 +236,7 @@ impl Postman {
                     let failed = MailOutcome::Failed { error: "unreadable payload".into() };
                     store.record_mail(mail.id, &failed, now).await?;
                     pass.failed += 1;
+                    self.app.metrics.bulk(&mail.kind, BulkOutcome::Failed);
                     continue;
                 };
                 let permit = self.slots.clone().acquire_owned().await?;
@@ -289,6 +294,12 @@ impl Postman {
             }
         };
         store.record_mail(mail.id, &outcome, now).await?;
+        let counted = match outcome {
+            MailOutcome::Sent { .. } => BulkOutcome::Sent,
+            MailOutcome::Failed { .. } => BulkOutcome::Failed,
+            MailOutcome::Retry { .. } => BulkOutcome::Retry,
+        };
+        self.app.metrics.bulk(&mail.kind, counted);
         Ok(pass)
     }
 

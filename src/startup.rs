@@ -12,8 +12,7 @@ use chrono::{DateTime, Utc};
 use teloxide::dispatching::{DefaultKey, Dispatcher};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::update_listeners::Polling;
-use teloxide::update_listeners::webhooks;
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::app::{App, AppRef};
@@ -21,6 +20,8 @@ use crate::bot::schema::{SchemaError, schema};
 use crate::clock::{RehearsalClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::domain::Plan;
+use crate::ops::listen::{Polling, watch_webhook};
+use crate::ops::observe::observed;
 use crate::outbound::{Limits, RetryPolicy, Sender};
 use crate::postman::Postman;
 use crate::scheduler::Scheduler;
@@ -37,9 +38,14 @@ pub struct Application {
     stop: watch::Sender<bool>,
     scheduler: Arc<Scheduler>,
     postman: Arc<Postman>,
+    /// The operator's endpoint, bound at build (`None` when the settings turn it off).
+    http: Option<TcpListener>,
     /// Held while the bot runs: a second `dondoc run` on the same database is refused.
     _instance: InstanceLock,
 }
+
+/// How long Telegram may hold a long poll open with nothing to give.
+const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The single-instance lock: an OS file lock beside the database (released by the kernel when
 /// the process dies, so a crash never leaves it stuck), with the holder's pid inside.
@@ -226,10 +232,16 @@ impl Application {
                 )
             )
         })?;
+        let http = match settings.http_listen {
+            Some(address) => Some(crate::ops::http::bind(address).await?),
+            None => None,
+        };
         let bot = make_bot(&settings)?;
         let store = open_store(&settings).await?;
         let me = get_me(&bot).await?;
         let app = assemble(&settings, store, clock, &bot, me.username().to_owned()).await?;
+        // Telegram has just answered getMe: healthy from the start, not after the first poll.
+        app.metrics.contact(std::time::Instant::now());
         // The commands beside the bot (an invite made on the command line) judge time on the
         // bot's clock, which may be a rehearsal's.
         let offset = (app.clock.now() - app.wall.now()).num_milliseconds();
@@ -240,12 +252,22 @@ impl Application {
         if let Err(e) = crate::bot::set_default_menus(&bot).await {
             tracing::warn!(error = %e, "could not set the command menus");
         }
-        let dispatcher = Dispatcher::builder(bot.clone(), schema())
+        let dispatcher = Dispatcher::builder(bot.clone(), observed(schema(), app.metrics.clone()))
             .dependencies(dptree::deps![app.clone()])
             .error_handler(LoggingErrorHandler::with_custom_text("A handler failed"))
             .build();
         let (stop, _) = watch::channel(false);
-        Ok(Application { app, bot, dispatcher, settings, stop, scheduler, postman, _instance: instance })
+        Ok(Application {
+            app,
+            bot,
+            dispatcher,
+            settings,
+            stop,
+            scheduler,
+            postman,
+            http,
+            _instance: instance,
+        })
     }
 
     /// The outbox's postman, to drive by hand in tests.
@@ -298,21 +320,24 @@ impl Application {
             tokio::spawn(async move { scheduler.tick().await });
         }
         let postman = tokio::spawn(self.postman.clone().run(self.stop.subscribe()));
+        if let Some(socket) = self.http.take() {
+            if let Some(address) = crate::ops::http::address(&socket) {
+                tracing::info!(%address, "health and metrics at http://{address}/healthz and /metrics");
+            }
+            tokio::spawn(crate::ops::http::serve(socket, self.app.clone(), self.stop.subscribe()));
+        }
         let errors = LoggingErrorHandler::with_custom_text("Telegram updates could not be fetched");
+        let metrics = self.app.metrics.clone();
         match self.settings.webhook_url.clone() {
             Some(url) => {
-                let url = url.parse().with_context(|| format!("DONDOC_WEBHOOK_URL is not a URL: {url}"))?;
-                let options = webhooks::Options::new(self.settings.webhook_listen, url);
+                let listen = self.settings.webhook_listen;
                 let listener =
-                    webhooks::axum(self.bot.clone(), options).await.context("setting the webhook")?;
+                    crate::ops::listen::webhook(self.bot.clone(), &url, listen, metrics.clone()).await?;
+                tokio::spawn(watch_webhook(self.bot.clone(), metrics, self.stop.subscribe()));
                 self.dispatcher.dispatch_with_listener(listener, errors).await;
             }
             None => {
-                let listener = Polling::builder(self.bot.clone())
-                    .timeout(Duration::from_secs(10))
-                    .delete_webhook()
-                    .await
-                    .build();
+                let listener = Polling::start(self.bot.clone(), POLL_TIMEOUT, metrics).await;
                 self.dispatcher.dispatch_with_listener(listener, errors).await;
             }
         }

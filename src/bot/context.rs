@@ -74,6 +74,9 @@ pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
             (None, State::Stale, false)
         }
     };
+    if let Some(p) = &person {
+        crate::telemetry::record_person(p.id);
+    }
     if handled {
         tracing::info!(keys = ?keys, "a duplicate delivery was ignored");
         return None;
@@ -82,7 +85,10 @@ pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
     let mut ctx = Ctx { chat: chat.0, user, person: None, lang, private: chat.1, now, state, keys };
     if person.is_none() && app.admins.contains(&telegram_id) && ctx.private {
         match app.store.ensure_admin(&ctx.newcomer(), now).await {
-            Ok(admin) => person = Some(admin),
+            Ok(admin) => {
+                crate::telemetry::record_person(admin.id);
+                person = Some(admin);
+            }
             Err(e) => tracing::error!(error = %e, "could not record a settings admin"),
         }
     }

@@ -7,6 +7,7 @@
 mod conversation;
 mod extensions;
 mod leadership;
+mod ops;
 mod outbox;
 mod people;
 mod plan;
@@ -28,6 +29,7 @@ use crate::domain::Problems;
 
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
+pub use ops::{CopySummary, OutboxGauge};
 pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail, ReportKey};
 pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
 pub use plan::{ImportSummary, KindCount};

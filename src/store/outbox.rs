@@ -238,7 +238,7 @@ impl Store {
 
     /// Takes up to `limit` messages due at `wall` (pending, not backing off) for sending, most
     /// urgent first, in one transaction; first drops, unsent, those whose report was handed in
-    /// meanwhile and those too late (counted in the second value). A claimed row left in
+    /// meanwhile and those too late (their kinds are the second value). A claimed row left in
     /// flight by a crash goes again at start-up ([`Store::recover_in_flight`]): claiming a few
     /// ahead of their send slots loses nothing.
     pub async fn claim_due_mail(
@@ -246,31 +246,32 @@ impl Store {
         wall: DateTime<Utc>,
         now: DateTime<Utc>,
         limit: i64,
-    ) -> Result<(Vec<Mail>, u64)> {
+    ) -> Result<(Vec<Mail>, Vec<String>)> {
         let due = "SELECT id FROM outbox WHERE status = 'pending' AND audience IS NULL AND not_before <= ?1
                    ORDER BY priority, id LIMIT ?2";
         let mut tx = self.write.begin().await?;
-        let stale = sqlx::query(&format!(
+        let mut dropped: Vec<String> = sqlx::query_scalar(&format!(
             "UPDATE outbox SET status = 'cancelled', updated_at = ?3 WHERE id IN ({due})
                AND stale_round IS NOT NULL AND EXISTS (SELECT 1 FROM report r WHERE r.round_id = outbox.stale_round
                  AND r.period = outbox.stale_period AND r.agency_id = outbox.stale_agency
-                 AND r.state IN ('submitted', 'accepted'))"
+                 AND r.state IN ('submitted', 'accepted'))
+             RETURNING kind"
         ))
         .bind(wall)
         .bind(limit)
         .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let late = sqlx::query(&format!(
-            "UPDATE outbox SET status = 'expired', updated_at = ?3 WHERE id IN ({due}) AND expires_at <= ?3"
+        .fetch_all(&mut *tx)
+        .await?;
+        let late: Vec<String> = sqlx::query_scalar(&format!(
+            "UPDATE outbox SET status = 'expired', updated_at = ?3 WHERE id IN ({due}) AND expires_at <= ?3
+             RETURNING kind"
         ))
         .bind(wall)
         .bind(limit)
         .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .fetch_all(&mut *tx)
+        .await?;
+        dropped.extend(late);
         let mut claimed: Vec<Mail> = sqlx::query_as(&format!(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?3 WHERE id IN ({due})
              RETURNING id, key, kind, priority, person_id, chat_id, language, payload, attempts - 1 AS attempts,
@@ -283,7 +284,7 @@ impl Store {
         .await?;
         tx.commit().await?;
         claimed.sort_by_key(|m| (m.priority, m.id));
-        Ok((claimed, stale + late))
+        Ok((claimed, dropped))
     }
 
     /// Records how a claimed row's try ended.

@@ -1,0 +1,10 @@
+backup-done = Backed up { $database } to { $file } ({ $size }; plan { $plan }, { $reports } reports, { $people } people).
+backup-exists = { $file } already exists. Choose another name, or add --force to replace it.
+backup-no-database = There is no database at { $database }.
+backup-same-file = { $file } is the database itself. Choose another file.
+restore-bot-running = A dondoc is running on { $database } ({ $holder }). Stop it before restoring: it would keep writing to the database being replaced.
+restore-no-file = There is no backup file { $file }.
+restore-bad-backup = { $file } cannot be restored, and nothing was changed: { $reason }
+restore-before-exists = { $before } is still there from an earlier restore. Move it away, or add --force to replace it, or --discard-current not to keep the current database.
+restore-done = Restored { $database } from { $file } (plan { $plan }, { $reports } reports, { $people } people).
+restore-kept = The database it replaced is kept as { $before }.

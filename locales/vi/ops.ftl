@@ -1,0 +1,10 @@
+backup-done = Đã sao lưu { $database } vào { $file } ({ $size }; kế hoạch { $plan }, { $reports } báo cáo, { $people } người dùng).
+backup-exists = { $file } đã có. Hãy chọn tên khác, hoặc thêm --force để ghi đè.
+backup-no-database = Không có cơ sở dữ liệu ở { $database }.
+backup-same-file = { $file } chính là cơ sở dữ liệu. Hãy chọn tệp khác.
+restore-bot-running = Một dondoc đang chạy trên { $database } ({ $holder }). Hãy dừng nó trước khi khôi phục: nó sẽ tiếp tục ghi vào cơ sở dữ liệu đang bị thay thế.
+restore-no-file = Không có tệp sao lưu { $file }.
+restore-bad-backup = Không khôi phục được từ { $file }, chưa có gì thay đổi: { $reason }
+restore-before-exists = { $before } vẫn còn từ lần khôi phục trước. Hãy chuyển nó đi, hoặc thêm --force để ghi đè, hoặc --discard-current để không giữ cơ sở dữ liệu hiện tại.
+restore-done = Đã khôi phục { $database } từ { $file } (kế hoạch { $plan }, { $reports } báo cáo, { $people } người dùng).
+restore-kept = Cơ sở dữ liệu bị thay thế được giữ ở { $before }.
