@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::db::{query, query_scalar};
 use super::{Result, Store};
 
 impl Store {
     pub async fn set_dialogue_state(&self, chat_id: i64, state: &str, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES (?, ?, ?)
+        query(
+            "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
         )
         .bind(chat_id)
@@ -29,33 +30,36 @@ impl Store {
         next: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         for key in keys {
-            sqlx::query("INSERT OR IGNORE INTO handled_update (update_key, handled_at) VALUES (?, ?)")
-                .bind(key)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            query(
+                "INSERT INTO handled_update (update_key, handled_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(key)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
         }
         if let Some(state) = next {
-            sqlx::query(
-                "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES (?, ?, ?)
+            query(
+                "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES ($1, $2, $3)
                  ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
             )
             .bind(chat_id)
             .bind(state)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
+        super::replicas::release_claims(&mut tx, keys).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// A value the running bot shares with the commands beside it.
     pub async fn set_runtime(&self, key: &str, value: &str, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?)
+        query(
+            "INSERT INTO runtime (key, value, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         )
         .bind(key)
@@ -67,20 +71,21 @@ impl Store {
     }
 
     pub async fn runtime(&self, key: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM runtime WHERE key = ?")
+        Ok(query_scalar("SELECT value FROM runtime WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.read)
             .await?)
     }
 
     pub async fn clear_runtime(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM runtime WHERE key = ?").bind(key).execute(&self.write).await?;
+        query("DELETE FROM runtime WHERE key = $1").bind(key).execute(&self.write).await?;
         Ok(())
     }
 
     /// Forgets handled updates older than a week: Telegram redelivers within a day at most.
     pub async fn prune_handled_updates(&self, now: DateTime<Utc>) -> Result<u64> {
-        Ok(sqlx::query("DELETE FROM handled_update WHERE handled_at < ?")
+        super::replicas::prune_claims(&self.write).await?;
+        Ok(query("DELETE FROM handled_update WHERE handled_at < $1")
             .bind(now - Duration::days(7))
             .execute(&self.write)
             .await?
@@ -93,14 +98,14 @@ impl Store {
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
         // Table names come from code, never from a person.
         let sql = format!("SELECT count(*) FROM {table}");
-        Ok(sqlx::query_scalar(&sql).fetch_one(&self.read).await?)
+        Ok(query_scalar(&sql).fetch_one(&self.read).await?)
     }
 
     /// A digest of every report item's content, to compare states in tests.
     pub async fn fingerprint(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT coalesce(sum(length(coalesce(status,'')) + coalesce(percent,0) * 7 + length(coalesce(value,''))
-                  * 13 + length(coalesce(note,'')) * 17 + id * 19), 0) FROM report_item",
+        Ok(query_scalar(
+            "SELECT CAST(coalesce(sum(length(coalesce(status,'')) + coalesce(percent,0) * 7 + length(coalesce(value,''))
+                  * 13 + length(coalesce(note,'')) * 17 + id * 19), 0) AS BIGINT) FROM report_item",
         )
         .fetch_one(&self.read)
         .await?)

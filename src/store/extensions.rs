@@ -1,8 +1,8 @@
 //! Deadlines an admin moved for one agency and one period.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
 
+use super::db::{query, query_as};
 use super::outbox::NewMail;
 use super::{Result, Store, StoreError};
 use crate::domain::{AgencyCode, PeriodKey};
@@ -22,20 +22,31 @@ pub struct Extension {
 
 const SELECT: &str = "SELECT p.code AS plan, rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, \
      e.granted_by, e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
-     JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id WHERE p.code = ?";
+     JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id WHERE p.code = $1";
 
-fn extension(row: &sqlx::sqlite::SqliteRow) -> Result<Extension> {
+#[derive(sqlx::FromRow)]
+struct ExtensionRow {
+    plan: String,
+    round: String,
+    period: String,
+    agency: String,
+    last_day: String,
+    reason: String,
+    granted_by: Option<i64>,
+    granted_at: DateTime<Utc>,
+}
+
+fn extension(row: ExtensionRow) -> Result<Extension> {
     let corrupt = |w: &str| StoreError::Corrupt(format!("deadline_extension.{w}"));
     Ok(Extension {
-        plan: row.get("plan"),
-        round: row.get("round"),
-        period: row.get::<&str, _>("period").parse().map_err(|_| corrupt("period"))?,
-        agency: AgencyCode::parse(row.get("agency")).ok_or_else(|| corrupt("agency"))?,
-        last_day: NaiveDate::parse_from_str(row.get("last_day"), "%Y-%m-%d")
-            .map_err(|_| corrupt("last_day"))?,
-        reason: row.get("reason"),
-        granted_by: row.get("granted_by"),
-        granted_at: row.get("granted_at"),
+        plan: row.plan,
+        round: row.round,
+        period: row.period.parse().map_err(|_| corrupt("period"))?,
+        agency: AgencyCode::parse(&row.agency).ok_or_else(|| corrupt("agency"))?,
+        last_day: NaiveDate::parse_from_str(&row.last_day, "%Y-%m-%d").map_err(|_| corrupt("last_day"))?,
+        reason: row.reason,
+        granted_by: row.granted_by,
+        granted_at: row.granted_at,
     })
 }
 
@@ -47,32 +58,32 @@ impl Store {
         period: PeriodKey,
         agency: &AgencyCode,
     ) -> Result<Option<Extension>> {
-        let sql = format!("{SELECT} AND rr.code = ? AND e.period = ? AND a.code = ?");
-        let row = sqlx::query(&sql)
+        let sql = format!("{SELECT} AND rr.code = $2 AND e.period = $3 AND a.code = $4");
+        let row = query_as::<ExtensionRow>(&sql)
             .bind(plan)
             .bind(round)
             .bind(period.to_string())
             .bind(agency.as_str())
             .fetch_optional(&self.read)
             .await?;
-        row.as_ref().map(extension).transpose()
+        row.map(extension).transpose()
     }
 
     /// Every extension of a plan.
     pub async fn extensions(&self, plan: &str) -> Result<Vec<Extension>> {
-        let rows = sqlx::query(SELECT).bind(plan).fetch_all(&self.read).await?;
-        rows.iter().map(extension).collect()
+        let rows = query_as::<ExtensionRow>(SELECT).bind(plan).fetch_all(&self.read).await?;
+        rows.into_iter().map(extension).collect()
     }
 
     /// Grants (or changes) an agency's last day for one period, with the reason.
     /// Records an extension, queuing the messages that tell of it in the same transaction.
     pub async fn grant_extension(&self, e: &Extension, mails: &[NewMail], wall: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.write.begin().await?;
-        let n = sqlx::query(
+        let mut tx = self.begin().await?;
+        let n = query(
             "INSERT INTO deadline_extension (round_id, period, agency_id, last_day, reason, granted_by, granted_at)
-             SELECT rr.id, ?2, a.id, ?4, ?5, ?6, ?7 FROM reporting_round rr, agency a
-             WHERE rr.code = ?1 AND a.code = ?3 AND rr.plan_id = a.plan_id
-               AND rr.plan_id = (SELECT id FROM plan WHERE code = ?8)
+             SELECT rr.id, $2, a.id, $4, $5, $6, $7 FROM reporting_round rr, agency a
+             WHERE rr.code = $1 AND a.code = $3 AND rr.plan_id = a.plan_id
+               AND rr.plan_id = (SELECT id FROM plan WHERE code = $8)
              ON CONFLICT (round_id, period, agency_id) DO UPDATE SET last_day = excluded.last_day,
                 reason = excluded.reason, granted_by = excluded.granted_by, granted_at = excluded.granted_at",
         )
@@ -84,7 +95,7 @@ impl Store {
         .bind(e.granted_by)
         .bind(e.granted_at)
         .bind(&e.plan)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?
         .rows_affected();
         if n == 0 {

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::reports::{REPORT_COLUMNS, REPORT_FROM, decimal, report_row};
+use super::db::{query_as, query_scalar};
+use super::reports::{REPORT_COLUMNS, REPORT_FROM, ReportColumns, decimal, report_row};
 use super::{Result, Store, StoreError, parse_json};
 use crate::domain::report::{ItemEntry, ItemKey, ReportState, TaskStatus};
 use crate::domain::{AgencyCode, PeriodKey};
@@ -39,26 +40,29 @@ impl Store {
         period: Option<PeriodKey>,
         kinds: ItemKinds,
     ) -> Result<Vec<HandedInItem>> {
-        let period_filter = if period.is_some() { "AND r.period = ?2" } else { "AND ?2 IS NULL" };
+        let period_filter = if period.is_some() { "AND r.period = $2" } else { "AND $2 IS NULL" };
         let kind_filter = match kinds {
             ItemKinds::MetricsAndNarratives => "AND i.task_id IS NULL",
             ItemKinds::All => "",
         };
         // A period holds tens of thousands of items and sqlx decodes rows one at a time (a few
-        // µs each): SQLite hands them over as one JSON array instead.
+        // µs each): the database hands them over as one JSON array instead.
         use super::reports::ASKED_AS;
-        let sql = format!(
-            "SELECT json_group_array(json_array(r.period, a.code, r.state, a.position, i.id, i.status, i.percent,
+        let rows = self.backend().dialect().json_rows(&format!(
+            "r.period, a.code, r.state, a.position, i.id, i.status, i.percent,
                     i.value, i.value_out_of, i.note, i.updated_at, i.updated_by, t.code, m.code, ind.number, p.name,
-                    i.plan_version_id, {ASKED_AS}))
+                    i.plan_version_id, {ASKED_AS}"
+        ));
+        let sql = format!(
+            "SELECT {rows}
              FROM report r JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id
              JOIN report_item i ON i.report_id = r.id
              LEFT JOIN task t ON t.id = i.task_id LEFT JOIN metric m ON m.id = i.metric_id
              LEFT JOIN indicator ind ON ind.id = i.indicator_id LEFT JOIN person p ON p.id = i.updated_by
-             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = ?3) AND rr.code = ?1 {period_filter}
+             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = $3) AND rr.code = $1 {period_filter}
                AND r.state IN ('submitted', 'accepted') {kind_filter}"
         );
-        let json: String = sqlx::query_scalar(&sql)
+        let json: String = query_scalar(&sql)
             .bind(round)
             .bind(period.map(|p| p.to_string()))
             .bind(plan)
@@ -82,11 +86,11 @@ impl Store {
             agency: String,
             file_name: Option<String>,
         }
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<Row> = query_as(
             "SELECT a.code AS agency, f.file_name FROM report_attachment f
              JOIN report r ON r.id = f.report_id JOIN reporting_round rr ON rr.id = r.round_id
              JOIN agency a ON a.id = r.agency_id
-             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = ?) AND rr.code = ? AND r.period = ?
+             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = $1) AND rr.code = $2 AND r.period = $3
                AND f.removed_at IS NULL
              ORDER BY a.position, f.id",
         )
@@ -108,22 +112,22 @@ impl Store {
     pub async fn agency_reports(&self, plan: &str, agency: &AgencyCode) -> Result<Vec<ReportRow>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
-             WHERE a.code = ? AND p.code = ?
+             WHERE a.code = $1 AND p.code = $2
              ORDER BY r.period, rr.position"
         );
-        let rows = sqlx::query(&sql).bind(agency.as_str()).bind(plan).fetch_all(&self.read).await?;
-        rows.iter().map(report_row).collect()
+        let rows =
+            query_as::<ReportColumns>(&sql).bind(agency.as_str()).bind(plan).fetch_all(&self.read).await?;
+        rows.into_iter().map(report_row).collect()
     }
 
     /// The names of people, removed ones included (a history keeps who did what).
     pub async fn person_names(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
         let list = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let rows = sqlx::query_as::<_, (i64, String)>(
-            "SELECT id, name FROM person WHERE id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(list)
-        .fetch_all(&self.read)
-        .await?;
+        let sql = format!(
+            "SELECT id, name FROM person WHERE id IN (SELECT CAST(value AS BIGINT) FROM {})",
+            self.backend().dialect().each("$1")
+        );
+        let rows = query_as::<(i64, String)>(&sql).bind(list).fetch_all(&self.read).await?;
         Ok(rows.into_iter().collect())
     }
 }

@@ -1,10 +1,14 @@
-//! Every query lives here. SQLite through sqlx: WAL, foreign keys, a busy timeout, and the
-//! migrations of `migrations/` applied on open.
+//! Every query lives here, on SQLite or PostgreSQL through sqlx (`db.rs` is what differs).
 //!
-//! Writes go through a pool of one connection, so they queue in memory instead of sleeping in
-//! SQLite's busy handler; reads use their own pool and see every committed write (WAL).
+//! SQLite: WAL, foreign keys, a busy timeout, and the migrations of `migrations/` applied on
+//! open. Writes go through a pool of one connection, so they queue in memory instead of sleeping
+//! in SQLite's busy handler; reads use their own pool and see every committed write (WAL).
+//!
+//! PostgreSQL (`postgres://…`): one pool for reads and writes, the migrations of
+//! `migrations/postgres/`; several replicas may share the database (`replicas.rs`).
 
 mod conversation;
+pub mod db;
 mod extensions;
 mod leadership;
 mod ops;
@@ -14,18 +18,22 @@ mod plan;
 mod plan_load;
 mod plan_versions;
 mod reminders;
+mod replicas;
 mod report_history;
 mod reports;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
 use crate::domain::Problems;
+pub use db::Backend;
+use db::{Pool, Tx, query, query_as};
 
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
@@ -35,6 +43,7 @@ pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
 pub use plan::{ImportSummary, KindCount};
 pub use plan_versions::{PlanStamp, PlanVersion};
 pub use reminders::DueGroup;
+pub use replicas::SchedulerLock;
 pub use report_history::ReportEvent;
 pub use reports::{Attachment, ItemChange, ReportRow, SaveRefused};
 
@@ -59,9 +68,10 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        // SQLITE_FULL (13): say so plainly, it is the one a person can act on.
+        // SQLITE_FULL (13), PostgreSQL's disk_full (53100): say so plainly, it is the one a
+        // person can act on.
         if let sqlx::Error::Database(db) = &e
-            && db.code().as_deref() == Some("13")
+            && matches!(db.code().as_deref(), Some("13" | "53100"))
         {
             return StoreError::DiskFull;
         }
@@ -71,17 +81,125 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Where the database is: a SQLite file, or a PostgreSQL server (`postgres://…`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `postgres://…` or `postgresql://…` is a server; anything else a file path.
+    pub fn parse(text: &str) -> Location {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Location::Postgres(text.to_owned())
+        } else {
+            Location::File(PathBuf::from(text))
+        }
+    }
+
+    /// The SQLite file, if it is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Location::File(path) => Some(path),
+            Location::Postgres(_) => None,
+        }
+    }
+}
+
+/// A server's address is shown without its password.
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Postgres(url) => f.write_str(&without_password(url)),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`.
+fn without_password(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => format!("{name}:***@{host}"),
+            None => format!("{user}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    let path = match path.split_once('?') {
+        Some((path, params)) => {
+            let params: Vec<String> = params
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some(("password", _)) => "password=***".to_owned(),
+                    _ => p.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", params.join("&"))
+        }
+        None => path.to_owned(),
+    };
+    format!("{scheme}://{authority}{path}")
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Location({self})")
+    }
+}
+
+impl From<PathBuf> for Location {
+    fn from(path: PathBuf) -> Location {
+        Location::File(path)
+    }
+}
+
+impl From<&PathBuf> for Location {
+    fn from(path: &PathBuf) -> Location {
+        Location::File(path.clone())
+    }
+}
+
+impl From<&Path> for Location {
+    fn from(path: &Path) -> Location {
+        Location::File(path.to_owned())
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(location: &Location) -> Location {
+        location.clone()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
-    read: SqlitePool,
-    write: SqlitePool,
-    maintenance: SqlitePool,
-    checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
+    read: Pool,
+    write: Pool,
+    /// SQLite: the connection that folds the write-ahead log into the file, and its task.
+    maintenance: Option<(SqlitePool, std::sync::Arc<tokio::task::AbortHandle>)>,
+    /// Which replica this is, for the claims on updates (PostgreSQL).
+    replica: std::sync::Arc<str>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<Store> {
+    /// Opens the database (a SQLite file is created if needed) and brings its schema up to date.
+    pub async fn open(location: impl Into<Location>) -> Result<Store> {
+        let store = match location.into() {
+            Location::File(path) => Store::open_sqlite(&path).await?,
+            Location::Postgres(url) => Store::open_postgres(&url).await?,
+        };
+        // Invites made before codes were stored hashed: hash them now, once.
+        hash_legacy_invites(&store.write).await?;
+        // Plans imported before versions existed: their first version, once.
+        store.version_legacy_plans().await?;
+        Ok(store)
+    }
+
+    async fn open_sqlite(path: &Path) -> Result<Store> {
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(StoreError::Database)?
             .filename(path)
@@ -97,38 +215,71 @@ impl Store {
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         sqlx::migrate!("./migrations").run(&write).await?;
-        // Invites made before codes were stored hashed: hash them now, once.
-        hash_legacy_invites(&write).await?;
         let read =
             SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
         let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
-        let store =
-            Store { read, write, maintenance, checkpoints: std::sync::Arc::new(checkpoints.abort_handle()) };
-        // Plans imported before versions existed: their first version, once.
-        store.version_legacy_plans().await?;
-        Ok(store)
+        Ok(Store {
+            read: Pool::Sqlite(read),
+            write: Pool::Sqlite(write),
+            maintenance: Some((maintenance, std::sync::Arc::new(checkpoints.abort_handle()))),
+            replica: replica_name().into(),
+        })
+    }
+
+    /// One pool for reads and writes: PostgreSQL runs writers side by side. The migrations
+    /// take PostgreSQL's advisory lock (sqlx does), so replicas starting together apply them once.
+    async fn open_postgres(url: &str) -> Result<Store> {
+        let options =
+            PgConnectOptions::from_str(url).map_err(StoreError::Database)?.application_name("dondoc");
+        let pool = PgPoolOptions::new().max_connections(10).connect_with(options).await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let pool = Pool::Postgres(pool);
+        Ok(Store { read: pool.clone(), write: pool, maintenance: None, replica: replica_name().into() })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.write.backend()
+    }
+
+    /// Names the replica this store serves (on PostgreSQL, its claims on updates carry it).
+    pub fn with_replica(mut self, name: &str) -> Store {
+        self.replica = name.into();
+        self
     }
 
     /// Closes the pools, waiting for work in flight, and folds the log into the database.
     pub async fn close(&self) {
-        self.checkpoints.abort();
+        if let Some((_, checkpoints)) = &self.maintenance {
+            checkpoints.abort();
+        }
         self.write.close().await;
         self.read.close().await;
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.maintenance).await {
-            tracing::warn!(error = %e, "could not fold the write-ahead log at close");
+        if let Some((maintenance, _)) = &self.maintenance {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(maintenance).await {
+                tracing::warn!(error = %e, "could not fold the write-ahead log at close");
+            }
+            maintenance.close().await;
         }
-        self.maintenance.close().await;
+    }
+
+    /// A write transaction.
+    async fn begin(&self) -> Result<Tx> {
+        Ok(self.write.begin().await?)
     }
 }
 
-async fn hash_legacy_invites(write: &SqlitePool) -> Result<()> {
+/// This machine and process, until the settings name the replica.
+fn replica_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    format!("{}:{}", host.trim(), std::process::id())
+}
+
+async fn hash_legacy_invites(write: &Pool) -> Result<()> {
     let legacy: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, legacy_code FROM invite WHERE legacy_code IS NOT NULL")
-            .fetch_all(write)
-            .await?;
+        query_as("SELECT id, legacy_code FROM invite WHERE legacy_code IS NOT NULL").fetch_all(write).await?;
     for (id, code) in legacy {
-        sqlx::query("UPDATE invite SET code_hash = ?, legacy_code = NULL WHERE id = ?")
+        query("UPDATE invite SET code_hash = $1, legacy_code = NULL WHERE id = $2")
             .bind(crate::domain::people::invite_hash(&code))
             .bind(id)
             .execute(write)
@@ -180,8 +331,22 @@ fn target_text(value: &str, out_of: Option<&str>, high: Option<&str>) -> Result<
 pub(crate) mod testing {
     use super::Store;
 
-    /// A store on a fresh temporary file; keep the directory alive as long as the store.
+    /// A store on a fresh database: a temporary file, or a new database on the PostgreSQL
+    /// server of `DONDOC_TEST_DATABASE_URL` when set. Keep the directory alive as long as the
+    /// store.
     pub async fn temp_store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let location = match super::replicas::testing::fresh_database().await {
+            Some(url) => super::Location::Postgres(url),
+            None => super::Location::File(dir.path().join("test.db")),
+        };
+        let store = Store::open(location).await.expect("open store");
+        (store, dir)
+    }
+
+    /// A store on a fresh temporary SQLite file, whatever the tests run on (what only SQLite
+    /// has: its file, its copies).
+    pub async fn temp_file_store() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("test.db")).await.expect("open store");
         (store, dir)

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
+use super::db::{query_as, query_scalar};
 use super::{Result, Store, StoreError};
 
 /// Outbox rows not yet sent, of one kind and status (`pending` or `sending`); `due`: how many
@@ -36,18 +37,22 @@ pub struct CopySummary {
 }
 
 impl Store {
-    /// A query that reads the database file (its schema), for the health check.
+    /// A query that reads the database (on SQLite its file's schema), for the health check.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master").fetch_one(&self.read).await?;
+        let sql = match self.backend() {
+            super::Backend::Sqlite => "SELECT count(*) FROM sqlite_master",
+            super::Backend::Postgres => "SELECT count(*) FROM pg_catalog.pg_namespace",
+        };
+        query_scalar::<i64>(sql).fetch_one(&self.read).await?;
         Ok(())
     }
 
     /// The outbox rows not yet sent, by kind and status, and how many are due at `wall`.
     pub async fn outbox_gauges(&self, wall: DateTime<Utc>) -> Result<Vec<OutboxGauge>> {
         // One query per status, each on its partial index.
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT kind, 'pending' AS status, count(*) AS count,
-                    coalesce(sum(CASE WHEN audience IS NULL AND not_before <= ?1 THEN 1 ELSE 0 END), 0) AS due
+                    coalesce(sum(CASE WHEN audience IS NULL AND not_before <= $1 THEN 1 ELSE 0 END), 0) AS due
              FROM outbox WHERE status = 'pending' GROUP BY kind
              UNION ALL
              SELECT kind, 'sending' AS status, count(*) AS count, 0 AS due
@@ -107,7 +112,7 @@ impl Store {
         }
         // Every plan followed ("09/KH-UBND, 26/KH-UBND"), the last imported first.
         let plan: Option<String> = sqlx::query_scalar(
-            "SELECT group_concat(code, ', ') FROM (SELECT code FROM plan WHERE active = 1 ORDER BY id DESC)",
+            "SELECT group_concat(code, ', ') FROM (SELECT code FROM plan WHERE active = TRUE ORDER BY id DESC)",
         )
         .fetch_one(&mut conn)
         .await?;
@@ -147,11 +152,11 @@ async fn connect(path: &Path, read_only: bool) -> Result<SqliteConnection> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::testing::temp_store;
+    use crate::store::testing::{temp_file_store, temp_store};
 
     #[tokio::test]
     async fn a_copy_taken_while_writes_go_on_is_whole_and_checks_out() {
-        let (store, dir) = temp_store().await;
+        let (store, dir) = temp_file_store().await;
         store.import_plan(&crate::bundled::plan().unwrap(), Utc::now()).await.unwrap();
         let db = dir.path().join("test.db");
         // Writes go on through the store while the copy is taken.

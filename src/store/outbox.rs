@@ -3,8 +3,8 @@
 //! flight, and those go again at start-up.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
 
+use super::db::{Tx, query, query_as, query_scalar};
 use super::{Result, Store};
 use crate::domain::{AgencyCode, PeriodKey};
 
@@ -117,11 +117,11 @@ pub struct Broadcast {
     pub created_at: DateTime<Utc>,
 }
 
-const PLAN: &str = "(SELECT id FROM plan WHERE code = ?16)";
+const PLAN: &str = "(SELECT id FROM plan WHERE code = $16)";
 
 /// Queues messages inside a transaction; returns how many were new.
 pub(super) async fn enqueue(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     mails: &[NewMail],
     now: DateTime<Utc>,
     wall: DateTime<Utc>,
@@ -134,9 +134,9 @@ pub(super) async fn enqueue(
         };
         let language = match &m.to {
             MailTo::Person { id, .. } => {
-                sqlx::query_scalar::<_, String>("SELECT language FROM person WHERE id = ?")
+                query_scalar::<String>("SELECT language FROM person WHERE id = $1")
                     .bind(id)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(&mut *tx)
                     .await?
             }
             MailTo::Admins => None,
@@ -153,12 +153,12 @@ pub(super) async fn enqueue(
         let sql = format!(
             "INSERT INTO outbox (key, kind, priority, person_id, chat_id, audience, payload, not_before,
                 expires_at, stale_round, stale_period, stale_agency, broadcast_id, created_at, updated_at, language)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                (SELECT id FROM reporting_round WHERE code = ?10 AND plan_id = {PLAN}), ?11,
-                (SELECT id FROM agency WHERE code = ?12 AND plan_id = {PLAN}), ?13, ?14, ?14, ?15)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                (SELECT id FROM reporting_round WHERE code = $10 AND plan_id = {PLAN}), $11,
+                (SELECT id FROM agency WHERE code = $12 AND plan_id = {PLAN}), $13, $14, $14, $15)
              ON CONFLICT (key) DO NOTHING"
         );
-        added += sqlx::query(&sql)
+        added += query(&sql)
             .bind(&m.key)
             .bind(m.kind)
             .bind(m.priority)
@@ -175,7 +175,7 @@ pub(super) async fn enqueue(
             .bind(now)
             .bind(language)
             .bind(plan)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected() as usize;
     }
@@ -185,7 +185,7 @@ pub(super) async fn enqueue(
 impl Store {
     /// Queues messages; returns how many were new (a key already queued is not queued again).
     pub async fn enqueue(&self, mails: &[NewMail], now: DateTime<Utc>, wall: DateTime<Utc>) -> Result<usize> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let added = enqueue(&mut tx, mails, now, wall).await?;
         tx.commit().await?;
         Ok(added)
@@ -194,34 +194,33 @@ impl Store {
     /// Copies the messages waiting for "every admin" to each admin there is now; returns how
     /// many were copied (none while no admin has joined).
     pub async fn expand_admin_mail(&self, now: DateTime<Utc>) -> Result<u64> {
-        let waiting: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM outbox WHERE audience = 'admins' AND status = 'pending'",
-        )
-        .fetch_one(&self.read)
-        .await?;
+        let waiting: i64 =
+            query_scalar("SELECT count(*) FROM outbox WHERE audience = 'admins' AND status = 'pending'")
+                .fetch_one(&self.read)
+                .await?;
         if waiting == 0 {
             return Ok(0);
         }
-        let mut tx = self.write.begin().await?;
-        let copied = sqlx::query(
+        let mut tx = self.begin().await?;
+        let copied = query(
             "INSERT INTO outbox (key, kind, priority, person_id, chat_id, language, payload, not_before, expires_at,
                 stale_round, stale_period, stale_agency, created_at, updated_at)
              SELECT o.key || ':' || p.id, o.kind, o.priority, p.id, p.chat_id, p.language, o.payload, o.not_before,
-                o.expires_at, o.stale_round, o.stale_period, o.stale_agency, o.created_at, ?1
-             FROM outbox o JOIN person p ON p.role = 'admin' AND p.removed_at IS NULL AND p.reachable = 1
+                o.expires_at, o.stale_round, o.stale_period, o.stale_agency, o.created_at, $1
+             FROM outbox o JOIN person p ON p.role = 'admin' AND p.removed_at IS NULL AND p.reachable = TRUE
              WHERE o.audience = 'admins' AND o.status = 'pending'
              ON CONFLICT (key) DO NOTHING",
         )
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?
         .rows_affected();
-        sqlx::query(
-            "UPDATE outbox SET status = 'expanded', updated_at = ?1 WHERE audience = 'admins' AND status = 'pending'
-               AND EXISTS (SELECT 1 FROM person WHERE role = 'admin' AND removed_at IS NULL AND reachable = 1)",
+        query(
+            "UPDATE outbox SET status = 'expanded', updated_at = $1 WHERE audience = 'admins' AND status = 'pending'
+               AND EXISTS (SELECT 1 FROM person WHERE role = 'admin' AND removed_at IS NULL AND reachable = TRUE)",
         )
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         tx.commit().await?;
         Ok(copied)
@@ -229,11 +228,9 @@ impl Store {
 
     /// When the next message backing off is due (wall clock), if any is waiting.
     pub async fn next_mail_at(&self) -> Result<Option<DateTime<Utc>>> {
-        Ok(sqlx::query_scalar(
-            "SELECT min(not_before) FROM outbox WHERE status = 'pending' AND audience IS NULL",
-        )
-        .fetch_one(&self.read)
-        .await?)
+        Ok(query_scalar("SELECT min(not_before) FROM outbox WHERE status = 'pending' AND audience IS NULL")
+            .fetch_one(&self.read)
+            .await?)
     }
 
     /// Takes up to `limit` messages due at `wall` (pending, not backing off) for sending, most
@@ -247,11 +244,11 @@ impl Store {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<(Vec<Mail>, Vec<String>)> {
-        let due = "SELECT id FROM outbox WHERE status = 'pending' AND audience IS NULL AND not_before <= ?1
-                   ORDER BY priority, id LIMIT ?2";
-        let mut tx = self.write.begin().await?;
-        let mut dropped: Vec<String> = sqlx::query_scalar(&format!(
-            "UPDATE outbox SET status = 'cancelled', updated_at = ?3 WHERE id IN ({due})
+        let due = "SELECT id FROM outbox WHERE status = 'pending' AND audience IS NULL AND not_before <= $1
+                   ORDER BY priority, id LIMIT $2";
+        let mut tx = self.begin().await?;
+        let mut dropped: Vec<String> = query_scalar(&format!(
+            "UPDATE outbox SET status = 'cancelled', updated_at = $3 WHERE id IN ({due}) AND status = 'pending'
                AND stale_round IS NOT NULL AND EXISTS (SELECT 1 FROM report r WHERE r.round_id = outbox.stale_round
                  AND r.period = outbox.stale_period AND r.agency_id = outbox.stale_agency
                  AND r.state IN ('submitted', 'accepted'))
@@ -260,27 +257,29 @@ impl Store {
         .bind(wall)
         .bind(limit)
         .bind(now)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
-        let late: Vec<String> = sqlx::query_scalar(&format!(
-            "UPDATE outbox SET status = 'expired', updated_at = ?3 WHERE id IN ({due}) AND expires_at <= ?3
+        let late: Vec<String> = query_scalar(&format!(
+            "UPDATE outbox SET status = 'expired', updated_at = $3 WHERE id IN ({due}) AND status = 'pending'
+               AND expires_at <= $3
              RETURNING kind"
         ))
         .bind(wall)
         .bind(limit)
         .bind(now)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
         dropped.extend(late);
-        let mut claimed: Vec<Mail> = sqlx::query_as(&format!(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?3 WHERE id IN ({due})
+        let mut claimed: Vec<Mail> = query_as(&format!(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = $3 WHERE id IN ({due})
+               AND status = 'pending'
              RETURNING id, key, kind, priority, person_id, chat_id, language, payload, attempts - 1 AS attempts,
                 broadcast_id"
         ))
         .bind(wall)
         .bind(limit)
         .bind(now)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
         tx.commit().await?;
         claimed.sort_by_key(|m| (m.priority, m.id));
@@ -290,21 +289,21 @@ impl Store {
     /// Records how a claimed row's try ended.
     pub async fn record_mail(&self, id: i64, outcome: &MailOutcome, now: DateTime<Utc>) -> Result<()> {
         let q = match outcome {
-            MailOutcome::Sent { message_id } => sqlx::query(
-                "UPDATE outbox SET status = 'sent', message_id = ?1, error = NULL, updated_at = ?2 WHERE id = ?3",
+            MailOutcome::Sent { message_id } => query(
+                "UPDATE outbox SET status = 'sent', message_id = $1, error = NULL, updated_at = $2 WHERE id = $3",
             )
             .bind(*message_id)
             .bind(now)
             .bind(id),
             MailOutcome::Failed { error } => {
-                sqlx::query("UPDATE outbox SET status = 'failed', error = ?1, updated_at = ?2 WHERE id = ?3")
+                query("UPDATE outbox SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3")
                     .bind(error.clone())
                     .bind(now)
                     .bind(id)
             }
-            MailOutcome::Retry { error, not_before, uncertain } => sqlx::query(
-                "UPDATE outbox SET status = 'pending', error = ?1, not_before = ?2, uncertain = uncertain + ?3,
-                    updated_at = ?4 WHERE id = ?5 AND status = 'sending'",
+            MailOutcome::Retry { error, not_before, uncertain } => query(
+                "UPDATE outbox SET status = 'pending', error = $1, not_before = $2, uncertain = uncertain + $3,
+                    updated_at = $4 WHERE id = $5 AND status = 'sending'",
             )
             .bind(error.clone())
             .bind(*not_before)
@@ -318,8 +317,8 @@ impl Store {
 
     /// At start-up: rows a crash left in flight go again (they may have arrived: at least once).
     pub async fn recover_in_flight(&self, now: DateTime<Utc>) -> Result<u64> {
-        Ok(sqlx::query(
-            "UPDATE outbox SET status = 'pending', resent = resent + 1, updated_at = ? WHERE status = 'sending'",
+        Ok(query(
+            "UPDATE outbox SET status = 'pending', resent = resent + 1, updated_at = $1 WHERE status = 'sending'",
         )
         .bind(now)
         .execute(&self.write)
@@ -329,14 +328,14 @@ impl Store {
 
     /// How many rows are in each status (for the operator and the tests).
     pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>> {
-        Ok(sqlx::query_as("SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status")
+        Ok(query_as("SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status")
             .fetch_all(&self.read)
             .await?)
     }
 
     /// Messages to known recipients not yet sent nor given up (waiting, backing off, in flight).
     pub async fn outbox_in_progress(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending') AND audience IS NULL",
         )
         .fetch_one(&self.read)
@@ -345,7 +344,7 @@ impl Store {
 
     /// Totals of the messages that were sent again after a crash or a timeout.
     pub async fn outbox_repeats(&self) -> Result<(i64, i64)> {
-        Ok(sqlx::query_as("SELECT coalesce(sum(resent), 0), coalesce(sum(uncertain), 0) FROM outbox")
+        Ok(query_as("SELECT CAST(coalesce(sum(resent), 0) AS BIGINT), CAST(coalesce(sum(uncertain), 0) AS BIGINT) FROM outbox")
             .fetch_one(&self.read)
             .await?)
     }
@@ -361,31 +360,31 @@ impl Store {
         wall: DateTime<Utc>,
     ) -> Result<(i64, usize)> {
         let NewBroadcast { text, created_by, chat_id, language } = *b;
-        let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let id: i64 = query_scalar(
             "INSERT INTO broadcast (text, created_by, chat_id, language, total, created_at)
-             VALUES (?, ?, ?, ?, 0, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
         )
         .bind(text)
         .bind(created_by)
         .bind(chat_id)
         .bind(language)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         let list = mails(id);
         let added = enqueue(&mut tx, &list, now, wall).await?;
-        sqlx::query("UPDATE broadcast SET total = ? WHERE id = ?")
+        query("UPDATE broadcast SET total = $1 WHERE id = $2")
             .bind(added as i64)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         tx.commit().await?;
         Ok((id, added))
     }
 
     pub async fn set_broadcast_message(&self, id: i64, message_id: i64) -> Result<()> {
-        sqlx::query("UPDATE broadcast SET progress_message_id = ? WHERE id = ?")
+        query("UPDATE broadcast SET progress_message_id = $1 WHERE id = $2")
             .bind(message_id)
             .bind(id)
             .execute(&self.write)
@@ -394,8 +393,8 @@ impl Store {
     }
 
     pub async fn broadcast(&self, id: i64) -> Result<Option<Broadcast>> {
-        Ok(sqlx::query_as(
-            "SELECT id, text, created_by, chat_id, progress_message_id, language, total, status, created_at FROM broadcast WHERE id = ?",
+        Ok(query_as(
+            "SELECT id, text, created_by, chat_id, progress_message_id, language, total, status, created_at FROM broadcast WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.read)
@@ -404,7 +403,7 @@ impl Store {
 
     /// Broadcasts still going out.
     pub async fn active_broadcasts(&self) -> Result<Vec<Broadcast>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, text, created_by, chat_id, progress_message_id, language, total, status, created_at
              FROM broadcast WHERE status = 'sending' ORDER BY id",
         )
@@ -413,12 +412,12 @@ impl Store {
     }
 
     pub async fn broadcast_progress(&self, id: i64) -> Result<BroadcastProgress> {
-        Ok(sqlx::query_as(
-            "SELECT (SELECT total FROM broadcast WHERE id = ?1) AS total,
+        Ok(query_as(
+            "SELECT (SELECT total FROM broadcast WHERE id = $1) AS total,
                 count(*) FILTER (WHERE status = 'sent') AS sent,
                 count(*) FILTER (WHERE status IN ('failed', 'expired')) AS failed,
                 count(*) FILTER (WHERE status = 'cancelled') AS cancelled
-             FROM outbox WHERE broadcast_id = ?1",
+             FROM outbox WHERE broadcast_id = $1",
         )
         .bind(id)
         .fetch_one(&self.read)
@@ -427,27 +426,27 @@ impl Store {
 
     /// Stops a broadcast: what has not gone yet never will. False when it had finished.
     pub async fn cancel_broadcast(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
-        let mut tx = self.write.begin().await?;
-        let n = sqlx::query(
-            "UPDATE broadcast SET status = 'cancelled', finished_at = ?1 WHERE id = ?2 AND status = 'sending'",
+        let mut tx = self.begin().await?;
+        let n = query(
+            "UPDATE broadcast SET status = 'cancelled', finished_at = $1 WHERE id = $2 AND status = 'sending'",
         )
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?
         .rows_affected();
-        sqlx::query("UPDATE outbox SET status = 'cancelled', updated_at = ?1 WHERE broadcast_id = ?2 AND status = 'pending'")
+        query("UPDATE outbox SET status = 'cancelled', updated_at = $1 WHERE broadcast_id = $2 AND status = 'pending'")
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         tx.commit().await?;
         Ok(n > 0)
     }
 
     pub async fn finish_broadcast(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
-        Ok(sqlx::query(
-            "UPDATE broadcast SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending'",
+        Ok(query(
+            "UPDATE broadcast SET status = 'done', finished_at = $1 WHERE id = $2 AND status = 'sending'",
         )
         .bind(now)
         .bind(id)

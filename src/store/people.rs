@@ -1,9 +1,8 @@
 //! People, invites, and the audit log.
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
 
+use super::db::{Tx, query, query_as, query_scalar};
 use super::{Result, Store, StoreError};
 use crate::domain::AgencyCode;
 use crate::domain::people::{InviteRefusal, Lang, Role, invite_hash};
@@ -81,101 +80,181 @@ pub struct InviteRow {
 const PERSON_COLUMNS: &str = "p.id, p.telegram_id, p.chat_id, p.name, p.username, p.language, p.role, \
      a.code AS agency, p.reachable, p.joined_at";
 
-fn person(row: &SqliteRow) -> Result<Person> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("person.{what}"));
-    Ok(Person {
-        id: row.get("id"),
-        telegram_id: row.get("telegram_id"),
-        chat_id: row.get("chat_id"),
-        name: row.get("name"),
-        username: row.get("username"),
-        language: Lang::parse(row.get("language")).ok_or_else(|| corrupt("language"))?,
-        role: Role::parse(row.get("role")).ok_or_else(|| corrupt("role"))?,
-        agency: row.get::<Option<String>, _>("agency").as_deref().and_then(AgencyCode::parse),
-        reachable: row.get("reachable"),
-        joined_at: row.get("joined_at"),
-    })
+/// A person as `PERSON_COLUMNS` reads them.
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    telegram_id: i64,
+    chat_id: i64,
+    name: String,
+    username: Option<String>,
+    language: String,
+    role: String,
+    agency: Option<String>,
+    reachable: bool,
+    joined_at: DateTime<Utc>,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = StoreError;
+
+    fn try_from(row: PersonRow) -> Result<Person> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("person.{what}"));
+        Ok(Person {
+            id: row.id,
+            telegram_id: row.telegram_id,
+            chat_id: row.chat_id,
+            name: row.name,
+            username: row.username,
+            language: Lang::parse(&row.language).ok_or_else(|| corrupt("language"))?,
+            role: Role::parse(&row.role).ok_or_else(|| corrupt("role"))?,
+            agency: row.agency.as_deref().and_then(AgencyCode::parse),
+            reachable: row.reachable,
+            joined_at: row.joined_at,
+        })
+    }
+}
+
+/// What `update_context` reads: a person's columns (all NULL when nobody is behind the user),
+/// the conversation's step and the handled mark.
+#[derive(sqlx::FromRow)]
+struct ContextRow {
+    id: Option<i64>,
+    telegram_id: Option<i64>,
+    chat_id: Option<i64>,
+    name: Option<String>,
+    username: Option<String>,
+    language: Option<String>,
+    role: Option<String>,
+    agency: Option<String>,
+    reachable: Option<bool>,
+    joined_at: Option<DateTime<Utc>>,
+    dialogue: Option<String>,
+    handled: bool,
+}
+
+impl ContextRow {
+    fn person(&self) -> Result<Option<Person>> {
+        let (Some(id), Some(telegram_id), Some(chat_id), Some(name), Some(language), Some(role)) = (
+            self.id,
+            self.telegram_id,
+            self.chat_id,
+            self.name.clone(),
+            self.language.clone(),
+            self.role.clone(),
+        ) else {
+            return Ok(None);
+        };
+        let (Some(reachable), Some(joined_at)) = (self.reachable, self.joined_at) else {
+            return Ok(None);
+        };
+        let row = PersonRow {
+            id,
+            telegram_id,
+            chat_id,
+            name,
+            username: self.username.clone(),
+            language,
+            role,
+            agency: self.agency.clone(),
+            reachable,
+            joined_at,
+        };
+        Ok(Some(row.try_into()?))
+    }
+}
+
+fn persons(rows: Vec<PersonRow>) -> Result<Vec<Person>> {
+    rows.into_iter().map(Person::try_from).collect()
 }
 
 /// The active plan's agency id for a code, as a subquery.
 /// A person belongs to an agency by its code, the same in every plan followed; the row kept is
 /// that of the plan imported last that has the code.
-const AGENCY_ID: &str = "(SELECT id FROM agency WHERE code = ? ORDER BY plan_id DESC LIMIT 1)";
+const AGENCY_ID: &str = "(SELECT id FROM agency WHERE code = $3 ORDER BY plan_id DESC LIMIT 1)";
 
 impl Store {
     /// The person behind a Telegram user, unless removed.
     pub async fn person_by_telegram(&self, telegram_id: i64) -> Result<Option<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM person p LEFT JOIN agency a ON a.id = p.agency_id
-             WHERE p.telegram_id = ? AND p.removed_at IS NULL"
+             WHERE p.telegram_id = $1 AND p.removed_at IS NULL"
         );
-        sqlx::query(&sql).bind(telegram_id).fetch_optional(&self.read).await?.as_ref().map(person).transpose()
+        query_as::<PersonRow>(&sql)
+            .bind(telegram_id)
+            .fetch_optional(&self.read)
+            .await?
+            .map(Person::try_from)
+            .transpose()
     }
 
     /// What an update needs to know before it is handled, in one read: the person behind the
     /// Telegram user (unless removed), the step of the chat's conversation, and whether any of
-    /// the update's keys was handled already.
+    /// the update's keys was handled already. With replicas (PostgreSQL) the update is claimed
+    /// first: one claimed by another replica counts as handled, as that replica handles it.
     pub async fn update_context(
         &self,
         telegram_id: i64,
         chat_id: i64,
         keys: &[String],
     ) -> Result<(Option<Person>, Option<String>, bool)> {
+        let claimed = self.claim_update(keys).await?;
         let first = keys.first().map(String::as_str).unwrap_or_default();
         let second = keys.get(1).map(String::as_str).unwrap_or(first);
         let sql = format!(
             "SELECT {PERSON_COLUMNS},
-                (SELECT state FROM dialogue_state WHERE chat_id = ?2) AS dialogue,
-                EXISTS (SELECT 1 FROM handled_update WHERE update_key IN (?3, ?4)) AS handled
+                (SELECT state FROM dialogue_state WHERE chat_id = $2) AS dialogue,
+                EXISTS (SELECT 1 FROM handled_update WHERE update_key IN ($3, $4)) AS handled
              FROM (SELECT 1) one
-             LEFT JOIN person p ON p.telegram_id = ?1 AND p.removed_at IS NULL
+             LEFT JOIN person p ON p.telegram_id = $1 AND p.removed_at IS NULL
              LEFT JOIN agency a ON a.id = p.agency_id"
         );
-        let row = sqlx::query(&sql)
+        let row = query_as::<ContextRow>(&sql)
             .bind(telegram_id)
             .bind(chat_id)
             .bind(first)
             .bind(second)
             .fetch_one(&self.read)
             .await?;
-        let found = row.get::<Option<i64>, _>("id").is_some();
-        let person = if found { Some(person(&row)?) } else { None };
-        Ok((person, row.get("dialogue"), row.get("handled")))
+        Ok((row.person()?, row.dialogue, row.handled || !claimed))
     }
 
     pub async fn person(&self, id: i64) -> Result<Option<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM person p LEFT JOIN agency a ON a.id = p.agency_id
-             WHERE p.id = ? AND p.removed_at IS NULL"
+             WHERE p.id = $1 AND p.removed_at IS NULL"
         );
-        sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?.as_ref().map(person).transpose()
+        query_as::<PersonRow>(&sql)
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .map(Person::try_from)
+            .transpose()
     }
 
     /// People still in, optionally of one agency, by agency then name.
     pub async fn people(&self, agency: Option<&AgencyCode>) -> Result<Vec<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM person p LEFT JOIN agency a ON a.id = p.agency_id
-             WHERE p.removed_at IS NULL AND (?1 IS NULL OR a.code = ?1)
+             WHERE p.removed_at IS NULL AND ($1 IS NULL OR a.code = $1)
              ORDER BY a.position IS NULL, a.position, p.role, p.name"
         );
-        let rows = sqlx::query(&sql).bind(agency.map(AgencyCode::as_str)).fetch_all(&self.read).await?;
-        rows.iter().map(person).collect()
+        persons(query_as(&sql).bind(agency.map(AgencyCode::as_str)).fetch_all(&self.read).await?)
     }
 
     pub async fn people_with_role(&self, role: Role) -> Result<Vec<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM person p LEFT JOIN agency a ON a.id = p.agency_id
-             WHERE p.removed_at IS NULL AND p.role = ? ORDER BY p.id"
+             WHERE p.removed_at IS NULL AND p.role = $1 ORDER BY p.id"
         );
-        let rows = sqlx::query(&sql).bind(role.as_str()).fetch_all(&self.read).await?;
-        rows.iter().map(person).collect()
+        persons(query_as(&sql).bind(role.as_str()).fetch_all(&self.read).await?)
     }
 
     /// An admin named in the settings who writes for the first time (or again after removal).
     pub async fn ensure_admin(&self, who: &Newcomer, now: DateTime<Utc>) -> Result<Person> {
-        sqlx::query(
+        query(
             "INSERT INTO person (telegram_id, chat_id, name, username, language, role, joined_at)
-             VALUES (?, ?, ?, ?, ?, 'admin', ?)
+             VALUES ($1, $2, $3, $4, $5, 'admin', $6)
              ON CONFLICT (telegram_id) DO UPDATE SET role = 'admin', agency_id = NULL, removed_at = NULL,
                 chat_id = excluded.chat_id",
         )
@@ -201,9 +280,9 @@ impl Store {
     ) -> Result<i64> {
         let sql = format!(
             "INSERT INTO invite (code_hash, role, agency_id, created_by, created_at, expires_at)
-             VALUES (?, ?, {AGENCY_ID}, ?, ?, ?) RETURNING id"
+             VALUES ($1, $2, {AGENCY_ID}, $4, $5, $6) RETURNING id"
         );
-        Ok(sqlx::query_scalar(&sql)
+        Ok(query_scalar(&sql)
             .bind(invite_hash(&invite.code))
             .bind(invite.role.as_str())
             .bind(invite.agency.as_ref().map(AgencyCode::as_str))
@@ -223,7 +302,7 @@ impl Store {
         who: &Newcomer,
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<Redeemed, InviteRefusal>> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM invite WHERE code_hash = ?")
+        let id: Option<i64> = query_scalar("SELECT id FROM invite WHERE code_hash = $1")
             .bind(invite_hash(code))
             .fetch_optional(&self.read)
             .await?;
@@ -250,30 +329,38 @@ impl Store {
         now: DateTime<Utc>,
         confirmed: bool,
     ) -> Result<std::result::Result<Redeemed, InviteRefusal>> {
-        let mut tx = self.write.begin().await?;
-        let Some(row) = sqlx::query(
+        #[derive(sqlx::FromRow)]
+        struct InviteState {
+            role: String,
+            agency_id: Option<i64>,
+            agency: Option<String>,
+            expires_at: DateTime<Utc>,
+            used_at: Option<DateTime<Utc>>,
+            revoked_at: Option<DateTime<Utc>>,
+        }
+        let mut tx = self.begin().await?;
+        let Some(row) = query_as::<InviteState>(
             "SELECT i.role, i.agency_id, a.code AS agency, i.expires_at, i.used_at, i.revoked_at
-             FROM invite i LEFT JOIN agency a ON a.id = i.agency_id WHERE i.id = ?",
+             FROM invite i LEFT JOIN agency a ON a.id = i.agency_id WHERE i.id = $1",
         )
         .bind(invite_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut tx)
         .await?
         else {
             return Ok(Err(InviteRefusal::Unknown));
         };
-        if row.get::<Option<DateTime<Utc>>, _>("revoked_at").is_some() {
+        if row.revoked_at.is_some() {
             return Ok(Err(InviteRefusal::Revoked));
         }
-        if row.get::<Option<DateTime<Utc>>, _>("used_at").is_some() {
+        if row.used_at.is_some() {
             return Ok(Err(InviteRefusal::Used));
         }
-        if row.get::<DateTime<Utc>, _>("expires_at") <= now {
+        if row.expires_at <= now {
             return Ok(Err(InviteRefusal::Expired));
         }
-        let role: String = row.get("role");
-        let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt("invite.role".into()))?;
-        let agency_id: Option<i64> = row.get("agency_id");
-        let agency = row.get::<Option<String>, _>("agency").as_deref().and_then(AgencyCode::parse);
+        let role = Role::parse(&row.role).ok_or_else(|| StoreError::Corrupt("invite.role".into()))?;
+        let agency_id = row.agency_id;
+        let agency = row.agency.as_deref().and_then(AgencyCode::parse);
         let current = self.person_by_telegram(who.telegram_id).await?;
         if let Some(p) = &current {
             if p.role == Role::Admin && role != Role::Admin {
@@ -283,12 +370,12 @@ impl Store {
                 return Ok(Ok(Redeemed::AsksToMove { invite: invite_id, current: p.clone(), role, agency }));
             }
         }
-        let person_id: i64 = sqlx::query_scalar(
+        let person_id: i64 = query_scalar(
             "INSERT INTO person (telegram_id, chat_id, name, username, language, role, agency_id, joined_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
                 username = excluded.username, role = excluded.role, agency_id = excluded.agency_id,
-                reachable = 1, removed_at = NULL, joined_at = excluded.joined_at
+                reachable = TRUE, removed_at = NULL, joined_at = excluded.joined_at
              RETURNING id",
         )
         .bind(who.telegram_id)
@@ -299,14 +386,21 @@ impl Store {
         .bind(role.as_str())
         .bind(agency_id)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
-        sqlx::query("UPDATE invite SET used_by = ?, used_at = ? WHERE id = ?")
-            .bind(person_id)
-            .bind(now)
-            .bind(invite_id)
-            .execute(&mut *tx)
-            .await?;
+        // Used once, even by two people at the same instant on two replicas: the second finds
+        // it used, and its person is not written (the transaction is dropped).
+        let used = query(
+            "UPDATE invite SET used_by = $1, used_at = $2 WHERE id = $3 AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(person_id)
+        .bind(now)
+        .bind(invite_id)
+        .execute(&mut tx)
+        .await?;
+        if used.rows_affected() == 0 {
+            return Ok(Err(InviteRefusal::Used));
+        }
         if let Some(p) = current.as_ref().filter(|p| (p.role, &p.agency) != (role, &agency)) {
             let detail = serde_json::json!({
                 "invite": invite_id,
@@ -328,7 +422,7 @@ impl Store {
 
     /// Every invite, newest first, with what became of it.
     pub async fn invites(&self) -> Result<Vec<InviteRow>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT i.id, i.role, a.code AS agency, c.name AS created_by, i.created_at, i.expires_at,
                 u.name AS used_by, i.used_at, i.revoked_at
              FROM invite i LEFT JOIN agency a ON a.id = i.agency_id
@@ -341,8 +435,8 @@ impl Store {
 
     /// Takes an unused invite back; false when it was used, revoked already, or unknown.
     pub async fn revoke_invite(&self, id: i64, by: Option<i64>, now: DateTime<Utc>) -> Result<bool> {
-        Ok(sqlx::query(
-            "UPDATE invite SET revoked_at = ?, revoked_by = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+        Ok(query(
+            "UPDATE invite SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND used_at IS NULL AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(by)
@@ -355,7 +449,7 @@ impl Store {
 
     /// Takes a person's rights away; returns false if they were not in.
     pub async fn remove_person(&self, person_id: i64, now: DateTime<Utc>) -> Result<bool> {
-        let n = sqlx::query("UPDATE person SET removed_at = ? WHERE id = ? AND removed_at IS NULL")
+        let n = query("UPDATE person SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL")
             .bind(now)
             .bind(person_id)
             .execute(&self.write)
@@ -365,7 +459,7 @@ impl Store {
     }
 
     pub async fn set_language(&self, person_id: i64, lang: Lang) -> Result<()> {
-        sqlx::query("UPDATE person SET language = ? WHERE id = ?")
+        query("UPDATE person SET language = $1 WHERE id = $2")
             .bind(lang.as_str())
             .bind(person_id)
             .execute(&self.write)
@@ -376,7 +470,7 @@ impl Store {
     /// Telegram said the person blocked the bot (false), or the person wrote again (true).
     /// Returns whether anything changed.
     pub async fn set_reachable(&self, person_id: i64, reachable: bool) -> Result<bool> {
-        let n = sqlx::query("UPDATE person SET reachable = ? WHERE id = ? AND reachable != ?")
+        let n = query("UPDATE person SET reachable = $1 WHERE id = $2 AND reachable != $3")
             .bind(reachable)
             .bind(person_id)
             .bind(reachable)
@@ -397,7 +491,7 @@ impl Store {
         detail: serde_json::Value,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         audit(&mut tx, person_id, telegram_id, action, &detail, now).await?;
         tx.commit().await?;
         Ok(())
@@ -405,7 +499,7 @@ impl Store {
 
     /// Forgets refusals older than `keep` (joins, moves and removals stay).
     pub async fn prune_audit(&self, before: DateTime<Utc>) -> Result<u64> {
-        Ok(sqlx::query(&format!("DELETE FROM audit_log WHERE at < ? AND action IN ({ROLLED_UP})"))
+        Ok(query(&format!("DELETE FROM audit_log WHERE at < $1 AND action IN ({ROLLED_UP})"))
             .bind(before)
             .execute(&self.write)
             .await?
@@ -414,7 +508,7 @@ impl Store {
 
     /// How many times an action was recorded (rolled-up rows counted in full).
     pub async fn audit_count(&self, action: &str) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT coalesce(sum(count), 0) FROM audit_log WHERE action = ?")
+        Ok(query_scalar("SELECT CAST(coalesce(sum(count), 0) AS BIGINT) FROM audit_log WHERE action = $1")
             .bind(action)
             .fetch_one(&self.read)
             .await?)
@@ -422,8 +516,8 @@ impl Store {
 
     /// Audit entries with an action, newest first (for tests and the admins).
     pub async fn audit_entries(&self, action: &str) -> Result<Vec<(Option<i64>, serde_json::Value)>> {
-        let rows = sqlx::query_as::<_, (Option<i64>, String)>(
-            "SELECT person_id, detail FROM audit_log WHERE action = ? ORDER BY id DESC",
+        let rows = query_as::<(Option<i64>, String)>(
+            "SELECT person_id, detail FROM audit_log WHERE action = $1 ORDER BY id DESC",
         )
         .bind(action)
         .fetch_all(&self.read)
@@ -436,7 +530,7 @@ impl Store {
 const ROLLED_UP: &str = "'invite_refused', 'unreadable_button', 'forged_button', 'stranger', 'flood'";
 
 async fn audit(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     person_id: Option<i64>,
     telegram_id: Option<i64>,
     action: &str,
@@ -444,27 +538,27 @@ async fn audit(
     now: DateTime<Utc>,
 ) -> Result<()> {
     if ROLLED_UP.contains(&format!("'{action}'")) {
-        let sql = "UPDATE audit_log SET count = count + 1, detail = ?1 WHERE id = (SELECT id FROM audit_log
-                   WHERE telegram_id IS ?2 AND action = ?3 AND at > ?4 ORDER BY id DESC LIMIT 1)";
-        let n = sqlx::query(sql)
+        let sql = "UPDATE audit_log SET count = count + 1, detail = $1 WHERE id = (SELECT id FROM audit_log
+                   WHERE telegram_id IS NOT DISTINCT FROM $2 AND action = $3 AND at > $4 ORDER BY id DESC LIMIT 1)";
+        let n = query(sql)
             .bind(detail.to_string())
             .bind(telegram_id)
             .bind(action)
             .bind(now - chrono::Duration::hours(1))
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
         if n > 0 {
             return Ok(());
         }
     }
-    sqlx::query("INSERT INTO audit_log (at, person_id, telegram_id, action, detail) VALUES (?, ?, ?, ?, ?)")
+    query("INSERT INTO audit_log (at, person_id, telegram_id, action, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(now)
         .bind(person_id)
         .bind(telegram_id)
         .bind(action)
         .bind(detail.to_string())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }

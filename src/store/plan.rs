@@ -1,8 +1,8 @@
 //! Importing a plan (one transaction, idempotent, matched by stable codes) and loading it back.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
 
+use super::db::{Tx, query, query_as, query_scalar};
 use super::{Result, Store, StoreError, json_list, to_json};
 use crate::domain::Plan;
 use crate::domain::plan_file::*;
@@ -47,13 +47,8 @@ struct Tally {
 }
 
 impl Tally {
-    async fn start(
-        tx: &mut Transaction<'_, Sqlite>,
-        kind: &'static str,
-        sql: &str,
-        plan_id: i64,
-    ) -> Result<Tally> {
-        let existing = sqlx::query_scalar::<_, String>(sql).bind(plan_id).fetch_all(&mut **tx).await?;
+    async fn start(tx: &mut Tx, kind: &'static str, sql: &str, plan_id: i64) -> Result<Tally> {
+        let existing = query_scalar::<String>(sql).bind(plan_id).fetch_all(&mut *tx).await?;
         Ok(Tally {
             count: KindCount { kind, ..Default::default() },
             existing: existing.into_iter().collect(),
@@ -94,7 +89,7 @@ fn round_renames(file: &PlanFile) -> Vec<(String, String)> {
 /// against it follows). A mapping already applied (its new code taken by a row that stays) is
 /// skipped, so importing the same file twice changes nothing; renames may chain or swap.
 async fn rename(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     table: &str,
     kind: &'static str,
     plan_id: i64,
@@ -105,22 +100,22 @@ async fn rename(
     }
     // A mapping applied by an earlier import (the file still says it) is not applied again.
     let recorded = if table == "reporting_round" { "round" } else { table };
-    let done: std::collections::HashSet<(String, String)> = sqlx::query_as::<_, (String, String)>(
+    let done: std::collections::HashSet<(String, String)> = query_as::<(String, String)>(
         "SELECT c.old_code, c.new_code FROM code_change c JOIN plan_version v ON v.id = c.plan_version_id
-         WHERE v.plan_id = ? AND c.kind = ?",
+         WHERE v.plan_id = $1 AND c.kind = $2",
     )
     .bind(plan_id)
     .bind(recorded)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .collect();
     let pairs: Vec<&(String, String)> = pairs.iter().filter(|p| !done.contains(p)).collect();
-    let current: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(&format!(
-        "SELECT code, id FROM {table} WHERE plan_id = ? AND retired = 0"
+    let current: std::collections::HashMap<String, i64> = query_as::<(String, i64)>(&format!(
+        "SELECT code, id FROM {table} WHERE plan_id = $1 AND retired = FALSE"
     ))
     .bind(plan_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .collect();
@@ -140,16 +135,16 @@ async fn rename(
         .collect();
     // Two steps, so that a swap or a chain never meets the unique code.
     for (id, _, _) in &applied {
-        sqlx::query(&format!("UPDATE {table} SET code = '~' || id WHERE id = ?"))
+        query(&format!("UPDATE {table} SET code = '~' || id WHERE id = $1"))
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     for (id, _, new) in &applied {
-        sqlx::query(&format!("UPDATE {table} SET code = ? WHERE id = ?"))
+        query(&format!("UPDATE {table} SET code = $1 WHERE id = $2"))
             .bind(new)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(applied
@@ -167,18 +162,13 @@ struct Renamed {
 }
 
 /// Marks the rows of `table` whose key is not in `keys` as retired; returns how many.
-async fn retire(
-    tx: &mut Transaction<'_, Sqlite>,
-    table: &str,
-    key: &str,
-    plan_id: i64,
-    keys: &[String],
-) -> Result<u64> {
+async fn retire(tx: &mut Tx, table: &str, key: &str, plan_id: i64, keys: &[String]) -> Result<u64> {
     let sql = format!(
-        "UPDATE {table} SET retired = 1 WHERE plan_id = ?1 AND retired = 0 \
-         AND CAST({key} AS TEXT) NOT IN (SELECT value FROM json_each(?2))"
+        "UPDATE {table} SET retired = TRUE WHERE plan_id = $1 AND retired = FALSE \
+         AND CAST({key} AS TEXT) NOT IN (SELECT value FROM {})",
+        tx.backend().dialect().each("$2")
     );
-    Ok(sqlx::query(&sql).bind(plan_id).bind(json_list(keys)).execute(&mut **tx).await?.rows_affected())
+    Ok(query(&sql).bind(plan_id).bind(json_list(keys)).execute(&mut *tx).await?.rows_affected())
 }
 
 impl Store {
@@ -187,52 +177,50 @@ impl Store {
     /// are retired, never deleted, so reports filed against them stay.
     pub async fn import_plan(&self, plan: &Plan, now: DateTime<Utc>) -> Result<ImportSummary> {
         let file = plan.to_file();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
+        super::replicas::one_import_at_a_time(&mut tx).await?;
         let mut summary = ImportSummary::default();
         let header = &file.plan;
         let reminders =
             serde_json::to_string(&file.reminders).map_err(|e| StoreError::Corrupt(e.to_string()))?;
 
-        let mut existing: Option<i64> = sqlx::query_scalar("SELECT id FROM plan WHERE code = ?")
+        let mut existing: Option<i64> = query_scalar("SELECT id FROM plan WHERE code = $1")
             .bind(&header.code)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
         // An amendment that renumbered the plan: the plan followed under an earlier number
         // takes the new one, and keeps everything filed under it.
         if existing.is_none() && !header.amends.is_empty() {
-            let earlier: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, code FROM plan WHERE code IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1",
-            )
-            .bind(json_list(&header.amends))
-            .fetch_optional(&mut *tx)
-            .await?;
+            let sql = format!(
+                "SELECT id, code FROM plan WHERE code IN (SELECT value FROM {}) ORDER BY id DESC LIMIT 1",
+                tx.backend().dialect().each("$1")
+            );
+            let earlier: Option<(i64, String)> =
+                query_as(&sql).bind(json_list(&header.amends)).fetch_optional(&mut tx).await?;
             if let Some((id, old)) = earlier {
-                sqlx::query(
-                    "UPDATE plan SET code = ?1, previous_codes = json_insert(previous_codes, '$[#]', ?2) WHERE id = ?3",
-                )
-                .bind(&header.code)
-                .bind(&old)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                let sql = format!(
+                    "UPDATE plan SET code = $1, previous_codes = {} WHERE id = $3",
+                    tx.backend().dialect().json_push("previous_codes", "$2")
+                );
+                query(&sql).bind(&header.code).bind(&old).bind(id).execute(&mut tx).await?;
                 summary.renumbered_from = Some(old);
                 existing = Some(id);
             }
         }
-        let changed = sqlx::query(
+        let changed = query(
             "INSERT INTO plan (code, title, title_en, province, year, issued, time_zone, coordinator, reminders,
                                active, imported_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $10)
              ON CONFLICT (code) DO UPDATE SET
                 title = excluded.title, title_en = excluded.title_en, province = excluded.province,
                 year = excluded.year, issued = excluded.issued, time_zone = excluded.time_zone,
-                coordinator = excluded.coordinator, reminders = excluded.reminders, active = 1,
+                coordinator = excluded.coordinator, reminders = excluded.reminders, active = TRUE,
                 updated_at = excluded.updated_at
-             WHERE title IS NOT excluded.title OR title_en IS NOT excluded.title_en
-                OR province IS NOT excluded.province OR year IS NOT excluded.year
-                OR issued IS NOT excluded.issued OR time_zone IS NOT excluded.time_zone
-                OR coordinator IS NOT excluded.coordinator OR reminders IS NOT excluded.reminders
-                OR active IS NOT 1",
+             WHERE plan.title IS DISTINCT FROM excluded.title OR plan.title_en IS DISTINCT FROM excluded.title_en
+                OR plan.province IS DISTINCT FROM excluded.province OR plan.year IS DISTINCT FROM excluded.year
+                OR plan.issued IS DISTINCT FROM excluded.issued OR plan.time_zone IS DISTINCT FROM excluded.time_zone
+                OR plan.coordinator IS DISTINCT FROM excluded.coordinator OR plan.reminders IS DISTINCT FROM excluded.reminders
+                OR NOT plan.active",
         )
         .bind(&header.code)
         .bind(&header.title)
@@ -244,15 +232,13 @@ impl Store {
         .bind(&header.coordinator)
         .bind(&reminders)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?
         .rows_affected();
         summary.plan_created = existing.is_none();
         summary.plan_updated = existing.is_some() && changed > 0;
-        let plan_id: i64 = sqlx::query_scalar("SELECT id FROM plan WHERE code = ?")
-            .bind(&header.code)
-            .fetch_one(&mut *tx)
-            .await?;
+        let plan_id: i64 =
+            query_scalar("SELECT id FROM plan WHERE code = $1").bind(&header.code).fetch_one(&mut tx).await?;
         // Entries an amendment re-coded keep their rows (and what was filed against them).
         let mut renamed = rename(&mut tx, "task", "tasks", plan_id, &task_renames(&file)).await?;
         renamed.extend(rename(&mut tx, "metric", "metrics", plan_id, &metric_renames(&file)).await?);
@@ -270,16 +256,15 @@ impl Store {
         summary.kinds.push(import_holidays(&mut tx, plan_id, &file).await?);
         summary.kinds.push(import_working_days(&mut tx, plan_id, &file).await?);
 
-        let versioned: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM plan_version WHERE plan_id = ?)")
-                .bind(plan_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let versioned: bool = query_scalar("SELECT EXISTS (SELECT 1 FROM plan_version WHERE plan_id = $1)")
+            .bind(plan_id)
+            .fetch_one(&mut tx)
+            .await?;
         if !summary.is_unchanged() || !versioned {
-            sqlx::query("UPDATE plan SET updated_at = ? WHERE id = ?")
+            query("UPDATE plan SET updated_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(plan_id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             let note = serde_json::json!({
                 "created": summary.plan_created,
@@ -295,21 +280,21 @@ impl Store {
                     "metrics" => "metric",
                     _ => "round",
                 };
-                sqlx::query(
-                    "INSERT INTO code_change (plan_version_id, kind, row_id, old_code, new_code) VALUES (?, ?, ?, ?, ?)",
+                query(
+                    "INSERT INTO code_change (plan_version_id, kind, row_id, old_code, new_code) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(version)
                 .bind(kind)
                 .bind(r.id)
                 .bind(&r.old)
                 .bind(&r.new)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             }
             summary.version = Some(
-                sqlx::query_scalar("SELECT number FROM plan_version WHERE id = ?")
+                query_scalar("SELECT number FROM plan_version WHERE id = $1")
                     .bind(version)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut tx)
                     .await?,
             );
         }
@@ -318,23 +303,19 @@ impl Store {
     }
 }
 
-async fn import_agencies(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan_id: i64,
-    file: &PlanFile,
-) -> Result<KindCount> {
+async fn import_agencies(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "agencies", "SELECT code FROM agency WHERE plan_id = ?", plan_id).await?;
+        Tally::start(tx, "agencies", "SELECT code FROM agency WHERE plan_id = $1", plan_id).await?;
     for (position, a) in file.agencies.iter().enumerate() {
-        let n = sqlx::query(
+        let n = query(
             "INSERT INTO agency (plan_id, code, name_vi, name_en, short_vi, short_en, position)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
                 short_vi = excluded.short_vi, short_en = excluded.short_en, position = excluded.position,
-                retired = 0
-             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
-                OR short_vi IS NOT excluded.short_vi OR short_en IS NOT excluded.short_en
-                OR position IS NOT excluded.position OR retired != 0",
+                retired = FALSE
+             WHERE agency.name_vi IS DISTINCT FROM excluded.name_vi OR agency.name_en IS DISTINCT FROM excluded.name_en
+                OR agency.short_vi IS DISTINCT FROM excluded.short_vi OR agency.short_en IS DISTINCT FROM excluded.short_en
+                OR agency.position IS DISTINCT FROM excluded.position OR agency.retired",
         )
         .bind(plan_id)
         .bind(&a.code)
@@ -343,7 +324,7 @@ async fn import_agencies(
         .bind(&a.short_vi)
         .bind(&a.short_en)
         .bind(position as i64)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&a.code, n);
@@ -353,16 +334,16 @@ async fn import_agencies(
     Ok(tally.count)
 }
 
-async fn import_groups(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
+async fn import_groups(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "groups", "SELECT code FROM agency_group WHERE plan_id = ?", plan_id).await?;
+        Tally::start(tx, "groups", "SELECT code FROM agency_group WHERE plan_id = $1", plan_id).await?;
     for (position, g) in file.groups.iter().enumerate() {
-        let n = sqlx::query(
-            "INSERT INTO agency_group (plan_id, code, name_vi, name_en, members, position) VALUES (?, ?, ?, ?, ?, ?)
+        let n = query(
+            "INSERT INTO agency_group (plan_id, code, name_vi, name_en, members, position) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
-                members = excluded.members, position = excluded.position, retired = 0
-             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
-                OR members IS NOT excluded.members OR position IS NOT excluded.position OR retired != 0",
+                members = excluded.members, position = excluded.position, retired = FALSE
+             WHERE agency_group.name_vi IS DISTINCT FROM excluded.name_vi OR agency_group.name_en IS DISTINCT FROM excluded.name_en
+                OR agency_group.members IS DISTINCT FROM excluded.members OR agency_group.position IS DISTINCT FROM excluded.position OR agency_group.retired",
         )
         .bind(plan_id)
         .bind(&g.code)
@@ -370,7 +351,7 @@ async fn import_groups(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pl
         .bind(&g.name_en)
         .bind(json_list(&g.members))
         .bind(position as i64)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&g.code, n);
@@ -380,28 +361,24 @@ async fn import_groups(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pl
     Ok(tally.count)
 }
 
-async fn import_sections(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan_id: i64,
-    file: &PlanFile,
-) -> Result<KindCount> {
+async fn import_sections(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "sections", "SELECT CAST(number AS TEXT) FROM section WHERE plan_id = ?", plan_id)
+        Tally::start(tx, "sections", "SELECT CAST(number AS TEXT) FROM section WHERE plan_id = $1", plan_id)
             .await?;
     for s in &file.sections {
-        let n = sqlx::query(
-            "INSERT INTO section (plan_id, number, heading, heading_inferred, assignees) VALUES (?, ?, ?, ?, ?)
+        let n = query(
+            "INSERT INTO section (plan_id, number, heading, heading_inferred, assignees) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (plan_id, number) DO UPDATE SET heading = excluded.heading,
-                heading_inferred = excluded.heading_inferred, assignees = excluded.assignees, retired = 0
-             WHERE heading IS NOT excluded.heading OR heading_inferred IS NOT excluded.heading_inferred
-                OR assignees IS NOT excluded.assignees OR retired != 0",
+                heading_inferred = excluded.heading_inferred, assignees = excluded.assignees, retired = FALSE
+             WHERE section.heading IS DISTINCT FROM excluded.heading OR section.heading_inferred IS DISTINCT FROM excluded.heading_inferred
+                OR section.assignees IS DISTINCT FROM excluded.assignees OR section.retired",
         )
         .bind(plan_id)
         .bind(s.number)
         .bind(&s.heading)
         .bind(s.heading_inferred)
         .bind(json_list(&s.assignees))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&s.number.to_string(), n);
@@ -415,26 +392,26 @@ fn task_code(section: u32, id: &str) -> String {
     if id.is_empty() { section.to_string() } else { format!("{section}.{id}") }
 }
 
-async fn import_tasks(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
-    let mut tally = Tally::start(tx, "tasks", "SELECT code FROM task WHERE plan_id = ?", plan_id).await?;
+async fn import_tasks(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
+    let mut tally = Tally::start(tx, "tasks", "SELECT code FROM task WHERE plan_id = $1", plan_id).await?;
     let mut keys = Vec::new();
     for s in &file.sections {
         for (position, t) in s.tasks.iter().enumerate() {
             let code = task_code(s.number, &t.id);
-            let n = sqlx::query(
+            let n = query(
                 "INSERT INTO task (plan_id, section_id, code, letter, text, lead, cooperating, due_by, due_before,
                                    output, position)
-                 VALUES (?1, (SELECT id FROM section WHERE plan_id = ?1 AND number = ?2), ?3, ?4, ?5, ?6, ?7, ?8,
-                         ?9, ?10, ?11)
+                 VALUES ($1, (SELECT id FROM section WHERE plan_id = $1 AND number = $2), $3, $4, $5, $6, $7, $8,
+                         $9, $10, $11)
                  ON CONFLICT (plan_id, code) DO UPDATE SET section_id = excluded.section_id,
                     letter = excluded.letter, text = excluded.text, lead = excluded.lead,
                     cooperating = excluded.cooperating, due_by = excluded.due_by, due_before = excluded.due_before,
-                    output = excluded.output, position = excluded.position, retired = 0
-                 WHERE section_id IS NOT excluded.section_id OR letter IS NOT excluded.letter
-                    OR text IS NOT excluded.text OR lead IS NOT excluded.lead
-                    OR cooperating IS NOT excluded.cooperating OR due_by IS NOT excluded.due_by
-                    OR due_before IS NOT excluded.due_before OR output IS NOT excluded.output
-                    OR position IS NOT excluded.position OR retired != 0",
+                    output = excluded.output, position = excluded.position, retired = FALSE
+                 WHERE task.section_id IS DISTINCT FROM excluded.section_id OR task.letter IS DISTINCT FROM excluded.letter
+                    OR task.text IS DISTINCT FROM excluded.text OR task.lead IS DISTINCT FROM excluded.lead
+                    OR task.cooperating IS DISTINCT FROM excluded.cooperating OR task.due_by IS DISTINCT FROM excluded.due_by
+                    OR task.due_before IS DISTINCT FROM excluded.due_before OR task.output IS DISTINCT FROM excluded.output
+                    OR task.position IS DISTINCT FROM excluded.position OR task.retired",
             )
             .bind(plan_id)
             .bind(s.number)
@@ -447,7 +424,7 @@ async fn import_tasks(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pla
             .bind(&t.due_before)
             .bind(&t.output)
             .bind(position as i64)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
             tally.record(&code, n);
@@ -458,28 +435,24 @@ async fn import_tasks(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pla
     Ok(tally.count)
 }
 
-async fn import_indicators(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan_id: i64,
-    file: &PlanFile,
-) -> Result<KindCount> {
+async fn import_indicators(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally = Tally::start(
         tx,
         "indicators",
-        "SELECT CAST(number AS TEXT) FROM indicator WHERE plan_id = ?",
+        "SELECT CAST(number AS TEXT) FROM indicator WHERE plan_id = $1",
         plan_id,
     )
     .await?;
     for i in &file.indicators {
-        let n = sqlx::query(
+        let n = query(
             "INSERT INTO indicator (plan_id, number, name_vi, name_en, text, agencies, agencies_inferred)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (plan_id, number) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
                 text = excluded.text, agencies = excluded.agencies,
-                agencies_inferred = excluded.agencies_inferred, retired = 0
-             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en OR text IS NOT excluded.text
-                OR agencies IS NOT excluded.agencies OR agencies_inferred IS NOT excluded.agencies_inferred
-                OR retired != 0",
+                agencies_inferred = excluded.agencies_inferred, retired = FALSE
+             WHERE indicator.name_vi IS DISTINCT FROM excluded.name_vi OR indicator.name_en IS DISTINCT FROM excluded.name_en OR indicator.text IS DISTINCT FROM excluded.text
+                OR indicator.agencies IS DISTINCT FROM excluded.agencies OR indicator.agencies_inferred IS DISTINCT FROM excluded.agencies_inferred
+                OR indicator.retired",
         )
         .bind(plan_id)
         .bind(i.number)
@@ -488,7 +461,7 @@ async fn import_indicators(
         .bind(&i.text)
         .bind(json_list(&i.agencies))
         .bind(i.agencies_inferred)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&i.number.to_string(), n);
@@ -498,13 +471,9 @@ async fn import_indicators(
     Ok(tally.count)
 }
 
-async fn import_metrics(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan_id: i64,
-    plan: &Plan,
-    file: &PlanFile,
-) -> Result<KindCount> {
-    let mut tally = Tally::start(tx, "metrics", "SELECT code FROM metric WHERE plan_id = ?", plan_id).await?;
+async fn import_metrics(tx: &mut Tx, plan_id: i64, plan: &Plan, file: &PlanFile) -> Result<KindCount> {
+    let mut tally =
+        Tally::start(tx, "metrics", "SELECT code FROM metric WHERE plan_id = $1", plan_id).await?;
     let mut keys = Vec::new();
     for i in &file.indicators {
         for (position, m) in i.metrics.iter().enumerate() {
@@ -514,14 +483,14 @@ async fn import_metrics(
             // The agency that reports one value: the file's, the indicator's, or the first owner.
             let agency = plan.metric(&m.code).map(|(_, checked)| checked.agency.as_str()).unwrap_or_default();
             let same_period = to_json(&m.same_period_last_year)?;
-            let n = sqlx::query(
+            let n = query(
                 "INSERT INTO metric (plan_id, indicator_id, code, name_vi, name_en, unit, target, target_out_of,
                                      target_high, direction, strict, about, reduction, wording, agency_id,
                                      agency_from_indicator, agency_inferred, owners, combine, part_of, kind,
                                      last_year, same_period_last_year, estimate, position)
-                 VALUES (?1, (SELECT id FROM indicator WHERE plan_id = ?1 AND number = ?2), ?3, ?4, ?5, ?6, ?7, ?8,
-                         ?9, ?10, ?11, ?12, ?13, ?14, (SELECT id FROM agency WHERE plan_id = ?1 AND code = ?15),
-                         ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
+                 VALUES ($1, (SELECT id FROM indicator WHERE plan_id = $1 AND number = $2), $3, $4, $5, $6, $7, $8,
+                         $9, $10, $11, $12, $13, $14, (SELECT id FROM agency WHERE plan_id = $1 AND code = $15),
+                         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
                  ON CONFLICT (plan_id, code) DO UPDATE SET indicator_id = excluded.indicator_id,
                     name_vi = excluded.name_vi, name_en = excluded.name_en, unit = excluded.unit,
                     target = excluded.target, target_out_of = excluded.target_out_of,
@@ -532,21 +501,21 @@ async fn import_metrics(
                     agency_inferred = excluded.agency_inferred, owners = excluded.owners,
                     combine = excluded.combine, part_of = excluded.part_of, kind = excluded.kind,
                     last_year = excluded.last_year, same_period_last_year = excluded.same_period_last_year,
-                    estimate = excluded.estimate, position = excluded.position, retired = 0
-                 WHERE indicator_id IS NOT excluded.indicator_id OR name_vi IS NOT excluded.name_vi
-                    OR name_en IS NOT excluded.name_en OR unit IS NOT excluded.unit
-                    OR target IS NOT excluded.target OR target_out_of IS NOT excluded.target_out_of
-                    OR target_high IS NOT excluded.target_high OR direction IS NOT excluded.direction
-                    OR strict IS NOT excluded.strict OR about IS NOT excluded.about
-                    OR reduction IS NOT excluded.reduction OR wording IS NOT excluded.wording
-                    OR agency_id IS NOT excluded.agency_id
-                    OR agency_from_indicator IS NOT excluded.agency_from_indicator
-                    OR agency_inferred IS NOT excluded.agency_inferred OR owners IS NOT excluded.owners
-                    OR combine IS NOT excluded.combine OR part_of IS NOT excluded.part_of
-                    OR kind IS NOT excluded.kind OR last_year IS NOT excluded.last_year
-                    OR same_period_last_year IS NOT excluded.same_period_last_year
-                    OR estimate IS NOT excluded.estimate OR position IS NOT excluded.position
-                    OR retired != 0",
+                    estimate = excluded.estimate, position = excluded.position, retired = FALSE
+                 WHERE metric.indicator_id IS DISTINCT FROM excluded.indicator_id OR metric.name_vi IS DISTINCT FROM excluded.name_vi
+                    OR metric.name_en IS DISTINCT FROM excluded.name_en OR metric.unit IS DISTINCT FROM excluded.unit
+                    OR metric.target IS DISTINCT FROM excluded.target OR metric.target_out_of IS DISTINCT FROM excluded.target_out_of
+                    OR metric.target_high IS DISTINCT FROM excluded.target_high OR metric.direction IS DISTINCT FROM excluded.direction
+                    OR metric.strict IS DISTINCT FROM excluded.strict OR metric.about IS DISTINCT FROM excluded.about
+                    OR metric.reduction IS DISTINCT FROM excluded.reduction OR metric.wording IS DISTINCT FROM excluded.wording
+                    OR metric.agency_id IS DISTINCT FROM excluded.agency_id
+                    OR metric.agency_from_indicator IS DISTINCT FROM excluded.agency_from_indicator
+                    OR metric.agency_inferred IS DISTINCT FROM excluded.agency_inferred OR metric.owners IS DISTINCT FROM excluded.owners
+                    OR metric.combine IS DISTINCT FROM excluded.combine OR metric.part_of IS DISTINCT FROM excluded.part_of
+                    OR metric.kind IS DISTINCT FROM excluded.kind OR metric.last_year IS DISTINCT FROM excluded.last_year
+                    OR metric.same_period_last_year IS DISTINCT FROM excluded.same_period_last_year
+                    OR metric.estimate IS DISTINCT FROM excluded.estimate OR metric.position IS DISTINCT FROM excluded.position
+                    OR metric.retired",
             )
             .bind(plan_id)
             .bind(i.number)
@@ -573,7 +542,7 @@ async fn import_metrics(
             .bind(same_period)
             .bind(m.estimate)
             .bind(position as i64)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
             tally.record(&m.code, n);
@@ -584,23 +553,19 @@ async fn import_metrics(
     Ok(tally.count)
 }
 
-async fn import_indicator_groups(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan_id: i64,
-    file: &PlanFile,
-) -> Result<KindCount> {
+async fn import_indicator_groups(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "indicator-groups", "SELECT code FROM indicator_group WHERE plan_id = ?", plan_id)
+        Tally::start(tx, "indicator-groups", "SELECT code FROM indicator_group WHERE plan_id = $1", plan_id)
             .await?;
     for (position, g) in file.indicator_groups.iter().enumerate() {
         let indicators = to_json(&g.indicators)?;
-        let n = sqlx::query(
+        let n = query(
             "INSERT INTO indicator_group (plan_id, code, name_vi, name_en, indicators, position)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
-                indicators = excluded.indicators, position = excluded.position, retired = 0
-             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
-                OR indicators IS NOT excluded.indicators OR position IS NOT excluded.position OR retired != 0",
+                indicators = excluded.indicators, position = excluded.position, retired = FALSE
+             WHERE indicator_group.name_vi IS DISTINCT FROM excluded.name_vi OR indicator_group.name_en IS DISTINCT FROM excluded.name_en
+                OR indicator_group.indicators IS DISTINCT FROM excluded.indicators OR indicator_group.position IS DISTINCT FROM excluded.position OR indicator_group.retired",
         )
         .bind(plan_id)
         .bind(&g.code)
@@ -608,7 +573,7 @@ async fn import_indicator_groups(
         .bind(&g.name_en)
         .bind(indicators)
         .bind(position as i64)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&g.code, n);
@@ -618,27 +583,27 @@ async fn import_indicator_groups(
     Ok(tally.count)
 }
 
-async fn import_rounds(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
+async fn import_rounds(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "rounds", "SELECT code FROM reporting_round WHERE plan_id = ?", plan_id).await?;
+        Tally::start(tx, "rounds", "SELECT code FROM reporting_round WHERE plan_id = $1", plan_id).await?;
     for (position, r) in file.rounds.iter().enumerate() {
         let schedule = to_json(&r.schedule)?;
         let sections = r.sections.as_ref().map(to_json).transpose()?;
         let indicators = r.indicators.as_ref().map(to_json).transpose()?;
-        let n = sqlx::query(
+        let n = query(
             "INSERT INTO reporting_round (plan_id, code, name_vi, name_en, wording, asks, recipients, to_agency,
                                           schedule, sections, indicators, position)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (plan_id, code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
                 wording = excluded.wording, asks = excluded.asks, recipients = excluded.recipients,
                 to_agency = excluded.to_agency, schedule = excluded.schedule, sections = excluded.sections,
-                indicators = excluded.indicators, position = excluded.position, retired = 0
-             WHERE name_vi IS NOT excluded.name_vi OR name_en IS NOT excluded.name_en
-                OR wording IS NOT excluded.wording OR asks IS NOT excluded.asks
-                OR recipients IS NOT excluded.recipients OR to_agency IS NOT excluded.to_agency
-                OR schedule IS NOT excluded.schedule OR sections IS NOT excluded.sections
-                OR indicators IS NOT excluded.indicators OR position IS NOT excluded.position
-                OR retired != 0",
+                indicators = excluded.indicators, position = excluded.position, retired = FALSE
+             WHERE reporting_round.name_vi IS DISTINCT FROM excluded.name_vi OR reporting_round.name_en IS DISTINCT FROM excluded.name_en
+                OR reporting_round.wording IS DISTINCT FROM excluded.wording OR reporting_round.asks IS DISTINCT FROM excluded.asks
+                OR reporting_round.recipients IS DISTINCT FROM excluded.recipients OR reporting_round.to_agency IS DISTINCT FROM excluded.to_agency
+                OR reporting_round.schedule IS DISTINCT FROM excluded.schedule OR reporting_round.sections IS DISTINCT FROM excluded.sections
+                OR reporting_round.indicators IS DISTINCT FROM excluded.indicators OR reporting_round.position IS DISTINCT FROM excluded.position
+                OR reporting_round.retired",
         )
         .bind(plan_id)
         .bind(&r.code)
@@ -652,7 +617,7 @@ async fn import_rounds(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pl
         .bind(sections)
         .bind(indicators)
         .bind(position as i64)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&r.code, n);
@@ -662,26 +627,22 @@ async fn import_rounds(tx: &mut Transaction<'_, Sqlite>, plan_id: i64, file: &Pl
     Ok(tally.count)
 }
 
-async fn import_holidays(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan_id: i64,
-    file: &PlanFile,
-) -> Result<KindCount> {
+async fn import_holidays(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "holidays", "SELECT first_day FROM holiday WHERE plan_id = ?", plan_id).await?;
+        Tally::start(tx, "holidays", "SELECT first_day FROM holiday WHERE plan_id = $1", plan_id).await?;
     for h in &file.holidays {
         let last = h.to.clone().unwrap_or_else(|| h.from.clone());
-        let n = sqlx::query(
-            "INSERT INTO holiday (plan_id, first_day, last_day, name) VALUES (?, ?, ?, ?)
+        let n = query(
+            "INSERT INTO holiday (plan_id, first_day, last_day, name) VALUES ($1, $2, $3, $4)
              ON CONFLICT (plan_id, first_day) DO UPDATE SET last_day = excluded.last_day, name = excluded.name,
-                retired = 0
-             WHERE last_day IS NOT excluded.last_day OR name IS NOT excluded.name OR retired != 0",
+                retired = FALSE
+             WHERE holiday.last_day IS DISTINCT FROM excluded.last_day OR holiday.name IS DISTINCT FROM excluded.name OR holiday.retired",
         )
         .bind(plan_id)
         .bind(&h.from)
         .bind(&last)
         .bind(&h.name)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&h.from, n);
@@ -691,23 +652,19 @@ async fn import_holidays(
     Ok(tally.count)
 }
 
-async fn import_working_days(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan_id: i64,
-    file: &PlanFile,
-) -> Result<KindCount> {
+async fn import_working_days(tx: &mut Tx, plan_id: i64, file: &PlanFile) -> Result<KindCount> {
     let mut tally =
-        Tally::start(tx, "working-days", "SELECT day FROM working_day WHERE plan_id = ?", plan_id).await?;
+        Tally::start(tx, "working-days", "SELECT day FROM working_day WHERE plan_id = $1", plan_id).await?;
     for w in &file.working_days {
-        let n = sqlx::query(
-            "INSERT INTO working_day (plan_id, day, name) VALUES (?, ?, ?)
-             ON CONFLICT (plan_id, day) DO UPDATE SET name = excluded.name, retired = 0
-             WHERE name IS NOT excluded.name OR retired != 0",
+        let n = query(
+            "INSERT INTO working_day (plan_id, day, name) VALUES ($1, $2, $3)
+             ON CONFLICT (plan_id, day) DO UPDATE SET name = excluded.name, retired = FALSE
+             WHERE working_day.name IS DISTINCT FROM excluded.name OR working_day.retired",
         )
         .bind(plan_id)
         .bind(&w.date)
         .bind(&w.name)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         tally.record(&w.date, n);

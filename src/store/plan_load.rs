@@ -2,11 +2,34 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::Row;
-
+use super::db::{query_as, query_scalar};
 use super::{Result, Store, StoreError, parse_json};
 use crate::domain::Plan;
 use crate::domain::plan_file::*;
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: i64,
+    code: String,
+    title: String,
+    title_en: Option<String>,
+    province: String,
+    year: i64,
+    issued: Option<String>,
+    time_zone: String,
+    coordinator: String,
+    reminders: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct IndicatorRow {
+    number: i64,
+    name_vi: String,
+    name_en: String,
+    text: String,
+    agencies: String,
+    agencies_inferred: bool,
+}
 
 #[derive(sqlx::FromRow)]
 struct AgencyRow {
@@ -127,15 +150,15 @@ impl RoundRow {
 impl Store {
     /// Whether any plan has been imported.
     pub async fn has_plan(&self) -> Result<bool> {
-        Ok(sqlx::query_scalar::<_, i64>("SELECT count(*) FROM plan").fetch_one(&self.read).await? > 0)
+        Ok(query_scalar::<i64>("SELECT count(*) FROM plan").fetch_one(&self.read).await? > 0)
     }
 
     /// A plan as its tables hold it, in the file's shape (the latest version is the same; the
     /// tables are read only to make the first version of a plan imported before versions).
     pub(super) async fn plan_file_from_tables(&self, plan_id: i64) -> Result<Option<PlanFile>> {
-        let Some(row) = sqlx::query(
+        let Some(row) = query_as::<PlanRow>(
             "SELECT id, code, title, title_en, province, year, issued, time_zone, coordinator, reminders
-             FROM plan WHERE id = ?",
+             FROM plan WHERE id = $1",
         )
         .bind(plan_id)
         .fetch_optional(&self.read)
@@ -143,23 +166,23 @@ impl Store {
         else {
             return Ok(None);
         };
-        let plan_id: i64 = row.get("id");
+        let plan_id = row.id;
+        let reminders: Option<ReminderEntry> = parse_json(&row.reminders, "plan.reminders")?;
         let header = PlanHeader {
-            code: row.get("code"),
-            title: row.get("title"),
-            title_en: row.get("title_en"),
-            province: row.get("province"),
-            year: row.get("year"),
-            issued: row.get("issued"),
-            time_zone: row.get("time_zone"),
-            coordinator: row.get("coordinator"),
+            code: row.code,
+            title: row.title,
+            title_en: row.title_en,
+            province: row.province,
+            year: i32::try_from(row.year).map_err(|e| StoreError::Corrupt(format!("plan.year: {e}")))?,
+            issued: row.issued,
+            time_zone: row.time_zone,
+            coordinator: row.coordinator,
             amends: vec![],
         };
-        let reminders: Option<ReminderEntry> = parse_json(row.get::<&str, _>("reminders"), "plan.reminders")?;
 
-        let agencies = sqlx::query_as::<_, AgencyRow>(
+        let agencies = query_as::<AgencyRow>(
             "SELECT code, name_vi, name_en, short_vi, short_en FROM agency
-             WHERE plan_id = ? AND retired = 0 ORDER BY position",
+             WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -175,8 +198,8 @@ impl Store {
         .collect();
 
         let mut groups = Vec::new();
-        for (code, name_vi, name_en, members) in sqlx::query_as::<_, (String, String, String, String)>(
-            "SELECT code, name_vi, name_en, members FROM agency_group WHERE plan_id = ? AND retired = 0 ORDER BY position",
+        for (code, name_vi, name_en, members) in query_as::<(String, String, String, String)>(
+            "SELECT code, name_vi, name_en, members FROM agency_group WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -189,9 +212,9 @@ impl Store {
         let indicators = self.indicators(plan_id).await?;
 
         let mut indicator_groups = Vec::new();
-        for (code, name_vi, name_en, numbers) in sqlx::query_as::<_, (String, String, String, String)>(
+        for (code, name_vi, name_en, numbers) in query_as::<(String, String, String, String)>(
             "SELECT code, name_vi, name_en, indicators FROM indicator_group
-             WHERE plan_id = ? AND retired = 0 ORDER BY position",
+             WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -201,9 +224,9 @@ impl Store {
             indicator_groups.push(IndicatorGroupEntry { code, name_vi, name_en, indicators });
         }
 
-        let rounds = sqlx::query_as::<_, RoundRow>(
+        let rounds = query_as::<RoundRow>(
             "SELECT code, name_vi, name_en, wording, asks, recipients, to_agency, schedule, sections, indicators
-             FROM reporting_round WHERE plan_id = ? AND retired = 0 ORDER BY position",
+             FROM reporting_round WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -212,8 +235,8 @@ impl Store {
         .map(RoundRow::into_entry)
         .collect::<Result<Vec<_>>>()?;
 
-        let holidays = sqlx::query_as::<_, (String, String, String)>(
-            "SELECT first_day, last_day, name FROM holiday WHERE plan_id = ? AND retired = 0 ORDER BY first_day",
+        let holidays = query_as::<(String, String, String)>(
+            "SELECT first_day, last_day, name FROM holiday WHERE plan_id = $1 AND retired = FALSE ORDER BY first_day",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -222,8 +245,8 @@ impl Store {
         .map(|(from, to, name)| HolidayEntry { to: (to != from).then_some(to), from, name })
         .collect();
 
-        let working_days = sqlx::query_as::<_, (String, String)>(
-            "SELECT day, name FROM working_day WHERE plan_id = ? AND retired = 0 ORDER BY day",
+        let working_days = query_as::<(String, String)>(
+            "SELECT day, name FROM working_day WHERE plan_id = $1 AND retired = FALSE ORDER BY day",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -247,18 +270,18 @@ impl Store {
     }
 
     async fn sections(&self, plan_id: i64) -> Result<Vec<SectionEntry>> {
-        let tasks = sqlx::query_as::<_, TaskRow>(
+        let tasks = query_as::<TaskRow>(
             "SELECT s.number, t.letter, t.text, t.lead, t.cooperating, t.due_by, t.due_before, t.output
              FROM task t JOIN section s ON s.id = t.section_id
-             WHERE t.plan_id = ? AND t.retired = 0 ORDER BY s.number, t.position",
+             WHERE t.plan_id = $1 AND t.retired = FALSE ORDER BY s.number, t.position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
         .await?;
         let mut sections = Vec::new();
-        for (number, heading, inferred, assignees) in sqlx::query_as::<_, (i64, String, bool, String)>(
+        for (number, heading, inferred, assignees) in query_as::<(i64, String, bool, String)>(
             "SELECT number, heading, heading_inferred, assignees FROM section
-             WHERE plan_id = ? AND retired = 0 ORDER BY number",
+             WHERE plan_id = $1 AND retired = FALSE ORDER BY number",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -289,13 +312,13 @@ impl Store {
     }
 
     async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorEntry>> {
-        let mut metrics = sqlx::query_as::<_, MetricRow>(
+        let mut metrics = query_as::<MetricRow>(
             "SELECT i.number, m.code, m.name_vi, m.name_en, m.unit, m.target, m.target_out_of, m.target_high,
                     m.direction, m.strict, m.about, m.reduction, m.wording, a.code AS agency,
                     m.agency_from_indicator, m.agency_inferred, m.owners, m.combine, m.part_of, m.kind,
                     m.last_year, m.same_period_last_year, m.estimate
              FROM metric m JOIN indicator i ON i.id = m.indicator_id JOIN agency a ON a.id = m.agency_id
-             WHERE m.plan_id = ? AND m.retired = 0 ORDER BY i.number, m.position",
+             WHERE m.plan_id = $1 AND m.retired = FALSE ORDER BY i.number, m.position",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
@@ -303,15 +326,15 @@ impl Store {
         .into_iter()
         .peekable();
         let mut indicators = Vec::new();
-        for row in sqlx::query(
+        for row in query_as::<IndicatorRow>(
             "SELECT number, name_vi, name_en, text, agencies, agencies_inferred FROM indicator
-             WHERE plan_id = ? AND retired = 0 ORDER BY number",
+             WHERE plan_id = $1 AND retired = FALSE ORDER BY number",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
         .await?
         {
-            let number: i64 = row.get("number");
+            let number = row.number;
             let mut entries = Vec::new();
             while let Some(m) = metrics.next_if(|m| m.number <= number) {
                 if m.number == number {
@@ -320,11 +343,11 @@ impl Store {
             }
             indicators.push(IndicatorEntry {
                 number: u32::try_from(number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                name_vi: row.get("name_vi"),
-                name_en: row.get("name_en"),
-                text: row.get("text"),
-                agencies: parse_json(row.get::<&str, _>("agencies"), "indicator.agencies")?,
-                agencies_inferred: row.get("agencies_inferred"),
+                agencies: parse_json(&row.agencies, "indicator.agencies")?,
+                name_vi: row.name_vi,
+                name_en: row.name_en,
+                text: row.text,
+                agencies_inferred: row.agencies_inferred,
                 qualitative: entries.is_empty(),
                 metrics: entries,
             });

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use crate::bundled::seed_plan;
 use crate::domain::Plan;
+use crate::store::db::{query, query_scalar};
 use crate::store::testing::temp_store;
 
 fn now() -> DateTime<Utc> {
@@ -47,18 +48,18 @@ async fn an_edited_plan_updates_in_place_and_keeps_filed_reports() {
 
     // A report already holds an item on task 1.g.
     let task_id: i64 =
-        sqlx::query_scalar("SELECT id FROM task WHERE code = '1.g'").fetch_one(&store.read).await.unwrap();
-    sqlx::query(
+        query_scalar("SELECT id FROM task WHERE code = '1.g'").fetch_one(&store.read).await.unwrap();
+    query(
         "INSERT INTO report (round_id, period, agency_id, created_at, updated_at)
-         SELECT r.id, '2022-Q1', a.id, ?1, ?1 FROM reporting_round r, agency a
+         SELECT r.id, '2022-Q1', a.id, $1, $1 FROM reporting_round r, agency a
          WHERE r.code = 'bao-cao-quy' AND a.code = 'SKHDT'",
     )
     .bind(now())
     .execute(&store.write)
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO report_item (report_id, task_id, status, updated_at) VALUES ((SELECT max(id) FROM report), ?, 'done', ?)",
+    query(
+        "INSERT INTO report_item (report_id, task_id, status, updated_at) VALUES ((SELECT max(id) FROM report), $1, 'done', $2)",
     )
     .bind(task_id)
     .bind(now())
@@ -66,7 +67,7 @@ async fn an_edited_plan_updates_in_place_and_keeps_filed_reports() {
     .await
     .unwrap();
     let edited_id: i64 =
-        sqlx::query_scalar("SELECT id FROM task WHERE code = '1.a'").fetch_one(&store.read).await.unwrap();
+        query_scalar("SELECT id FROM task WHERE code = '1.a'").fetch_one(&store.read).await.unwrap();
 
     // The edited file: 1.a reworded, 1.g gone, a new metric on indicator 7.
     let mut file = plan.to_file();
@@ -91,9 +92,9 @@ async fn an_edited_plan_updates_in_place_and_keeps_filed_reports() {
     assert_eq!(loaded, edited);
     assert!(loaded.task("1.g").is_none());
     let same_id: i64 =
-        sqlx::query_scalar("SELECT id FROM task WHERE code = '1.a'").fetch_one(&store.read).await.unwrap();
+        query_scalar("SELECT id FROM task WHERE code = '1.a'").fetch_one(&store.read).await.unwrap();
     assert_eq!(same_id, edited_id, "an edited task keeps its identity");
-    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM report_item WHERE task_id = ?")
+    let kept: i64 = query_scalar("SELECT count(*) FROM report_item WHERE task_id = $1")
         .bind(task_id)
         .fetch_one(&store.read)
         .await
@@ -104,7 +105,7 @@ async fn an_edited_plan_updates_in_place_and_keeps_filed_reports() {
     let summary = store.import_plan(&plan, now()).await.unwrap();
     assert_eq!(count(&summary, "tasks").retired, 0);
     assert_eq!(count(&summary, "metrics").retired, 1);
-    let back: i64 = sqlx::query_scalar("SELECT id FROM task WHERE code = '1.g' AND retired = 0")
+    let back: i64 = query_scalar("SELECT id FROM task WHERE code = '1.g' AND retired = FALSE")
         .fetch_one(&store.read)
         .await
         .unwrap();
@@ -173,7 +174,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
     let reminders = serde_json::to_string(&file.reminders).unwrap();
     sqlx::query(
         "INSERT INTO plan (code, title, title_en, province, year, issued, time_zone, coordinator, reminders,
-                           imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           imported_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&p.code)
     .bind(&p.title)
@@ -191,7 +192,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
     .unwrap();
     let run = |sql: &'static str| sqlx::query(sql);
     for (i, a) in file.agencies.iter().enumerate() {
-        run("INSERT INTO agency (plan_id, code, name_vi, name_en, position) VALUES (1, ?, ?, ?, ?)")
+        run("INSERT INTO agency (plan_id, code, name_vi, name_en, position) VALUES (1, $1, $2, $3, $4)")
             .bind(&a.code)
             .bind(&a.name_vi)
             .bind(&a.name_en)
@@ -201,7 +202,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
             .unwrap();
     }
     for (i, g) in file.groups.iter().enumerate() {
-        run("INSERT INTO agency_group (plan_id, code, name_vi, name_en, members, position) VALUES (1, ?, ?, ?, ?, ?)")
+        run("INSERT INTO agency_group (plan_id, code, name_vi, name_en, members, position) VALUES (1, $1, $2, $3, $4, $5)")
             .bind(&g.code)
             .bind(&g.name_vi)
             .bind(&g.name_en)
@@ -212,7 +213,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
             .unwrap();
     }
     for s in &file.sections {
-        run("INSERT INTO section (plan_id, number, heading, heading_inferred, assignees) VALUES (1, ?, ?, ?, ?)")
+        run("INSERT INTO section (plan_id, number, heading, heading_inferred, assignees) VALUES (1, $1, $2, $3, $4)")
             .bind(s.number)
             .bind(&s.heading)
             .bind(s.heading_inferred)
@@ -223,7 +224,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
         for (i, t) in s.tasks.iter().enumerate() {
             let code = if t.id.is_empty() { s.number.to_string() } else { format!("{}.{}", s.number, t.id) };
             run("INSERT INTO task (plan_id, section_id, code, letter, text, position)
-                 VALUES (1, (SELECT id FROM section WHERE number = ?), ?, ?, ?, ?)")
+                 VALUES (1, (SELECT id FROM section WHERE number = $1), $2, $3, $4, $5)")
             .bind(s.number)
             .bind(code)
             .bind(&t.id)
@@ -236,7 +237,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
     }
     for ind in &file.indicators {
         run("INSERT INTO indicator (plan_id, number, name_vi, name_en, text, agencies, agencies_inferred)
-             VALUES (1, ?, ?, ?, ?, ?, ?)")
+             VALUES (1, $1, $2, $3, $4, $5, $6)")
         .bind(ind.number)
         .bind(&ind.name_vi)
         .bind(&ind.name_en)
@@ -251,8 +252,8 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
             let agency = m.agency.clone().unwrap_or_else(|| ind.agencies[0].clone());
             run("INSERT INTO metric (plan_id, indicator_id, code, name_vi, name_en, unit, target, target_out_of,
                                      direction, wording, agency_id, agency_from_indicator, agency_inferred, position)
-                 VALUES (1, (SELECT id FROM indicator WHERE number = ?), ?, ?, ?, ?, ?, ?, ?, ?,
-                         (SELECT id FROM agency WHERE code = ?), ?, ?, ?)")
+                 VALUES (1, (SELECT id FROM indicator WHERE number = $1), $2, $3, $4, $5, $6, $7, $8, $9,
+                         (SELECT id FROM agency WHERE code = $10), $11, $12, $13)")
             .bind(ind.number)
             .bind(&m.code)
             .bind(&m.name_vi)
@@ -273,7 +274,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
     }
     for (i, r) in file.rounds.iter().enumerate() {
         run("INSERT INTO reporting_round (plan_id, code, name_vi, name_en, wording, asks, recipients, to_agency,
-                                          schedule, position) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                                          schedule, position) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(&r.code)
         .bind(&r.name_vi)
         .bind(&r.name_en)
@@ -288,7 +289,7 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
         .unwrap();
     }
     for h in &file.holidays {
-        run("INSERT INTO holiday (plan_id, first_day, last_day, name) VALUES (1, ?, ?, ?)")
+        run("INSERT INTO holiday (plan_id, first_day, last_day, name) VALUES (1, $1, $2, $3)")
             .bind(&h.from)
             .bind(h.to.as_ref().unwrap_or(&h.from))
             .bind(&h.name)
@@ -299,20 +300,20 @@ async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFi
     // The health department's submitted Q1 report: a task, a metric and a narrative.
     run("INSERT INTO report (round_id, period, agency_id, state, created_at, updated_at, first_submitted_at,
                              submitted_at)
-         SELECT r.id, '2022-Q1', a.id, 'submitted', ?1, ?1, ?1, ?1 FROM reporting_round r, agency a
+         SELECT r.id, '2022-Q1', a.id, 'submitted', $1, $1, $1, $1 FROM reporting_round r, agency a
          WHERE r.code = 'bao-cao-quy' AND a.code = 'SYT'")
     .bind(now())
     .execute(&pool)
     .await
     .unwrap();
     run("INSERT INTO report_item (report_id, task_id, status, percent, note, updated_at)
-         VALUES (1, (SELECT id FROM task WHERE code = '13.a'), 'in_progress', 40, 'đang triển khai', ?)")
+         VALUES (1, (SELECT id FROM task WHERE code = '13.a'), 'in_progress', 40, 'đang triển khai', $1)")
     .bind(now())
     .execute(&pool)
     .await
     .unwrap();
     run("INSERT INTO report_item (report_id, metric_id, value, updated_at)
-         VALUES (1, (SELECT id FROM metric WHERE code = '13.1'), '10.2', ?)")
+         VALUES (1, (SELECT id FROM metric WHERE code = '13.1'), '10.2', $1)")
     .bind(now())
     .execute(&pool)
     .await

@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, Sqlite, Transaction};
 
+use super::db::{Tx, query, query_as};
 use super::outbox::NewMail;
 use super::{Result, Store, StoreError};
 use crate::domain::reminders::{ReminderKey, Step};
@@ -15,7 +15,7 @@ use crate::domain::{AgencyCode, PeriodKey};
 /// (round, period, agency, state) of every report of the plan being followed.
 pub type ReportState4 = (String, PeriodKey, AgencyCode, ReportState);
 
-const PLAN_ROUND: &str = "rr.plan_id = (SELECT id FROM plan WHERE code = ?)";
+const PLAN_ROUND: &str = "rr.plan_id = (SELECT id FROM plan WHERE code = $1)";
 
 /// Reminder and digest keys that go out together, and their messages.
 #[derive(Debug, Clone, Default)]
@@ -28,49 +28,41 @@ pub struct DueGroup {
 }
 
 /// Logs a reminder key as queued; false when an earlier tick queued it already.
-async fn log_reminder(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan: &str,
-    key: &ReminderKey,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let n = sqlx::query(
+async fn log_reminder(tx: &mut Tx, plan: &str, key: &ReminderKey, now: DateTime<Utc>) -> Result<bool> {
+    let sql = format!(
         "INSERT INTO reminder_log (round_id, period, agency_id, person_id, step, status, attempts, created_at, updated_at)
-         SELECT rr.id, ?2, a.id, ?4, ?5, 'queued', 0, ?6, ?6 FROM reporting_round rr, agency a
-         WHERE rr.code = ?1 AND a.code = ?3 AND rr.plan_id = a.plan_id
-           AND rr.plan_id = (SELECT id FROM plan WHERE code = ?7)
-         ON CONFLICT (round_id, period, agency_id, ifnull(person_id, 0), step)
-         DO UPDATE SET status = 'queued', updated_at = excluded.updated_at WHERE status = 'retry'",
-    )
-    .bind(&key.round)
-    .bind(key.period.to_string())
-    .bind(key.agency.as_str())
-    .bind(key.person)
-    .bind(key.step.as_str())
-    .bind(now)
-    .bind(plan)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+         SELECT rr.id, $2, a.id, $4, $5, 'queued', 0, $6, $6 FROM reporting_round rr, agency a
+         WHERE rr.code = $1 AND a.code = $3 AND rr.plan_id = a.plan_id
+           AND rr.plan_id = (SELECT id FROM plan WHERE code = $7)
+         ON CONFLICT {}
+         DO UPDATE SET status = 'queued', updated_at = excluded.updated_at WHERE reminder_log.status = 'retry'",
+        tx.backend().dialect().reminder_key()
+    );
+    let n = query(&sql)
+        .bind(&key.round)
+        .bind(key.period.to_string())
+        .bind(key.agency.as_str())
+        .bind(key.person)
+        .bind(key.step.as_str())
+        .bind(now)
+        .bind(plan)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     Ok(n == 1)
 }
 
-async fn log_digest(
-    tx: &mut Transaction<'_, Sqlite>,
-    key: &str,
-    person: i64,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let n = sqlx::query(
+async fn log_digest(tx: &mut Tx, key: &str, person: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = query(
         "INSERT INTO digest_log (digest_key, person_id, status, attempts, created_at, updated_at)
-         VALUES (?1, ?2, 'queued', 0, ?3, ?3)
+         VALUES ($1, $2, 'queued', 0, $3, $3)
          ON CONFLICT (digest_key, person_id) DO UPDATE SET status = 'queued', updated_at = excluded.updated_at
-         WHERE status = 'retry'",
+         WHERE digest_log.status = 'retry'",
     )
     .bind(key)
     .bind(person)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     Ok(n == 1)
@@ -83,15 +75,16 @@ impl Store {
             "SELECT rr.code AS round, r.period, a.code AS agency, r.state FROM report r
              JOIN reporting_round rr ON rr.id = r.round_id JOIN agency a ON a.id = r.agency_id WHERE {PLAN_ROUND}"
         );
-        let rows = sqlx::query(&sql).bind(plan).fetch_all(&self.read).await?;
-        rows.iter()
-            .map(|r| {
+        let rows =
+            query_as::<(String, String, String, String)>(&sql).bind(plan).fetch_all(&self.read).await?;
+        rows.into_iter()
+            .map(|(round, period, agency, state)| {
                 let corrupt = |w: &str| StoreError::Corrupt(format!("report.{w}"));
                 Ok((
-                    r.get::<String, _>("round"),
-                    r.get::<&str, _>("period").parse().map_err(|_| corrupt("period"))?,
-                    AgencyCode::parse(r.get("agency")).ok_or_else(|| corrupt("agency"))?,
-                    ReportState::parse(r.get("state")).ok_or_else(|| corrupt("state"))?,
+                    round,
+                    period.parse().map_err(|_| corrupt("period"))?,
+                    AgencyCode::parse(&agency).ok_or_else(|| corrupt("agency"))?,
+                    ReportState::parse(&state).ok_or_else(|| corrupt("state"))?,
                 ))
             })
             .collect()
@@ -105,23 +98,18 @@ impl Store {
              JOIN reporting_round rr ON rr.id = l.round_id JOIN agency a ON a.id = l.agency_id
              WHERE l.status != 'retry' AND {PLAN_ROUND}"
         );
-        let rows = sqlx::query(&sql).bind(plan).fetch_all(&self.read).await?;
+        let rows = query_as::<(String, String, String, Option<i64>, String)>(&sql)
+            .bind(plan)
+            .fetch_all(&self.read)
+            .await?;
         let mut out = HashSet::new();
-        for r in &rows {
-            let (Ok(period), Some(agency), Some(step)) = (
-                r.get::<&str, _>("period").parse::<PeriodKey>(),
-                AgencyCode::parse(r.get("agency")),
-                Step::parse(r.get("step")),
-            ) else {
+        for (round, period, agency, person, step) in rows {
+            let (Ok(period), Some(agency), Some(step)) =
+                (period.parse::<PeriodKey>(), AgencyCode::parse(&agency), Step::parse(&step))
+            else {
                 return Err(StoreError::Corrupt("reminder_log row".into()));
             };
-            out.insert(ReminderKey {
-                round: r.get("round"),
-                period,
-                agency,
-                person: r.get("person_id"),
-                step,
-            });
+            out.insert(ReminderKey { round, period, agency, person, step });
         }
         Ok(out)
     }
@@ -136,7 +124,7 @@ impl Store {
         now: DateTime<Utc>,
         wall: DateTime<Utc>,
     ) -> Result<(usize, usize)> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let (mut queued, mut skipped) = (0, 0);
         for g in groups {
             let mut new = false;
@@ -159,17 +147,16 @@ impl Store {
 
     /// Digest keys that must not be sent again, per person.
     pub async fn digest_keys_done(&self) -> Result<HashSet<(String, i64)>> {
-        let rows = sqlx::query_as::<_, (String, i64)>(
-            "SELECT digest_key, person_id FROM digest_log WHERE status != 'retry'",
-        )
-        .fetch_all(&self.read)
-        .await?;
+        let rows =
+            query_as::<(String, i64)>("SELECT digest_key, person_id FROM digest_log WHERE status != 'retry'")
+                .fetch_all(&self.read)
+                .await?;
         Ok(rows.into_iter().collect())
     }
 
     /// How many reminder rows are in each status (for tests and the operator).
     pub async fn reminder_log_counts(&self) -> Result<Vec<(String, i64)>> {
-        Ok(sqlx::query_as("SELECT status, count(*) FROM reminder_log GROUP BY status ORDER BY status")
+        Ok(query_as("SELECT status, count(*) FROM reminder_log GROUP BY status ORDER BY status")
             .fetch_all(&self.read)
             .await?)
     }

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use sqlx::Row;
 
-use super::reports::{ITEM_SELECT, decimal, item_entry};
+use super::db::{query_as, query_scalar};
+use super::reports::{ITEM_SELECT, ItemColumns, decimal, item_entry};
 use super::{Result, Store};
 use crate::domain::report::{ItemEntry, ItemKey};
 use crate::store::ReportRow;
@@ -29,13 +29,13 @@ impl Store {
         let sql = format!(
             "{ITEM_SELECT} JOIN report r ON r.id = i.report_id JOIN reporting_round rr ON rr.id = r.round_id
              JOIN agency a ON a.id = r.agency_id
-             WHERE rr.code = ? AND a.code = ? AND r.period < ? AND r.id != ?
+             WHERE rr.code = $1 AND a.code = $2 AND r.period < $3 AND r.id != $4
                AND rr.plan_id = (SELECT rr0.plan_id FROM report r0 JOIN reporting_round rr0 ON rr0.id = r0.round_id
-                                 WHERE r0.id = ?4)
+                                 WHERE r0.id = $4)
                AND (i.status IS NOT NULL OR i.value IS NOT NULL OR i.note IS NOT NULL)
              ORDER BY r.period DESC"
         );
-        let rows = sqlx::query(&sql)
+        let rows = query_as::<ItemColumns>(&sql)
             .bind(&report.round)
             .bind(report.agency.as_str())
             .bind(report.period.to_string())
@@ -45,8 +45,8 @@ impl Store {
         for row in &rows {
             let entry = item_entry(row)?;
             if &entry.key == key {
-                let report_id: i64 = sqlx::query_scalar("SELECT report_id FROM report_item WHERE id = ?")
-                    .bind(row.get::<i64, _>("id"))
+                let report_id: i64 = query_scalar("SELECT report_id FROM report_item WHERE id = $1")
+                    .bind(row.id)
                     .fetch_one(&self.read)
                     .await?;
                 return Ok(Some((report_id, entry)));
@@ -58,11 +58,11 @@ impl Store {
     /// The agency's last accepted value of a metric before the report's period, in the report's
     /// plan: the yardstick for doubts.
     pub async fn last_accepted_value(&self, report: &ReportRow, metric: &str) -> Result<Option<Decimal>> {
-        let value: Option<String> = sqlx::query_scalar(
+        let value: Option<String> = query_scalar(
             "SELECT i.value FROM report_item i JOIN report r ON r.id = i.report_id JOIN agency a ON a.id = r.agency_id
              JOIN metric m ON m.id = i.metric_id
-             WHERE a.code = ? AND m.code = ? AND r.state = 'accepted' AND r.period < ? AND i.value IS NOT NULL
-               AND m.plan_id = (SELECT id FROM plan WHERE code = ?)
+             WHERE a.code = $1 AND m.code = $2 AND r.state = 'accepted' AND r.period < $3 AND i.value IS NOT NULL
+               AND m.plan_id = (SELECT id FROM plan WHERE code = $4)
              ORDER BY r.period DESC LIMIT 1",
         )
         .bind(report.agency.as_str())
@@ -76,21 +76,21 @@ impl Store {
 
     /// The history of a report (and of its items), oldest first.
     pub async fn report_events(&self, report_id: i64) -> Result<Vec<ReportEvent>> {
-        let rows = sqlx::query(
-            "SELECT e.kind, e.person_id, e.at, e.detail FROM report_event e WHERE e.report_id = ? ORDER BY e.id",
+        let rows = query_as::<(String, Option<i64>, DateTime<Utc>, String)>(
+            "SELECT e.kind, e.person_id, e.at, e.detail FROM report_event e WHERE e.report_id = $1 ORDER BY e.id",
         )
         .bind(report_id)
         .fetch_all(&self.read)
         .await?;
         Ok(rows
-            .iter()
-            .map(|r| {
-                let detail: serde_json::Value = serde_json::from_str(r.get("detail")).unwrap_or_default();
+            .into_iter()
+            .map(|(kind, person, at, detail)| {
+                let detail: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
                 ReportEvent {
-                    kind: r.get("kind"),
+                    kind,
                     item: detail.get("item").and_then(|i| i.as_str()).and_then(ItemKey::decode),
-                    person: r.get("person_id"),
-                    at: r.get("at"),
+                    person,
+                    at,
                     detail,
                 }
             })

@@ -4,9 +4,8 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
 
+use super::db::{Tx, query, query_as, query_scalar};
 use super::outbox::NewMail;
 use super::{Result, Store, StoreError};
 use crate::domain::report::{ItemEntry, ItemKey, ReportState, TaskStatus};
@@ -30,7 +29,7 @@ pub struct ReportRow {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Attachment {
     pub file_id: String,
     pub file_unique_id: String,
@@ -75,22 +74,40 @@ pub(super) const REPORT_COLUMNS: &str = "r.id, p.code AS plan, rr.code AS round,
 pub(super) const REPORT_FROM: &str = "report r JOIN reporting_round rr ON rr.id = r.round_id \
      JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = r.agency_id";
 
-pub(super) fn report_row(row: &SqliteRow) -> Result<ReportRow> {
+/// A report as `REPORT_COLUMNS` reads it.
+#[derive(sqlx::FromRow)]
+pub(super) struct ReportColumns {
+    id: i64,
+    plan: String,
+    round: String,
+    period: String,
+    agency: String,
+    state: String,
+    first_submitted_at: Option<DateTime<Utc>>,
+    submitted_at: Option<DateTime<Utc>>,
+    submitted_by: Option<i64>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewed_by: Option<i64>,
+    review_comment: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+pub(super) fn report_row(row: ReportColumns) -> Result<ReportRow> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("report.{what}"));
     Ok(ReportRow {
-        id: row.get("id"),
-        plan: row.get("plan"),
-        round: row.get("round"),
-        period: row.get::<&str, _>("period").parse().map_err(|_| corrupt("period"))?,
-        agency: AgencyCode::parse(row.get("agency")).ok_or_else(|| corrupt("agency"))?,
-        state: ReportState::parse(row.get("state")).ok_or_else(|| corrupt("state"))?,
-        first_submitted_at: row.get("first_submitted_at"),
-        submitted_at: row.get("submitted_at"),
-        submitted_by: row.get("submitted_by"),
-        reviewed_at: row.get("reviewed_at"),
-        reviewed_by: row.get("reviewed_by"),
-        review_comment: row.get("review_comment"),
-        updated_at: row.get("updated_at"),
+        id: row.id,
+        plan: row.plan,
+        round: row.round,
+        period: row.period.parse().map_err(|_| corrupt("period"))?,
+        agency: AgencyCode::parse(&row.agency).ok_or_else(|| corrupt("agency"))?,
+        state: ReportState::parse(&row.state).ok_or_else(|| corrupt("state"))?,
+        first_submitted_at: row.first_submitted_at,
+        submitted_at: row.submitted_at,
+        submitted_by: row.submitted_by,
+        reviewed_at: row.reviewed_at,
+        reviewed_by: row.reviewed_by,
+        review_comment: row.review_comment,
+        updated_at: row.updated_at,
     })
 }
 
@@ -120,50 +137,67 @@ pub(super) fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
         .transpose()
 }
 
-pub(super) fn item_entry(row: &SqliteRow) -> Result<ItemEntry> {
-    let key = match (row.get::<Option<String>, _>("task"), row.get::<Option<String>, _>("metric")) {
-        (Some(t), _) => ItemKey::Task(t),
-        (None, Some(m)) => ItemKey::Metric(m),
-        (None, None) => ItemKey::Narrative(row.get::<i64, _>("indicator") as u32),
+/// An item as `ITEM_SELECT` reads it.
+#[derive(sqlx::FromRow)]
+pub(super) struct ItemColumns {
+    pub(super) id: i64,
+    status: Option<String>,
+    percent: Option<i64>,
+    value: Option<String>,
+    value_out_of: Option<String>,
+    note: Option<String>,
+    updated_at: DateTime<Utc>,
+    updated_by: Option<i64>,
+    version: i64,
+    plan_version_id: Option<i64>,
+    task: Option<String>,
+    metric: Option<String>,
+    indicator: Option<i64>,
+    asked_as: Option<String>,
+}
+
+pub(super) fn item_entry(row: &ItemColumns) -> Result<ItemEntry> {
+    let key = match (&row.task, &row.metric, row.indicator) {
+        (Some(t), _, _) => ItemKey::Task(t.clone()),
+        (None, Some(m), _) => ItemKey::Metric(m.clone()),
+        (None, None, Some(n)) => ItemKey::Narrative(
+            u32::try_from(n).map_err(|_| StoreError::Corrupt("report_item.indicator".into()))?,
+        ),
+        (None, None, None) => return Err(StoreError::Corrupt("report_item: about nothing".into())),
     };
     Ok(ItemEntry {
         key,
-        status: row.get::<Option<String>, _>("status").as_deref().and_then(TaskStatus::parse),
-        percent: row.get::<Option<i64>, _>("percent").map(|p| p.clamp(0, 100) as u8),
-        value: decimal(row.get("value"))?,
-        value_out_of: decimal(row.get("value_out_of"))?,
-        note: row.get("note"),
-        updated_at: row.get("updated_at"),
-        updated_by: row.get("updated_by"),
-        version: row.get("version"),
-        plan_version: row.get("plan_version_id"),
-        asked_as: row.get("asked_as"),
+        status: row.status.as_deref().and_then(TaskStatus::parse),
+        percent: row.percent.map(|p| p.clamp(0, 100) as u8),
+        value: decimal(row.value.clone())?,
+        value_out_of: decimal(row.value_out_of.clone())?,
+        note: row.note.clone(),
+        updated_at: row.updated_at,
+        updated_by: row.updated_by,
+        version: row.version,
+        plan_version: row.plan_version_id,
+        asked_as: row.asked_as.clone(),
     })
 }
 
 /// The column and the id of the thing an item is about, in the report's own plan.
-async fn item_target(
-    tx: &mut Transaction<'_, Sqlite>,
-    report_id: i64,
-    key: &ItemKey,
-) -> Result<(&'static str, i64)> {
+async fn item_target(tx: &mut Tx, report_id: i64, key: &ItemKey) -> Result<(&'static str, i64)> {
     let active = "plan_id = (SELECT rr.plan_id FROM report r JOIN reporting_round rr ON rr.id = r.round_id \
-                  WHERE r.id = ?1)";
+                  WHERE r.id = $1)";
     let (column, sql, code) = match key {
         ItemKey::Task(c) => {
-            ("task_id", format!("SELECT id FROM task WHERE {active} AND code = ?2"), c.clone())
+            ("task_id", format!("SELECT id FROM task WHERE {active} AND code = $2"), c.clone())
         }
         ItemKey::Metric(c) => {
-            ("metric_id", format!("SELECT id FROM metric WHERE {active} AND code = ?2"), c.clone())
+            ("metric_id", format!("SELECT id FROM metric WHERE {active} AND code = $2"), c.clone())
         }
         ItemKey::Narrative(n) => (
             "indicator_id",
-            format!("SELECT id FROM indicator WHERE {active} AND number = ?2"),
+            format!("SELECT id FROM indicator WHERE {active} AND number = $2"),
             n.to_string(),
         ),
     };
-    let id: Option<i64> =
-        sqlx::query_scalar(&sql).bind(report_id).bind(code).fetch_optional(&mut **tx).await?;
+    let id: Option<i64> = query_scalar(&sql).bind(report_id).bind(code).fetch_optional(&mut *tx).await?;
     id.map(|id| (column, id)).ok_or_else(|| StoreError::NotFound(format!("item {}", key.encode())))
 }
 
@@ -187,11 +221,11 @@ impl Store {
         agency: &AgencyCode,
         now: DateTime<Utc>,
     ) -> Result<ReportRow> {
-        sqlx::query(
+        query(
             "INSERT INTO report (round_id, period, agency_id, created_at, updated_at)
-             SELECT rr.id, ?3, a.id, ?4, ?4 FROM reporting_round rr, agency a
-             WHERE rr.code = ?1 AND a.code = ?2 AND rr.plan_id = a.plan_id
-               AND rr.plan_id = (SELECT id FROM plan WHERE code = ?5)
+             SELECT rr.id, $3, a.id, $4, $4 FROM reporting_round rr, agency a
+             WHERE rr.code = $1 AND a.code = $2 AND rr.plan_id = a.plan_id
+               AND rr.plan_id = (SELECT id FROM plan WHERE code = $5)
              ON CONFLICT (round_id, period, agency_id) DO NOTHING",
         )
         .bind(round)
@@ -215,50 +249,38 @@ impl Store {
     ) -> Result<Option<ReportRow>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
-             WHERE rr.code = ? AND r.period = ? AND a.code = ? AND p.code = ?"
+             WHERE rr.code = $1 AND r.period = $2 AND a.code = $3 AND p.code = $4"
         );
-        let row = sqlx::query(&sql)
+        let row = query_as::<ReportColumns>(&sql)
             .bind(round)
             .bind(period.to_string())
             .bind(agency.as_str())
             .bind(plan)
             .fetch_optional(&self.read)
             .await?;
-        row.as_ref().map(report_row).transpose()
+        row.map(report_row).transpose()
     }
 
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = ?");
-        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?;
-        row.as_ref().map(report_row).transpose()
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = $1");
+        let row = query_as::<ReportColumns>(&sql).bind(id).fetch_optional(&self.read).await?;
+        row.map(report_row).transpose()
     }
 
     pub async fn items(&self, report_id: i64) -> Result<Vec<ItemEntry>> {
-        let sql = format!("{ITEM_SELECT} WHERE i.report_id = ? ORDER BY i.id");
-        let rows = sqlx::query(&sql).bind(report_id).fetch_all(&self.read).await?;
+        let sql = format!("{ITEM_SELECT} WHERE i.report_id = $1 ORDER BY i.id");
+        let rows = query_as::<ItemColumns>(&sql).bind(report_id).fetch_all(&self.read).await?;
         rows.iter().map(item_entry).collect()
     }
 
     pub async fn attachments(&self, report_id: i64) -> Result<Vec<Attachment>> {
-        let rows = sqlx::query(
+        Ok(query_as(
             "SELECT file_id, file_unique_id, file_name, file_size, mime_type, added_by, added_at
-             FROM report_attachment WHERE report_id = ? AND removed_at IS NULL ORDER BY id",
+             FROM report_attachment WHERE report_id = $1 AND removed_at IS NULL ORDER BY id",
         )
         .bind(report_id)
         .fetch_all(&self.read)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Attachment {
-                file_id: r.get("file_id"),
-                file_unique_id: r.get("file_unique_id"),
-                file_name: r.get("file_name"),
-                file_size: r.get("file_size"),
-                mime_type: r.get("mime_type"),
-                added_by: r.get("added_by"),
-                added_at: r.get("added_at"),
-            })
-            .collect())
+        .await?)
     }
 
     /// Saves one change to one item of an editable report, with its history entry, whatever
@@ -293,7 +315,7 @@ impl Store {
         person: i64,
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<ItemEntry, SaveRefused>> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         if let Err(e) = editable(&mut tx, report_id).await {
             drop(tx);
             return match (e, self.report(report_id).await?) {
@@ -302,9 +324,10 @@ impl Store {
             };
         }
         let (column, target) = item_target(&mut tx, report_id, key).await?;
-        let sql = format!("{ITEM_SELECT} WHERE i.report_id = ? AND i.{column} = ?");
-        let existing = sqlx::query(&sql).bind(report_id).bind(target).fetch_optional(&mut *tx).await?;
-        let item_id: Option<i64> = existing.as_ref().map(|r| r.get("id"));
+        let sql = format!("{ITEM_SELECT} WHERE i.report_id = $1 AND i.{column} = $2");
+        let existing =
+            query_as::<ItemColumns>(&sql).bind(report_id).bind(target).fetch_optional(&mut tx).await?;
+        let item_id: Option<i64> = existing.as_ref().map(|r| r.id);
         let before = existing.as_ref().map(item_entry).transpose()?;
         let mut after = before.clone().unwrap_or(ItemEntry {
             key: key.clone(),
@@ -342,20 +365,20 @@ impl Store {
             after.note.clone(),
         );
         // The answer records the plan version it answered (its wording, its target).
-        let plan_version: Option<i64> = sqlx::query_scalar(
+        let plan_version: Option<i64> = query_scalar(
             "SELECT max(v.id) FROM plan_version v WHERE v.plan_id =
-                (SELECT rr.plan_id FROM report r JOIN reporting_round rr ON rr.id = r.round_id WHERE r.id = ?)",
+                (SELECT rr.plan_id FROM report r JOIN reporting_round rr ON rr.id = r.round_id WHERE r.id = $1)",
         )
         .bind(report_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         after.plan_version = plan_version;
         after.asked_as = None;
         let item_id = match item_id {
             Some(id) => {
-                sqlx::query(
-                    "UPDATE report_item SET status = ?, percent = ?, value = ?, value_out_of = ?, note = ?,
-                        updated_by = ?, updated_at = ?, version = version + 1, plan_version_id = ? WHERE id = ?",
+                query(
+                    "UPDATE report_item SET status = $1, percent = $2, value = $3, value_out_of = $4, note = $5,
+                        updated_by = $6, updated_at = $7, version = version + 1, plan_version_id = $8 WHERE id = $9",
                 )
                 .bind(values.0)
                 .bind(values.1)
@@ -366,16 +389,16 @@ impl Store {
                 .bind(now)
                 .bind(plan_version)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
                 id
             }
             None => {
                 let sql = format!(
                     "INSERT INTO report_item (report_id, {column}, status, percent, value, value_out_of, note,
-                        updated_by, updated_at, plan_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                        updated_by, updated_at, plan_version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
                 );
-                sqlx::query_scalar(&sql)
+                query_scalar(&sql)
                     .bind(report_id)
                     .bind(target)
                     .bind(values.0)
@@ -386,7 +409,7 @@ impl Store {
                     .bind(person)
                     .bind(now)
                     .bind(plan_version)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut tx)
                     .await?
             }
         };
@@ -415,11 +438,11 @@ impl Store {
         person: i64,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         editable(&mut tx, report_id).await?;
-        let n = sqlx::query(
+        let n = query(
             "INSERT INTO report_attachment (report_id, file_id, file_unique_id, file_name, file_size, mime_type,
-                added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (report_id, file_unique_id) DO NOTHING",
         )
         .bind(report_id)
@@ -430,7 +453,7 @@ impl Store {
         .bind(mime_type)
         .bind(person)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?
         .rows_affected();
         if n > 0 {
@@ -457,16 +480,16 @@ impl Store {
         mails: &[NewMail],
         wall: DateTime<Utc>,
     ) -> Result<ReportRow> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         editable(&mut tx, report_id).await?;
-        sqlx::query(
-            "UPDATE report SET state = 'submitted', submitted_at = ?1, submitted_by = ?2,
-                first_submitted_at = coalesce(first_submitted_at, ?1), updated_at = ?1 WHERE id = ?3",
+        query(
+            "UPDATE report SET state = 'submitted', submitted_at = $1, submitted_by = $2,
+                first_submitted_at = coalesce(first_submitted_at, $1), updated_at = $1 WHERE id = $3",
         )
         .bind(now)
         .bind(person)
         .bind(report_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         event(&mut tx, report_id, None, "submitted", Some(person), now, json!({})).await?;
         super::outbox::enqueue(&mut tx, mails, now, wall).await?;
@@ -501,11 +524,9 @@ impl Store {
         mails: &[NewMail],
         wall: DateTime<Utc>,
     ) -> Result<ReportRow> {
-        let mut tx = self.write.begin().await?;
-        let state: Option<String> = sqlx::query_scalar("SELECT state FROM report WHERE id = ?")
-            .bind(report_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let mut tx = self.begin().await?;
+        let state: Option<String> =
+            query_scalar(&report_state_sql(&tx)).bind(report_id).fetch_optional(&mut tx).await?;
         let state = state
             .as_deref()
             .and_then(ReportState::parse)
@@ -514,12 +535,12 @@ impl Store {
             return Err(StoreError::Conflict(format!("report {report_id} is {}", state.as_str())));
         }
         let reviewed = matches!(to, ReportState::Accepted | ReportState::Returned);
-        sqlx::query(
-            "UPDATE report SET state = ?1, updated_at = ?2,
-                reviewed_at = CASE WHEN ?3 THEN ?2 ELSE reviewed_at END,
-                reviewed_by = CASE WHEN ?3 THEN ?4 ELSE reviewed_by END,
-                review_comment = CASE WHEN ?3 THEN ?5 ELSE review_comment END
-             WHERE id = ?6",
+        query(
+            "UPDATE report SET state = $1, updated_at = $2,
+                reviewed_at = CASE WHEN $3 THEN $2 ELSE reviewed_at END,
+                reviewed_by = CASE WHEN $3 THEN $4 ELSE reviewed_by END,
+                review_comment = CASE WHEN $3 THEN $5 ELSE review_comment END
+             WHERE id = $6",
         )
         .bind(to.as_str())
         .bind(now)
@@ -527,7 +548,7 @@ impl Store {
         .bind(person)
         .bind(comment)
         .bind(report_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         let detail = json!({"from": state.as_str(), "to": to.as_str(), "comment": comment});
         event(&mut tx, report_id, None, to_event(to), Some(person), now, detail).await?;
@@ -583,12 +604,16 @@ fn to_event(to: ReportState) -> &'static str {
     }
 }
 
+/// A report's state, locked until the transaction ends: every change to a report and its items
+/// reads it first, so that changes to one report go one at a time whichever replica makes them.
+fn report_state_sql(tx: &Tx) -> String {
+    format!("SELECT state FROM report WHERE id = $1{}", tx.backend().dialect().for_update("report"))
+}
+
 /// Fails unless the report may be changed by its agency now.
-async fn editable(tx: &mut Transaction<'_, Sqlite>, report_id: i64) -> Result<()> {
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM report WHERE id = ?")
-        .bind(report_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+async fn editable(tx: &mut Tx, report_id: i64) -> Result<()> {
+    let state: Option<String> =
+        query_scalar(&report_state_sql(tx)).bind(report_id).fetch_optional(&mut *tx).await?;
     match state.as_deref().and_then(ReportState::parse) {
         None => Err(StoreError::NotFound(format!("report {report_id}"))),
         Some(s) if s.is_editable() => Ok(()),
@@ -597,7 +622,7 @@ async fn editable(tx: &mut Transaction<'_, Sqlite>, report_id: i64) -> Result<()
 }
 
 async fn event(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     report_id: i64,
     item_id: Option<i64>,
     kind: &str,
@@ -605,19 +630,19 @@ async fn event(
     now: DateTime<Utc>,
     detail: serde_json::Value,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO report_event (report_id, item_id, kind, person_id, at, detail) VALUES (?, ?, ?, ?, ?, ?)")
+    query("INSERT INTO report_event (report_id, item_id, kind, person_id, at, detail) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(report_id)
         .bind(item_id)
         .bind(kind)
         .bind(person)
         .bind(now)
         .bind(detail.to_string())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE report SET updated_at = ? WHERE id = ?")
+    query("UPDATE report SET updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(report_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
@@ -627,11 +652,15 @@ impl Store {
     pub async fn period_reports(&self, plan: &str, round: &str, period: PeriodKey) -> Result<Vec<ReportRow>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
-             WHERE rr.code = ? AND r.period = ? AND p.code = ?
+             WHERE rr.code = $1 AND r.period = $2 AND p.code = $3
              ORDER BY a.position"
         );
-        let rows =
-            sqlx::query(&sql).bind(round).bind(period.to_string()).bind(plan).fetch_all(&self.read).await?;
-        rows.iter().map(report_row).collect()
+        let rows = query_as::<ReportColumns>(&sql)
+            .bind(round)
+            .bind(period.to_string())
+            .bind(plan)
+            .fetch_all(&self.read)
+            .await?;
+        rows.into_iter().map(report_row).collect()
     }
 }
