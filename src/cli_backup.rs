@@ -61,7 +61,10 @@ fn summary_args(summary: &CopySummary) -> (String, i64, i64) {
 /// `dondoc backup FILE [--force]`.
 pub async fn backup(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
     let lang = settings.language;
-    let database = &settings.database;
+    let Some(database) = settings.database.file() else {
+        eprintln!("{}", t!(lang, "backup-on-postgres"));
+        return Ok(ExitCode::from(2));
+    };
     if !database.exists() {
         eprintln!("{}", t!(lang, "backup-no-database", database = database.display().to_string()));
         return Ok(ExitCode::from(1));
@@ -121,7 +124,10 @@ pub async fn restore(
     force: bool,
 ) -> anyhow::Result<ExitCode> {
     let lang = settings.language;
-    let database = &settings.database;
+    let Some(database) = settings.database.file() else {
+        eprintln!("{}", t!(lang, "restore-on-postgres"));
+        return Ok(ExitCode::from(2));
+    };
     // Restoring into a fresh place: its directory may not be there yet.
     if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -55,7 +55,9 @@ async fn app_at(settings: &Settings, now: DateTime<Utc>, needs_bot: bool) -> any
 /// Now on the running bot's clock (a rehearsal's, if it runs one), else the system's.
 async fn bot_now(settings: &Settings, store: &crate::store::Store) -> anyhow::Result<DateTime<Utc>> {
     let now = Utc::now();
-    if !InstanceLock::is_held(&settings.database) {
+    // On SQLite a bot runs only while it holds the lock file; on PostgreSQL the replicas
+    // running share the offset they wrote (and clear it when they stop).
+    if settings.database.file().is_some_and(|path| !InstanceLock::is_held(path)) {
         return Ok(now);
     }
     let offset = store.runtime("clock_offset_ms").await?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);

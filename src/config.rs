@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::i18n::Lang;
+use crate::store::Location;
 
 /// Where the operator's endpoint listens unless `DONDOC_HTTP_LISTEN` says otherwise: loopback,
 /// for a Prometheus and a health probe on the same machine.
@@ -36,8 +37,9 @@ impl std::fmt::Debug for Secret {
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// SQLite file; `dondoc.db` in the working directory by default.
-    pub database: PathBuf,
+    /// SQLite file (`dondoc.db` in the working directory by default), or a PostgreSQL server
+    /// (`postgres://…`; its password never prints).
+    pub database: Location,
     /// Bot token from BotFather (`TELOXIDE_TOKEN`).
     pub token: Option<Secret>,
     /// Bot API server (`TELOXIDE_API_URL`); Telegram's own when absent.
@@ -73,12 +75,16 @@ pub struct Settings {
     /// More updates than this from one person within a minute is a flood: they are told once
     /// to slow down, then ignored until it calms.
     pub flood_per_minute: u32,
+    /// On PostgreSQL, how often a replica standing by asks for the scheduler lock and its holder
+    /// checks it still has it: a replica takes over this long after the holder dies (its
+    /// connection gone) at most.
+    pub takeover_every: Duration,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            database: PathBuf::from("dondoc.db"),
+            database: Location::File(PathBuf::from("dondoc.db")),
             token: None,
             api_url: None,
             time_zone: None,
@@ -96,6 +102,7 @@ impl Default for Settings {
             retry_max: Duration::from_secs(300),
             send_timeout: Duration::from_secs(60),
             flood_per_minute: 60,
+            takeover_every: Duration::from_secs(5),
         }
     }
 }
@@ -104,7 +111,7 @@ impl Default for Settings {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
-    database: Option<PathBuf>,
+    database: Option<String>,
     token: Option<Secret>,
     api_url: Option<String>,
     time_zone: Option<String>,
@@ -119,6 +126,7 @@ struct FileSettings {
     retry_max_ms: Option<u64>,
     send_timeout_secs: Option<u64>,
     flood_per_minute: Option<u64>,
+    takeover_secs: Option<u64>,
 }
 
 /// A setting that could not be read; the message names it and what was wrong.
@@ -160,8 +168,8 @@ impl Settings {
         let mut s = Settings::default();
         let nonempty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
 
-        if let Some(db) = nonempty(env("DONDOC_DATABASE")).map(PathBuf::from).or(file.database) {
-            s.database = db;
+        if let Some(db) = nonempty(env("DONDOC_DATABASE")).or(file.database) {
+            s.database = Location::parse(&db);
         }
         s.token = nonempty(env("TELOXIDE_TOKEN")).map(Secret).or(file.token);
         s.api_url = nonempty(env("TELOXIDE_API_URL")).or(file.api_url);
@@ -249,6 +257,9 @@ impl Settings {
         if let Some(n) = number("DONDOC_FLOOD_PER_MINUTE", file.flood_per_minute, 10..=1_000_000)? {
             s.flood_per_minute = n as u32;
         }
+        if let Some(secs) = number("DONDOC_TAKEOVER_SECS", file.takeover_secs, 1..=30)? {
+            s.takeover_every = Duration::from_secs(secs);
+        }
         s.retry_max = s.retry_max.max(s.retry_first);
         Ok(s)
     }
@@ -274,9 +285,27 @@ mod tests {
         std::fs::write(&path, "database = \"from-file.db\"\nadmins = [1, 2]\nlanguage = \"en\"\n").unwrap();
         let env = |name: &str| (name == "DONDOC_DATABASE").then(|| "from-env.db".to_owned());
         let s = Settings::from_sources(Some(&path), env).unwrap();
-        assert_eq!(s.database, PathBuf::from("from-env.db"));
+        assert_eq!(s.database, Location::File(PathBuf::from("from-env.db")));
         assert_eq!(s.admins, vec![1, 2]);
         assert_eq!(s.language, Lang::En);
+    }
+
+    #[test]
+    fn a_postgres_address_selects_postgres_and_its_password_never_prints() {
+        let url = "postgres://dondoc:s3cret@db.example:5432/dondoc?sslmode=require&password=s3cret";
+        let env = |name: &str| (name == "DONDOC_DATABASE").then(|| url.to_owned());
+        let s = Settings::from_sources(None, env).unwrap();
+        assert_eq!(s.database, Location::Postgres(url.to_owned()));
+        let shown = format!("{s:?} {}", s.database);
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("postgres://dondoc:***@db.example:5432/dondoc?sslmode=require&password=***"),
+            "{shown}"
+        );
+        let env = |name: &str| (name == "DONDOC_DATABASE").then(|| "postgresql://db/dondoc".to_owned());
+        assert!(matches!(Settings::from_sources(None, env).unwrap().database, Location::Postgres(_)));
+        let env = |name: &str| (name == "DONDOC_DATABASE").then(|| "/var/lib/dondoc/postgres.db".to_owned());
+        assert!(matches!(Settings::from_sources(None, env).unwrap().database, Location::File(_)));
     }
 
     #[test]
@@ -284,9 +313,12 @@ mod tests {
         let env = |name: &str| match name {
             "DONDOC_RETRY_FIRST_MS" => Some("20".to_owned()),
             "DONDOC_SEND_TIMEOUT_SECS" => Some("2".to_owned()),
+            "DONDOC_TAKEOVER_SECS" => Some("1".to_owned()),
             _ => None,
         };
         let s = Settings::from_sources(None, env).unwrap();
+        assert_eq!(s.takeover_every, Duration::from_secs(1));
+        assert_eq!(Settings::default().takeover_every, Duration::from_secs(5));
         assert_eq!(s.retry_first, Duration::from_millis(20));
         assert_eq!(s.retry_max, Duration::from_secs(300));
         assert_eq!(s.send_timeout, Duration::from_secs(2));

@@ -5,8 +5,9 @@
 //! `metrics` counts what the operator reads; `app` is what every part shares; `messages` and
 //! `ui` render what is said and its buttons; `postman` delivers the outbox; `bot` parses
 //! updates, calls the domain and store, renders replies; `scheduler` decides what is due and
-//! queues it; `ops` serves the operator (health, metrics, update listeners, backup); `startup`
-//! puts them together and `cli` parses the command line. Each uses only those before it.
+//! queues it; `duties` runs the scheduler and the postman on one replica at a time; `ops`
+//! serves the operator (health, metrics, update listeners, backup); `startup` puts them
+//! together and `cli` parses the command line. Each uses only those before it.
 
 pub mod answered;
 pub mod app;
@@ -20,6 +21,7 @@ pub mod cli_plan;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod duties;
 pub mod export;
 pub mod i18n;
 pub mod leadership;

@@ -20,6 +20,7 @@ use crate::bot::schema::{SchemaError, schema};
 use crate::clock::{RehearsalClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::domain::Plan;
+use crate::duties::Duties;
 use crate::ops::listen::{Polling, watch_webhook};
 use crate::ops::observe::observed;
 use crate::outbound::{Limits, RetryPolicy, Sender};
@@ -40,8 +41,9 @@ pub struct Application {
     postman: Arc<Postman>,
     /// The operator's endpoint, bound at build (`None` when the settings turn it off).
     http: Option<TcpListener>,
-    /// Held while the bot runs: a second `dondoc run` on the same database is refused.
-    _instance: InstanceLock,
+    /// Held while the bot runs on SQLite: a second `dondoc run` on the same file is refused.
+    /// (On PostgreSQL replicas share the database; the scheduler lock picks the one that ticks.)
+    _instance: Option<InstanceLock>,
 }
 
 /// How long Telegram may hold a long poll open with nothing to give.
@@ -107,7 +109,8 @@ pub struct AlreadyRunning {
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::open(&settings.database)
         .await
-        .with_context(|| format!("opening the database {}", settings.database.display()))?;
+        .with_context(|| format!("opening the database {}", settings.database))?
+        .with_replica(&replica_name(settings));
     if !store.has_plan().await? {
         let plan =
             crate::bundled::plan().map_err(|p| anyhow::anyhow!("the bundled plan is invalid:\n{p}"))?;
@@ -115,6 +118,14 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         tracing::info!(plan = %plan.code, "imported the bundled plan into the empty database");
     }
     Ok(store)
+}
+
+/// Names this replica for its claims on updates: the machine and the webhook's address, which
+/// stay the same when it restarts (a claim it left in a crash is its own again), and differ
+/// between replicas (two on one machine listen on two ports).
+fn replica_name(settings: &Settings) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    format!("{}:{}", host.trim(), settings.webhook_listen)
 }
 
 /// The plan being followed, with the settings' time zone override applied.
@@ -221,17 +232,20 @@ async fn get_me(bot: &Bot) -> anyhow::Result<teloxide::types::Me> {
 
 impl Application {
     pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Application> {
-        let instance = InstanceLock::take(&settings.database).map_err(|held| {
-            anyhow::anyhow!(
-                "{}",
-                t!(
-                    settings.language,
-                    "run-already-running",
-                    database = settings.database.display().to_string(),
-                    holder = held.holder
+        let instance = match settings.database.file() {
+            Some(path) => Some(InstanceLock::take(path).map_err(|held| {
+                anyhow::anyhow!(
+                    "{}",
+                    t!(
+                        settings.language,
+                        "run-already-running",
+                        database = path.display().to_string(),
+                        holder = held.holder
+                    )
                 )
-            )
-        })?;
+            })?),
+            None => None,
+        };
         let http = match settings.http_listen {
             Some(address) => Some(crate::ops::http::bind(address).await?),
             None => None,
@@ -248,7 +262,6 @@ impl Application {
         app.store.set_runtime("clock_offset_ms", &offset.to_string(), app.wall.now()).await?;
         let scheduler = Scheduler::new(app.clone());
         let postman = Postman::new(app.clone());
-        postman.recover().await?;
         if let Err(e) = crate::bot::set_default_menus(&bot).await {
             tracing::warn!(error = %e, "could not set the command menus");
         }
@@ -312,14 +325,14 @@ impl Application {
                 }
             }
         });
-        let mut cron =
-            if self.settings.run_scheduler { Some(self.scheduler.clone().start().await?) } else { None };
-        if self.settings.run_scheduler {
-            // Catch up at once: a bot restarted at 08:00:20 does not wait for 08:01.
-            let scheduler = self.scheduler.clone();
-            tokio::spawn(async move { scheduler.tick().await });
-        }
-        let postman = tokio::spawn(self.postman.clone().run(self.stop.subscribe()));
+        let duties = Duties {
+            app: self.app.clone(),
+            scheduler: self.scheduler.clone(),
+            postman: self.postman.clone(),
+            run_scheduler: self.settings.run_scheduler,
+            every: self.settings.takeover_every,
+        };
+        let duties = tokio::spawn(duties.run(self.stop.subscribe()));
         if let Some(socket) = self.http.take() {
             if let Some(address) = crate::ops::http::address(&socket) {
                 tracing::info!(%address, "health and metrics at http://{address}/healthz and /metrics");
@@ -343,14 +356,8 @@ impl Application {
         }
         let _ = stopper.await;
         let _ = self.stop.send(true);
-        let _ = postman.await;
-        if let Some(cron) = cron.as_mut()
-            && let Err(e) = cron.shutdown().await
-        {
-            tracing::warn!(error = %e, "the reminder scheduler did not stop cleanly");
-        }
-        // A tick in flight finishes before the store closes.
-        let _ = self.scheduler.run_lock().await;
+        // The postman and a tick in flight finish before the store closes.
+        let _ = duties.await;
         if let Err(e) = self.app.store.clear_runtime("clock_offset_ms").await {
             tracing::warn!(error = %e, "could not clear the clock offset");
         }

@@ -1,5 +1,7 @@
 //! The command line as an operator uses it: the real binary, a temporary database.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -11,7 +13,7 @@ fn dondoc(dir: &Path, lang: &str, args: &[&str]) -> Output {
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", dir.join("dondoc.db"))
+        .env("DONDOC_DATABASE", support::db::env_value(dir))
         .env("DONDOC_LANG", lang)
         .output()
         .expect("run dondoc")
@@ -55,19 +57,28 @@ fn plan_check_accepts_the_seed_and_lists_every_problem_of_a_broken_file() {
     assert!(!dir.path().join("dondoc.db").exists(), "checking never touches the database");
 }
 
+/// What a refused import must leave as it was: the SQLite file itself, byte for byte (none on
+/// PostgreSQL), and the plan as the database gives it back.
+fn witness(dir: &Path) -> (Option<Vec<u8>>, Vec<u8>) {
+    let file = std::fs::read(dir.join("dondoc.db")).ok();
+    assert_eq!(file.is_some(), !support::db::on_postgres());
+    let shown = dondoc(dir, "vi", &["plan", "show", "--json"]);
+    assert!(shown.status.success());
+    (file, shown.stdout)
+}
+
 #[test]
 fn a_broken_import_leaves_the_database_untouched() {
     let dir = tempfile::tempdir().unwrap();
     // First start: the bundled plan is loaded.
     assert!(dondoc(dir.path(), "vi", &["plan", "show"]).status.success());
-    let db = dir.path().join("dondoc.db");
-    let before = std::fs::read(&db).unwrap();
+    let before = witness(dir.path());
     let bad = dir.path().join("broken.toml");
     std::fs::write(&bad, BUNDLED.replacen("target = \"9.002\"", "target = \"x\"", 1)).unwrap();
     let out = dondoc(dir.path(), "vi", &["plan", "import", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains(&tr(Lang::Vi, "plan-import-refused")));
-    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(witness(dir.path()), before);
 
     // The same plan again changes nothing.
     let seed = dir.path().join("seed.toml");

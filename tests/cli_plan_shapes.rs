@@ -2,6 +2,8 @@
 //! imports and shows in its own shape; its deadlines and reminder calendar are the dates worked
 //! out by hand below; a period two rounds share is not exported by guess.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -14,7 +16,7 @@ fn dondoc(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", dir.join("dondoc.db"))
+        .env("DONDOC_DATABASE", support::db::env_value(dir))
         .env("DONDOC_LANG", "en")
         .output()
         .expect("run dondoc")

@@ -19,7 +19,7 @@ fn dondoc(dir: &Path, tg: &FakeTelegram) -> Command {
     c.current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", dir.join("dondoc.db"))
+        .env("DONDOC_DATABASE", support::db::env_value(dir))
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", tg.api_url().to_string())
         // No fixed port: bots of other tests (or a developer's own) may hold it.
@@ -34,7 +34,7 @@ async fn output(mut c: Command) -> Output {
 
 /// A database with the bundled plan and one focal point of the health department.
 async fn prepared(dir: &Path, telegram_id: i64) {
-    let store = Store::open(&dir.join("dondoc.db")).await.unwrap();
+    let store = Store::open(support::db::location(dir)).await.unwrap();
     let now = local("2022-03-01T09:00");
     store.import_plan(&dondoc::bundled::plan().unwrap(), now).await.unwrap();
     let invite = Invite {

@@ -321,7 +321,7 @@ async fn the_command_line_writes_the_same_workbook() {
             .current_dir(dir)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DONDOC_DATABASE", dir.join("dondoc.db"))
+            .env("DONDOC_DATABASE", support::db::env_value(dir))
             .env("DONDOC_LANG", "vi")
             .output()
             .expect("run dondoc")
@@ -345,7 +345,7 @@ async fn the_command_line_writes_the_same_workbook() {
         stdout.contains(&vi("cli-export-done", &[("period", "2022-Q1"), ("path", "q1.xlsx")])),
         "{stdout}"
     );
-    let store = Store::open(&dir.join("dondoc.db")).await.unwrap();
+    let store = Store::open(support::db::location(dir)).await.unwrap();
     // The command line runs at today's date: only what does not depend on it is compared.
     check_workbook(&store, std::fs::read(dir.join("q1.xlsx")).unwrap(), false).await;
     let csv = std::fs::read_to_string(dir.join("q1.csv")).unwrap();
@@ -369,7 +369,7 @@ fn dondoc(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", dir.join("dondoc.db"))
+        .env("DONDOC_DATABASE", support::db::env_value(dir))
         .env("DONDOC_LANG", "vi")
         .output()
         .expect("run dondoc")

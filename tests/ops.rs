@@ -44,7 +44,7 @@ fn sample(metrics: &str, name: &str) -> f64 {
 
 /// A database with the bundled plan and one focal point of the health department; their id.
 async fn prepared(dir: &Path, telegram_id: i64) -> i64 {
-    let store = Store::open(&dir.join("dondoc.db")).await.unwrap();
+    let store = Store::open(support::db::location(dir)).await.unwrap();
     let now = local("2022-03-01T09:00");
     store.import_plan(&dondoc::bundled::plan().unwrap(), now).await.unwrap();
     let invite = Invite {
@@ -83,7 +83,7 @@ async fn the_running_bot_answers_health_and_metrics_and_logs_json_lines_naming_t
     c.current_dir(dir.path())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", dir.path().join("dondoc.db"))
+        .env("DONDOC_DATABASE", support::db::env_value(dir.path()))
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", tg.api_url().to_string())
         .env("DONDOC_LANG", "vi")

@@ -28,7 +28,7 @@ fn dondoc(t: &TestApp, args: &[&str]) -> Output {
         .current_dir(t.dir.path())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", t.dir.path().join("dondoc.db"))
+        .env("DONDOC_DATABASE", support::db::env_value(t.dir.path()))
         .env("DONDOC_LANG", "en")
         .output()
         .expect("run dondoc")

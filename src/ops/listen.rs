@@ -214,6 +214,10 @@ where
 
 /// The webhook: sets it with Telegram, then serves it on `listen` (bound here, so that an
 /// address in use is a clear error at start, not a panic in a background task).
+///
+/// Replicas behind one address set the same webhook: its secret is derived from the token, the
+/// same for all of them, and a replica that stops leaves the webhook set for the others
+/// (Telegram keeps what it cannot deliver meanwhile and delivers it later).
 pub async fn webhook(
     bot: Bot,
     url: &str,
@@ -224,9 +228,10 @@ pub async fn webhook(
     let socket = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("the webhook server cannot listen on {listen} (DONDOC_WEBHOOK_LISTEN)"))?;
-    let options = webhooks::Options::new(listen, url);
-    let (mut listener, stopped, router) =
-        webhooks::axum_to_router(bot, options).await.context("setting the webhook")?;
+    let secret = webhook_secret(bot.token());
+    let options = webhooks::Options::new(listen, url).secret_token(secret.clone());
+    bot.set_webhook(options.url.clone()).secret_token(secret).await.context("setting the webhook")?;
+    let (mut listener, stopped, router) = webhooks::axum_no_setup(options);
     metrics.contact(Instant::now());
     let token = listener.stop_token();
     tokio::spawn(async move {
@@ -236,6 +241,14 @@ pub async fn webhook(
         }
     });
     Ok(Delivered::new(listener, metrics))
+}
+
+/// The secret Telegram sends back with every update: the same for every replica of a bot, and
+/// nothing an outsider can compute without the token.
+fn webhook_secret(token: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("dondoc webhook secret of {token}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every 30 s until `stop`: asks Telegram whether it holds updates it could not deliver to the

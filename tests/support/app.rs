@@ -1,5 +1,6 @@
-//! The real application, as the binary runs it, against the fake Telegram and a temporary
-//! SQLite file; the clock is set by the test, the scheduler driven by hand.
+//! The real application, as the binary runs it, against the fake Telegram and a fresh database
+//! (`db.rs`: a temporary SQLite file, or a PostgreSQL database); the clock is set by the test,
+//! the scheduler driven by hand.
 
 use std::sync::Arc;
 
@@ -82,7 +83,7 @@ impl TestApp {
 
     pub fn settings(dir: &tempfile::TempDir, tg: &FakeTelegram) -> Settings {
         Settings {
-            database: dir.path().join("dondoc.db"),
+            database: super::db::location(dir.path()),
             token: Some(dondoc::config::Secret::new(TOKEN)),
             api_url: Some(tg.api_url().to_string()),
             admins: vec![ADMIN_ID],

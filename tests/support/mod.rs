@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod db;
 pub mod docx;
 pub mod reports;
 pub mod telegram;

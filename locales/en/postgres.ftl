@@ -1,0 +1,2 @@
+backup-on-postgres = dondoc runs on PostgreSQL here: back it up with PostgreSQL's own tool, safe while the bot runs: pg_dump --format=custom --file=dondoc.dump "$DONDOC_DATABASE" (see Backups in the README).
+restore-on-postgres = dondoc runs on PostgreSQL here: stop every replica, then restore with PostgreSQL's own tool: pg_restore --clean --if-exists --no-owner --dbname="$DONDOC_DATABASE" dondoc.dump (see Backups in the README).

@@ -1,0 +1,2 @@
+backup-on-postgres = dondoc đang chạy trên PostgreSQL: hãy sao lưu bằng công cụ của PostgreSQL, làm được cả khi bot đang chạy: pg_dump --format=custom --file=dondoc.dump "$DONDOC_DATABASE" (xem mục Backups trong README).
+restore-on-postgres = dondoc đang chạy trên PostgreSQL: hãy dừng mọi bản chạy của bot, rồi khôi phục bằng công cụ của PostgreSQL: pg_restore --clean --if-exists --no-owner --dbname="$DONDOC_DATABASE" dondoc.dump (xem mục Backups trong README).
