@@ -11,6 +11,8 @@ mod conversation;
 pub mod db;
 mod extensions;
 mod leadership;
+#[cfg(test)]
+pub(crate) mod migration_tests;
 mod ops;
 mod outbox;
 mod people;
