@@ -358,6 +358,15 @@ impl FakeTelegram {
         self.shared.wake_pollers();
     }
 
+    /// The updates queued, taken off the queue as Telegram takes them to post to a webhook
+    /// (full, with `update_id`); the test posts them (tests/replicas.rs).
+    pub fn take_updates(&self) -> Vec<Value> {
+        let mut state = self.shared.lock();
+        let updates = state.select(0, usize::MAX);
+        state.pending.clear();
+        updates
+    }
+
     /// Updates queued and not yet confirmed by an offset.
     pub fn pending_updates(&self) -> usize {
         self.shared.lock().pending.len()
