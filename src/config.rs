@@ -58,6 +58,9 @@ pub struct Settings {
     /// Bulk sends (reminders, digests, broadcasts) per second overall, leaving the rest of
     /// Telegram's 30/s to interactive replies.
     pub bulk_per_second: u32,
+    /// Messages sent per second in all, replies included: Telegram's limit is about 30; a bot
+    /// with paid broadcasts, or a local Bot API server, may be allowed more.
+    pub sends_per_second: u32,
     /// A metric value moving more than this percent from the agency's last accepted one is
     /// shown back for confirmation.
     pub max_value_change_percent: u32,
@@ -90,6 +93,7 @@ impl Default for Settings {
             // program's settings (`from_sources`) listen on DEFAULT_HTTP_LISTEN unless told.
             http_listen: None,
             bulk_per_second: 29,
+            sends_per_second: 30,
             max_value_change_percent: 100,
             run_scheduler: true,
             retry_first: Duration::from_secs(1),
@@ -119,6 +123,7 @@ struct FileSettings {
     retry_max_ms: Option<u64>,
     send_timeout_secs: Option<u64>,
     flood_per_minute: Option<u64>,
+    sends_per_second: Option<u64>,
 }
 
 /// A setting that could not be read; the message names it and what was wrong.
@@ -248,6 +253,9 @@ impl Settings {
         }
         if let Some(n) = number("DONDOC_FLOOD_PER_MINUTE", file.flood_per_minute, 10..=1_000_000)? {
             s.flood_per_minute = n as u32;
+        }
+        if let Some(n) = number("DONDOC_SENDS_PER_SECOND", file.sends_per_second, 1..=100_000)? {
+            s.sends_per_second = n as u32;
         }
         s.retry_max = s.retry_max.max(s.retry_first);
         Ok(s)

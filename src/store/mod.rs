@@ -55,6 +55,9 @@ pub enum StoreError {
     /// The row is not in the state the change needs (someone else changed it first).
     #[error("not possible now: {0}")]
     Conflict(String),
+    /// A transaction shared by several updates failed (each is told this).
+    #[error("the database refused the operation: {0}")]
+    Shared(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -77,6 +80,7 @@ pub struct Store {
     write: SqlitePool,
     maintenance: SqlitePool,
     checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
+    finisher: tokio::sync::mpsc::UnboundedSender<conversation::Finish>,
 }
 
 impl Store {
@@ -92,19 +96,32 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         // The writer never checkpoints inline (a checkpoint syncs the disk and would stall a
         // person's reply); a background connection does it, beside the writes.
+        // A pool asks its connection's thread whether it is alive before lending it and again
+        // when it comes back: two round trips around every statement. Ours live as long as the
+        // process and are checked on release; the one before lending is skipped.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         sqlx::migrate!("./migrations").run(&write).await?;
         // Invites made before codes were stored hashed: hash them now, once.
         hash_legacy_invites(&write).await?;
-        let read =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options.clone().read_only(true))
+            .await?;
         let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
-        let store =
-            Store { read, write, maintenance, checkpoints: std::sync::Arc::new(checkpoints.abort_handle()) };
+        let finisher = conversation::start_finisher(write.clone());
+        let store = Store {
+            read,
+            write,
+            maintenance,
+            checkpoints: std::sync::Arc::new(checkpoints.abort_handle()),
+            finisher,
+        };
         // Plans imported before versions existed: their first version, once.
         store.version_legacy_plans().await?;
         Ok(store)

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bench;
 pub mod docx;
+pub mod process;
 pub mod reports;
 pub mod telegram;
 pub mod updates;
