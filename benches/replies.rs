@@ -1,48 +1,65 @@
-//! Reply latency under load: N focal points go through full reports at once against the fake
-//! Telegram; prints p50/p95/p99 from an update being handed to the bot to its reply arriving,
-//! and replies per second.
+//! The cost of a reply, dondoc against a floor, in one run: N focal points go through a report
+//! at once (`/baocao` → round → item → done → skip the note, a few items, then review) against
+//! the fake Bot API, first answered by a minimal teloxide echo bot (the floor: same updates,
+//! same answers' shape, no logic), then by the real `dondoc run`. Each bot is its own process,
+//! so its CPU time and peak memory are its own (/proc). Prints, per number of users: p50/p99
+//! from an update's delivery to its answer, CPU ms per reply, peak RSS, replies/s; then the
+//! ratios against the floor and the targets of issue 13.
 //!
-//! cargo bench --bench replies -- [--users 500] [--think-ms 1000] [--items 6]
+//! cargo bench --bench replies -- [--users 50,200,500] [--items 4] [--think-ms 0] [--runs 1]
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use support::bench::arg;
-
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dondoc::domain::AgencyCode;
 use dondoc::domain::people::{Lang, Role};
-use dondoc::store::Newcomer;
-use support::app::TestApp;
-use support::telegram::{SentMessage, TgUser};
+use dondoc::store::{Newcomer, Store};
+use support::bench::{arg, ms, percentile};
+use support::telegram::{FakeTelegram, SentMessage, TOKEN, TgUser};
 use tokio::sync::Mutex;
+
+/// The plan's clock for `dondoc run`: an hour before the first quarter's first reminder (and
+/// nothing else due), so that only replies are measured.
+const CLOCK: &str = "2022-03-07T07:00:00+07:00";
 
 struct Run {
     latencies: Mutex<Vec<Duration>>,
-    errors: Mutex<Vec<String>>,
+    slow: Mutex<Vec<String>>,
+    errors: std::sync::atomic::AtomicUsize,
 }
 
-/// One step: a tap or a text, then the reply, timed from the update being handed to the bot
-/// (its `getUpdates` answer) to the reply reaching the API.
-async fn step(t: &TestApp, run: &Run, user: &TgUser, action: impl FnOnce() -> i64) -> Option<SentMessage> {
+/// One step: a tap or a text, then the answer, timed from the update being handed to the bot
+/// (its `getUpdates` answer) to the answer reaching the API.
+async fn step(
+    tg: &FakeTelegram,
+    run: &Run,
+    user: &TgUser,
+    action: impl FnOnce() -> i64,
+) -> Option<SentMessage> {
     let update = action();
-    match t.tg.next_message_within(user.id, Duration::from_secs(10)).await {
+    match tg.next_message_within(user.id, Duration::from_secs(20)).await {
         Some(reply) => {
-            let delivered = t.tg.delivered_at(update).unwrap_or(reply.at);
-            run.latencies.lock().await.push(reply.at.saturating_duration_since(delivered));
+            let delivered = tg.delivered_at(update).unwrap_or(reply.at);
+            let latency = reply.at.saturating_duration_since(delivered);
+            run.latencies.lock().await.push(latency);
+            if latency > Duration::from_secs(1) {
+                run.slow.lock().await.push(format!("{} ms: {}", latency.as_millis(), reply.summary()));
+            }
             Some(reply)
         }
         None => {
-            run.errors.lock().await.push(format!("user {} got no reply", user.id));
+            run.errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             None
         }
     }
 }
 
-async fn one_person(t: Arc<TestApp>, run: Arc<Run>, user: TgUser, think: Duration, items: usize) {
-    // People pause at random between taps (uniform 0.5–1.5 × the think time), as people do:
-    // not in lockstep.
+async fn one_person(tg: Arc<FakeTelegram>, run: Arc<Run>, user: TgUser, think: Duration, items: usize) {
     let rng = std::sync::atomic::AtomicU64::new((user.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let pause = || {
         let mut x = rng.load(std::sync::atomic::Ordering::Relaxed);
@@ -51,18 +68,17 @@ async fn one_person(t: Arc<TestApp>, run: Arc<Run>, user: TgUser, think: Duratio
         x ^= x << 17;
         rng.store(x, std::sync::atomic::Ordering::Relaxed);
         let ms = think.as_millis() as u64;
-        tokio::time::sleep(Duration::from_millis(ms / 2 + x % ms.max(1)))
+        tokio::time::sleep(Duration::from_millis(if ms == 0 { 0 } else { ms / 2 + x % ms }))
     };
-    // Not everyone starts at the same instant either.
+    let tg = &*tg;
     pause().await;
-    let Some(choose) = step(&t, &run, &user, || t.tg.send_text(&user, "/baocao")).await else { return };
+    let Some(choose) = step(tg, &run, &user, || tg.send_text(&user, "/baocao")).await else { return };
     pause().await;
     let Some(mut menu) =
-        step(&t, &run, &user, || t.tg.press(&user, choose.message_id, &choose.data("2022-Q1")).0).await
+        step(tg, &run, &user, || tg.press(&user, choose.message_id, &choose.data("2022-Q1")).0).await
     else {
         return;
     };
-    // Tasks are what every agency has: open one, mark it done, skip the note.
     for i in 0..items {
         pause().await;
         let tasks: Vec<_> = menu
@@ -73,88 +89,310 @@ async fn one_person(t: Arc<TestApp>, run: Arc<Run>, user: TgUser, think: Duratio
             .collect();
         let Some(item) = tasks.get(i % tasks.len().max(1)).cloned() else { break };
         let Some(screen) =
-            step(&t, &run, &user, || t.tg.press(&user, menu.message_id, item.data.as_deref().unwrap()).0)
-                .await
+            step(tg, &run, &user, || tg.press(&user, menu.message_id, item.data.as_deref().unwrap()).0).await
         else {
             return;
         };
         pause().await;
         let Some(next) =
-            step(&t, &run, &user, || t.tg.press(&user, screen.message_id, &screen.data("Hoàn thành")).0)
-                .await
+            step(tg, &run, &user, || tg.press(&user, screen.message_id, &screen.data("Hoàn thành")).0).await
         else {
             return;
         };
         pause().await;
         let Some(m) =
-            step(&t, &run, &user, || t.tg.press(&user, next.message_id, &next.data("Bỏ qua")).0).await
+            step(tg, &run, &user, || tg.press(&user, next.message_id, &next.data("Bỏ qua")).0).await
         else {
             return;
         };
         menu = m;
     }
-    // Several focal points share each agency's report: they review it, and do not send it, so
+    // Several focal points share each agency's report: they review it and do not send it, so
     // that nobody's taps land on a report another has just locked.
     pause().await;
-    step(&t, &run, &user, || t.tg.press(&user, menu.message_id, &menu.data("Xem lại")).0).await;
+    step(tg, &run, &user, || tg.press(&user, menu.message_id, &menu.data("Xem lại")).0).await;
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
+/// CPU time (user + system, every thread) and peak resident memory of a process, from /proc.
+fn cpu(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; Linux counts
+    // them in USER_HZ, 100 per second.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
-#[tokio::main]
-async fn main() {
-    let users = arg("--users", 500) as usize;
-    let think = Duration::from_millis(arg("--think-ms", 1000));
-    let items = arg("--items", 6) as usize;
-    let t = Arc::new(TestApp::spawn_at("2022-03-07T09:00").await);
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// What one bot did for one number of users.
+#[derive(Clone, Copy)]
+struct Figures {
+    p50: Duration,
+    p99: Duration,
+    cpu_per_reply_ms: f64,
+    rss_mb: f64,
+    per_second: f64,
+    replies: usize,
+    errors: usize,
+}
+
+/// A database with the bundled plan and `users` focal points (joining is not what is measured).
+async fn seeded(dir: &Path, users: usize) -> PathBuf {
+    let path = dir.join("seed.db");
+    let store = Store::open(&path).await.expect("store");
     let plan = dondoc::bundled::plan().expect("plan");
-    // People join through the store (joining is not what is measured).
-    let mut people = Vec::new();
+    let now = chrono::Utc::now();
+    store.import_plan(&plan, now).await.expect("import");
     for i in 0..users {
-        let agency = &plan.agencies[i % plan.agencies.len()];
-        let code = t.invite(Role::Focal, Some(agency.code.as_str())).await;
-        let user = t.tg.user(100_000 + i as i64, &format!("Đầu mối {i}"), "vi");
+        let agency = AgencyCode::parse(plan.agencies[i % plan.agencies.len()].code.as_str()).unwrap();
+        let invite =
+            dondoc::bot::make_invite(&store, now, Role::Focal, Some(agency), chrono::Duration::days(7), None)
+                .await
+                .expect("invite");
         let who = Newcomer {
-            telegram_id: user.id,
-            chat_id: user.id,
-            name: user.first_name.clone(),
+            telegram_id: user_id(i),
+            chat_id: user_id(i),
+            name: format!("Đầu mối {i}"),
             username: None,
             language: Lang::Vi,
         };
-        t.store().redeem_invite(&code, &who, t.clock_now()).await.unwrap().unwrap();
-        people.push(user);
+        store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap();
     }
-    let run = Arc::new(Run { latencies: Mutex::new(Vec::new()), errors: Mutex::new(Vec::new()) });
+    store.close().await;
+    path
+}
+
+fn user_id(i: usize) -> i64 {
+    100_000 + i as i64
+}
+
+enum Bot {
+    Floor,
+    Dondoc,
+}
+
+fn start(bot: &Bot, tg: &FakeTelegram, dir: &Path, seed: &Path) -> Child {
+    let mut c = match bot {
+        Bot::Floor => {
+            let mut c = Command::new(std::env::current_exe().expect("this benchmark"));
+            c.args(["--floor-bot", tg.api_url().as_str()]);
+            c
+        }
+        Bot::Dondoc => {
+            // A fresh copy of the seeded database each time.
+            let db = dir.join(format!("run-{}.db", Instant::now().elapsed().as_nanos()));
+            let _ = std::fs::remove_file(&db);
+            std::fs::copy(seed, &db).expect("copy the database");
+            let mut c = Command::new(env!("CARGO_BIN_EXE_dondoc"));
+            c.args(["run", "--clock-start", CLOCK])
+                .env("DONDOC_DATABASE", &db)
+                .env("TELOXIDE_API_URL", tg.api_url().to_string())
+                .env("DONDOC_HTTP_LISTEN", "off")
+                .env("DONDOC_FLOOD_PER_MINUTE", "1000000")
+                // The fake sets no limit and the floor keeps none: Telegram's 30 sends per
+                // second would only measure the pacing (200 first answers take 7 s).
+                .env("DONDOC_SENDS_PER_SECOND", "100000");
+            c
+        }
+    };
+    // DONDOC_BENCH_ENV="K=V,K=V" passes settings to the bot under test (experiments).
+    if let (Bot::Dondoc, Ok(extra)) = (bot, std::env::var("DONDOC_BENCH_ENV")) {
+        for (k, v) in extra.split(',').filter_map(|kv| kv.split_once('=')) {
+            c.env(k, v);
+        }
+    }
+    // DONDOC_BENCH_LOG=FILE keeps the bot's warnings, to see where a slow answer went.
+    let log = match std::env::var_os("DONDOC_BENCH_LOG") {
+        Some(path) => {
+            Stdio::from(std::fs::File::options().create(true).append(true).open(path).expect("log file"))
+        }
+        None => Stdio::null(),
+    };
+    c.current_dir(dir)
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("RUST_LOG", std::env::var("DONDOC_BENCH_RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start the bot")
+}
+
+async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Path, seed: &Path) -> Figures {
+    let tg = Arc::new(FakeTelegram::start().await);
+    let mut child = start(&bot, &tg, dir, seed);
+    // Ready when it asks for updates.
+    let ready = Instant::now();
+    while tg.requests_for("GetUpdates").is_empty() {
+        assert!(ready.elapsed() < Duration::from_secs(60), "the bot never polled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(arg("--hold-ms", 0))).await;
+    let pid = child.id();
+    let people: Vec<TgUser> =
+        (0..users).map(|i| tg.user(user_id(i), &format!("Đầu mối {i}"), "vi")).collect();
+    let run = Arc::new(Run {
+        latencies: Mutex::new(Vec::new()),
+        slow: Mutex::new(Vec::new()),
+        errors: Default::default(),
+    });
+    let cpu_before = cpu(pid);
     let started = Instant::now();
     let tasks: Vec<_> = people
         .into_iter()
-        .map(|u| tokio::spawn(one_person(t.clone(), run.clone(), u, think, items)))
+        .map(|u| tokio::spawn(one_person(tg.clone(), run.clone(), u, think, items)))
         .collect();
     for task in tasks {
         let _ = task.await;
     }
     let elapsed = started.elapsed();
+    let cpu_used = cpu(pid).saturating_sub(cpu_before);
+    let rss_mb = peak_rss_mb(pid);
+    let _ = child.kill();
+    let _ = child.wait();
     let mut latencies = run.latencies.lock().await.clone();
     latencies.sort();
-    let errors = run.errors.lock().await.len();
+    let replies = latencies.len();
+    let mut slow = run.slow.lock().await.clone();
+    slow.sort_by_key(|s| {
+        std::cmp::Reverse(s.split(' ').next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0))
+    });
+    if std::env::var_os("DONDOC_BENCH_LOG").is_some() && !slow.is_empty() {
+        eprintln!(
+            "{} answers over 1 s, e.g.:\n{}",
+            slow.len(),
+            slow.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+        );
+    }
+    Figures {
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
+        cpu_per_reply_ms: cpu_used.as_secs_f64() * 1000.0 / replies.max(1) as f64,
+        rss_mb,
+        per_second: replies as f64 / elapsed.as_secs_f64(),
+        replies,
+        errors: run.errors.load(std::sync::atomic::Ordering::Relaxed),
+    }
+}
+
+fn line(name: &str, f: &Figures) -> String {
+    format!(
+        "  {name:<7} p50 {:>7.1} ms  p99 {:>7.1} ms  CPU {:>5.2} ms/reply  peak RSS {:>5.1} MB  {:>7.1} replies/s  ({} replies, {} errors)",
+        ms(f.p50),
+        ms(f.p99),
+        f.cpu_per_reply_ms,
+        f.rss_mb,
+        f.per_second,
+        f.replies,
+        f.errors
+    )
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "ok" } else { "MISSED" }
+}
+
+/// The floor: a minimal teloxide bot that answers every message with its text and every tap by
+/// answering the query and editing the message, both with the keyboard the flow taps through.
+async fn floor_bot(api: &str) {
+    use teloxide::prelude::*;
+    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+    let keyboard = || {
+        let b = |text: &str, data: &str| InlineKeyboardButton::callback(text.to_owned(), data.to_owned());
+        InlineKeyboardMarkup::new(vec![
+            vec![b("2022-Q1", "d:bao-cao-quy:2022-Q1")],
+            vec![b("2.a", "i:1:t2.a"), b("2.b", "i:1:t2.b")],
+            vec![b("Hoàn thành", "s:1"), b("Bỏ qua", "k:1"), b("Xem lại", "v:1")],
+        ])
+    };
+    let client = teloxide::net::default_reqwest_settings().no_proxy().build().expect("client");
+    let bot = Bot::with_client(TOKEN, client).set_api_url(api.parse().expect("url"));
+    let handler = dptree::entry()
+        .branch(Update::filter_message().endpoint(move |bot: Bot, m: Message| async move {
+            bot.send_message(m.chat.id, m.text().unwrap_or("…").to_owned()).reply_markup(keyboard()).await?;
+            respond(())
+        }))
+        .branch(Update::filter_callback_query().endpoint(move |bot: Bot, q: CallbackQuery| async move {
+            if let Some(m) = q.regular_message() {
+                let edit = bot
+                    .edit_message_text(m.chat.id, m.id, q.data.clone().unwrap_or_default())
+                    .reply_markup(keyboard());
+                let (a, e) =
+                    tokio::join!(bot.answer_callback_query(q.id.clone()).into_future(), edit.into_future());
+                a?;
+                e?;
+            }
+            respond(())
+        }));
+    Dispatcher::builder(bot, handler).build().dispatch().await;
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--floor-bot") {
+        let api = args.get(i + 1).expect("--floor-bot URL").clone();
+        runtime.block_on(floor_bot(&api));
+        return;
+    }
+    runtime.block_on(bench());
+}
+
+async fn bench() {
+    let counts: Vec<usize> =
+        arg("--users", "50,200,500".to_owned()).split(',').filter_map(|n| n.trim().parse().ok()).collect();
+    let items = arg("--items", 4) as usize;
+    let think = Duration::from_millis(arg("--think-ms", 0));
+    let runs = arg("--runs", 1) as usize;
+    let dir = tempfile::tempdir().expect("temp dir");
     println!(
-        "replies benchmark: {users} focal points, think time ~{} ms, {items} items each",
+        "replies benchmark: /baocao, a round, {items} items (done, no note), review; think time {} ms; {runs} run(s), floor and dondoc interleaved",
         think.as_millis()
     );
-    println!("  replies: {}  errors: {errors}  elapsed: {:.1} s", latencies.len(), elapsed.as_secs_f64());
-    println!("  replies/s: {:.1}", latencies.len() as f64 / elapsed.as_secs_f64());
-    println!(
-        "  latency p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
-        percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
-        percentile(&latencies, 0.95).as_secs_f64() * 1000.0,
-        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
-    );
-    println!("  target: p99 <= 25 ms with 500 focal points, no errors");
+    let mut results = Vec::new();
+    for &users in &counts {
+        let seed = seeded(dir.path(), users).await;
+        for run in 0..runs {
+            let floor = measure(Bot::Floor, users, items, think, dir.path(), &seed).await;
+            let ours = measure(Bot::Dondoc, users, items, think, dir.path(), &seed).await;
+            println!("{users} users, run {}:", run + 1);
+            println!("{}", line("floor", &floor));
+            println!("{}", line("dondoc", &ours));
+            results.push((users, floor, ours));
+        }
+    }
+    println!("ratios to the floor (dondoc / floor), targets of issue 13:");
+    for (users, floor, ours) in &results {
+        let cpu = ours.cpu_per_reply_ms / floor.cpu_per_reply_ms.max(1e-9);
+        let p99 = ours.p99.as_secs_f64() / floor.p99.as_secs_f64().max(1e-9);
+        let rate = ours.per_second / floor.per_second.max(1e-9);
+        let mut out = format!(
+            "  {users:>4} users: CPU/reply {cpu:.2}× (≤ 2 {})  replies/s {rate:.2}× (≥ 0.8 {})",
+            verdict(cpu <= 2.0),
+            verdict(rate >= 0.8)
+        );
+        if *users <= 200 {
+            out.push_str(&format!("  p99 {p99:.2}× (≤ 1.5 {})", verdict(p99 <= 1.5)));
+        }
+        if *users >= 500 {
+            out.push_str(&format!(
+                "  peak RSS {:.1} MB (≤ 40 {})",
+                ours.rss_mb,
+                verdict(ours.rss_mb <= 40.0)
+            ));
+        }
+        if ours.errors > 0 {
+            out.push_str(&format!("  {} unanswered (MISSED)", ours.errors));
+        }
+        println!("{out}");
+    }
 }

@@ -60,6 +60,9 @@ pub struct Settings {
     /// Bulk sends (reminders, digests, broadcasts) per second overall, leaving the rest of
     /// Telegram's 30/s to interactive replies.
     pub bulk_per_second: u32,
+    /// Messages sent per second in all, replies included: Telegram's limit is about 30; a bot
+    /// with paid broadcasts, or a local Bot API server, may be allowed more.
+    pub sends_per_second: u32,
     /// A metric value moving more than this percent from the agency's last accepted one is
     /// shown back for confirmation.
     pub max_value_change_percent: u32,
@@ -96,6 +99,7 @@ impl Default for Settings {
             // program's settings (`from_sources`) listen on DEFAULT_HTTP_LISTEN unless told.
             http_listen: None,
             bulk_per_second: 29,
+            sends_per_second: 30,
             max_value_change_percent: 100,
             run_scheduler: true,
             retry_first: Duration::from_secs(1),
@@ -127,6 +131,7 @@ struct FileSettings {
     send_timeout_secs: Option<u64>,
     flood_per_minute: Option<u64>,
     takeover_secs: Option<u64>,
+    sends_per_second: Option<u64>,
 }
 
 /// A setting that could not be read; the message names it and what was wrong.
@@ -259,6 +264,9 @@ impl Settings {
         }
         if let Some(secs) = number("DONDOC_TAKEOVER_SECS", file.takeover_secs, 1..=30)? {
             s.takeover_every = Duration::from_secs(secs);
+        }
+        if let Some(n) = number("DONDOC_SENDS_PER_SECOND", file.sends_per_second, 1..=100_000)? {
+            s.sends_per_second = n as u32;
         }
         s.retry_max = s.retry_max.max(s.retry_first);
         Ok(s)

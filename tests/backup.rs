@@ -7,7 +7,7 @@ mod support;
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -18,6 +18,7 @@ use dondoc::domain::report::ItemKey;
 use dondoc::domain::{AgencyCode, PeriodKey};
 use dondoc::store::{Invite, Newcomer, Store};
 use support::app::{local, text};
+use support::process::Running;
 use support::telegram::{FakeTelegram, SentMessage, TOKEN, TgUser};
 
 const Q1: PeriodKey = PeriodKey::Quarter(2022, 1);
@@ -49,13 +50,13 @@ fn said(out: &Output) -> String {
 }
 
 /// The bot on a rehearsal clock in the first quarter's reporting window.
-fn run(database: &Path, tg: &FakeTelegram) -> Child {
+fn run(database: &Path, tg: &FakeTelegram) -> Running {
     let mut c = dondoc(database, Some(tg));
     c.args(["run", "--clock-start", "2022-03-09T10:00:00+07:00"]).stdout(Stdio::null()).stderr(Stdio::null());
-    c.spawn().expect("start dondoc")
+    Running::spawn(&mut c)
 }
 
-fn stop(mut child: Child) {
+fn stop(mut child: Running) {
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     assert!(child.wait().unwrap().success());

@@ -12,6 +12,7 @@ use dondoc::domain::AgencyCode;
 use dondoc::domain::people::{Lang, Role};
 use dondoc::store::{Invite, Newcomer, Store};
 use support::app::local;
+use support::process::Running;
 use support::telegram::{FakeTelegram, TOKEN};
 
 fn dondoc(dir: &Path, tg: &FakeTelegram) -> Command {
@@ -101,7 +102,7 @@ async fn a_rehearsal_clock_marks_every_log_line_and_the_bot_stops_on_sigterm() {
     c.args(["run", "--clock-start", "2022-03-07T08:00:00+07:00"])
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
+    let mut child = Running::spawn(&mut c);
     let stderr = child.stderr.take().unwrap();
     // Read every line for as long as the bot runs (a closed pipe would stop its logging).
     let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));

@@ -7,13 +7,14 @@ mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use dondoc::domain::AgencyCode;
 use dondoc::domain::people::{Lang, Role};
 use dondoc::store::{Invite, Newcomer, Store};
 use support::app::{ADMIN_ID, local};
+use support::process::Running;
 use support::telegram::{FakeTelegram, TOKEN, TgUser};
 
 const FIRST: i64 = 300_000;
@@ -38,16 +39,16 @@ fn dondoc(dir: &Path, tg: &FakeTelegram) -> Command {
 
 /// The bot, running on a rehearsal clock from `start` (RFC 3339), a slow bulk (10/s) so that a
 /// fan-out is still going when it is killed.
-fn run(dir: &Path, tg: &FakeTelegram, start: &str) -> Child {
+fn run(dir: &Path, tg: &FakeTelegram, start: &str) -> Running {
     let mut c = dondoc(dir, tg);
     c.args(["run", "--clock-start", start])
         .env("DONDOC_BULK_PER_SECOND", "10")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    c.spawn().expect("start dondoc")
+    Running::spawn(&mut c)
 }
 
-fn kill(mut child: Child) {
+fn kill(mut child: Running) {
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
 }

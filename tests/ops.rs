@@ -17,6 +17,7 @@ use dondoc::store::{Invite, Newcomer, Store};
 use futures_util::StreamExt;
 use serde_json::Value;
 use support::app::local;
+use support::process::Running;
 use support::telegram::{Failure, FakeTelegram, TOKEN};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -93,7 +94,7 @@ async fn the_running_bot_answers_health_and_metrics_and_logs_json_lines_naming_t
         .args(["run", "--clock-start", "2022-03-09T10:00:00+07:00", "--log-format", "json"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
+    let mut child = Running::spawn(&mut c);
     let stderr = child.stderr.take().unwrap();
     let log = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = log.clone();

@@ -1,9 +1,95 @@
 //! The bot's own bookkeeping: where each conversation is, and which updates were handled.
 
 use chrono::{DateTime, Duration, Utc};
+use tokio::sync::{mpsc, oneshot};
 
-use super::db::{query, query_scalar};
-use super::{Result, Store};
+use super::db::{Pool, query, query_scalar};
+use super::{Result, Store, StoreError};
+
+/// Updates ended at once that share a transaction, at most: a few hundred bound values each.
+const MOST_AT_ONCE: usize = 200;
+
+/// An update's end, waiting for its transaction.
+pub(super) struct Finish {
+    keys: Vec<String>,
+    chat_id: i64,
+    next: Option<String>,
+    now: DateTime<Utc>,
+    done: oneshot::Sender<Result<()>>,
+}
+
+/// Writes the ends of updates as they come, those waiting together in one transaction: under
+/// load, one commit and two statements for many updates instead of five round trips to the
+/// database's thread for each.
+pub(super) fn start_finisher(write: Pool) -> mpsc::UnboundedSender<Finish> {
+    let (send, mut receive) = mpsc::unbounded_channel::<Finish>();
+    tokio::spawn(async move {
+        let mut batch = Vec::new();
+        while receive.recv_many(&mut batch, MOST_AT_ONCE).await > 0 {
+            let result = finish_all(&write, &batch).await;
+            for f in batch.drain(..) {
+                let answer = match &result {
+                    Ok(()) => Ok(()),
+                    Err(StoreError::DiskFull) => Err(StoreError::DiskFull),
+                    Err(e) => Err(StoreError::Shared(e.to_string())),
+                };
+                let _ = f.done.send(answer);
+            }
+        }
+    });
+    send
+}
+
+async fn finish_all(write: &Pool, batch: &[Finish]) -> Result<()> {
+    let mut keys: Vec<(&str, DateTime<Utc>)> =
+        batch.iter().flat_map(|f| f.keys.iter().map(move |k| (k.as_str(), f.now))).collect();
+    keys.sort_by_key(|(key, _)| *key);
+    keys.dedup_by_key(|(key, _)| *key);
+    // In the order the updates ended: a chat's later step wins (one row per chat, as
+    // PostgreSQL updates a row once per statement).
+    let mut steps: Vec<(i64, &str, DateTime<Utc>)> = Vec::new();
+    for (chat, state, at) in batch.iter().filter_map(|f| Some((f.chat_id, f.next.as_deref()?, f.now))) {
+        steps.retain(|(c, _, _)| *c != chat);
+        steps.push((chat, state, at));
+    }
+    let mut tx = write.begin().await?;
+    if !keys.is_empty() {
+        let sql = format!(
+            "INSERT INTO handled_update (update_key, handled_at) VALUES {} ON CONFLICT DO NOTHING",
+            placeholders(keys.len(), 2)
+        );
+        let mut q = query(&sql);
+        for (key, at) in &keys {
+            q = q.bind(*key).bind(*at);
+        }
+        q.execute(&mut tx).await?;
+    }
+    if !steps.is_empty() {
+        let sql = format!(
+            "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES {}
+             ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            placeholders(steps.len(), 3)
+        );
+        let mut q = query(&sql);
+        for (chat, state, at) in &steps {
+            q = q.bind(*chat).bind(*state).bind(*at);
+        }
+        q.execute(&mut tx).await?;
+    }
+    let keys: Vec<&str> = keys.iter().map(|(key, _)| *key).collect();
+    super::replicas::release_claims(&mut tx, &keys).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `($1, $2), ($3, $4)…`: `rows` rows of `width` numbered placeholders.
+fn placeholders(rows: usize, width: usize) -> String {
+    let row = |r: usize| {
+        let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+        format!("({})", cells.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
 
 impl Store {
     pub async fn set_dialogue_state(&self, chat_id: i64, state: &str, now: DateTime<Utc>) -> Result<()> {
@@ -19,10 +105,11 @@ impl Store {
         Ok(())
     }
 
-    /// Ends an update in one transaction: marks its keys handled and moves the conversation to
-    /// its next step (`None`: the step stays). Called once the reply was delivered, so a crash
-    /// before it leaves the update to be handled again on redelivery, and a failed reply leaves
-    /// the step where it was.
+    /// Ends an update: marks its keys handled and moves the conversation to its next step
+    /// (`None`: the step stays), in one transaction. Called once the reply was delivered, so a
+    /// crash before it leaves the update to be handled again on redelivery, and a failed reply
+    /// leaves the step where it was. Updates ending at the same moment share the transaction
+    /// (and one statement of each kind): returns once it is committed.
     pub async fn finish_update(
         &self,
         keys: &[String],
@@ -30,30 +117,12 @@ impl Store {
         next: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        for key in keys {
-            query(
-                "INSERT INTO handled_update (update_key, handled_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(key)
-            .bind(now)
-            .execute(&mut tx)
-            .await?;
+        let (done, answer) = oneshot::channel();
+        let finish = Finish { keys: keys.to_vec(), chat_id, next: next.map(str::to_owned), now, done };
+        if self.finisher.send(finish).is_err() {
+            return Err(StoreError::Shared("the store is closed".into()));
         }
-        if let Some(state) = next {
-            query(
-                "INSERT INTO dialogue_state (chat_id, state, updated_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            )
-            .bind(chat_id)
-            .bind(state)
-            .bind(now)
-            .execute(&mut tx)
-            .await?;
-        }
-        super::replicas::release_claims(&mut tx, keys).await?;
-        tx.commit().await?;
-        Ok(())
+        answer.await.unwrap_or_else(|_| Err(StoreError::Shared("the store is closed".into())))
     }
 
     /// A value the running bot shares with the commands beside it.

@@ -66,6 +66,9 @@ pub enum StoreError {
     /// The row is not in the state the change needs (someone else changed it first).
     #[error("not possible now: {0}")]
     Conflict(String),
+    /// A transaction shared by several updates failed (each is told this).
+    #[error("the database refused the operation: {0}")]
+    Shared(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -185,6 +188,8 @@ pub struct Store {
     maintenance: Option<(SqlitePool, std::sync::Arc<tokio::task::AbortHandle>)>,
     /// Which replica this is, for the claims on updates (PostgreSQL).
     replica: std::sync::Arc<str>,
+    /// Ends updates together, in shared transactions (`conversation.rs`).
+    finisher: tokio::sync::mpsc::UnboundedSender<conversation::Finish>,
 }
 
 impl Store {
@@ -212,18 +217,27 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         // The writer never checkpoints inline (a checkpoint syncs the disk and would stall a
         // person's reply); a background connection does it, beside the writes.
+        // A pool asks its connection's thread whether it is alive before lending it and again
+        // when it comes back: two round trips around every statement. Ours live as long as the
+        // process and are checked on release; the one before lending is skipped.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         sqlx::migrate!("./migrations").run(&write).await?;
-        let read =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options.clone().read_only(true))
+            .await?;
         let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
+        let write = Pool::Sqlite(write);
         Ok(Store {
             read: Pool::Sqlite(read),
-            write: Pool::Sqlite(write),
+            finisher: conversation::start_finisher(write.clone()),
+            write,
             maintenance: Some((maintenance, std::sync::Arc::new(checkpoints.abort_handle()))),
             replica: replica_name().into(),
         })
@@ -237,7 +251,13 @@ impl Store {
         let pool = PgPoolOptions::new().max_connections(10).connect_with(options).await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         let pool = Pool::Postgres(pool);
-        Ok(Store { read: pool.clone(), write: pool, maintenance: None, replica: replica_name().into() })
+        Ok(Store {
+            read: pool.clone(),
+            finisher: conversation::start_finisher(pool.clone()),
+            write: pool,
+            maintenance: None,
+            replica: replica_name().into(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -99,14 +99,18 @@ pub(super) async fn one_import_at_a_time(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// At the end of an update: its claims go (the handled marks written beside them answer now).
-pub(super) async fn release_claims(tx: &mut Tx, keys: &[String]) -> Result<()> {
-    if tx.backend() == Backend::Sqlite {
+/// At the end of updates: their claims go (the handled marks written beside them answer now).
+pub(super) async fn release_claims(tx: &mut Tx, keys: &[&str]) -> Result<()> {
+    if tx.backend() == Backend::Sqlite || keys.is_empty() {
         return Ok(());
     }
+    let list: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("DELETE FROM update_claim WHERE update_key IN ({})", list.join(", "));
+    let mut release = query(&sql);
     for key in keys {
-        query("DELETE FROM update_claim WHERE update_key = $1").bind(key).execute(&mut *tx).await?;
+        release = release.bind(*key);
     }
+    release.execute(&mut *tx).await?;
     Ok(())
 }
 

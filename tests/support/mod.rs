@@ -5,6 +5,7 @@ pub mod app;
 pub mod bench;
 pub mod db;
 pub mod docx;
+pub mod process;
 pub mod reports;
 pub mod telegram;
 pub mod updates;
