@@ -193,7 +193,8 @@ async fn item_target(tx: &mut Tx, report_id: i64, key: &ItemKey) -> Result<(&'st
         }
         ItemKey::Narrative(n) => (
             "indicator_id",
-            format!("SELECT id FROM indicator WHERE {active} AND number = $2"),
+            // The number is bound as text with the codes; PostgreSQL compares like types only.
+            format!("SELECT id FROM indicator WHERE {active} AND number = CAST($2 AS BIGINT)"),
             n.to_string(),
         ),
     };
