@@ -50,7 +50,21 @@ impl Reads {
         for (agency, name) in store.period_attachments(round, period).await? {
             attachments.entry(agency).or_default().push(name.unwrap_or_else(|| "—".to_owned()));
         }
-        Ok(Some(Reads { overview, items, figures, attachments, narratives: HashMap::new() }))
+        let narratives = store
+            .period_narratives(round, period)
+            .await?
+            .into_iter()
+            .map(|(agency, n)| {
+                let n = AgencyNarrative {
+                    results: n.results,
+                    shortcomings: n.shortcomings,
+                    causes: n.causes,
+                    proposals: n.proposals,
+                };
+                (agency, n)
+            })
+            .collect();
+        Ok(Some(Reads { overview, items, figures, attachments, narratives }))
     }
 }
 

@@ -4,9 +4,12 @@
 //! Writes go through a pool of one connection, so they queue in memory instead of sleeping in
 //! SQLite's busy handler; reads use their own pool and see every committed write (WAL).
 
+mod carry_over;
 mod conversation;
 mod extensions;
 mod leadership;
+mod names;
+mod narratives;
 mod outbox;
 mod people;
 mod plan;
@@ -14,6 +17,7 @@ mod plan_load;
 mod reminders;
 mod report_history;
 mod reports;
+mod review_items;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -25,8 +29,10 @@ use sqlx::sqlite::{
 
 use crate::domain::Problems;
 
+pub use carry_over::EarlierAnswer;
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
+pub use narratives::{NarrativeNewer, StoredNarrative};
 pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail};
 pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
 pub use plan::{ImportSummary, KindCount};
@@ -167,6 +173,9 @@ fn target_text(value: &str, out_of: Option<&str>, high: Option<&str>) -> Result<
     };
     Ok(target.to_string())
 }
+
+#[cfg(test)]
+mod phone_first_tests;
 
 #[cfg(test)]
 pub(crate) mod testing {
