@@ -88,14 +88,21 @@ impl Store {
         person: i64,
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<StoredNarrative, NarrativeNewer>> {
-        let current = self.narrative(report_id).await?;
-        if current.version != seen && current.updated_by != Some(person) {
-            return Ok(Err(NarrativeNewer { current }));
-        }
         let mut tx = self.write.begin().await?;
         // Handed in meanwhile: a conflict, as for items.
         super::reports::editable(&mut tx, report_id).await?;
-        if current.version == 0 {
+        // The version is checked in the transaction that writes: two colleagues' saves queue.
+        let stored: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT version, updated_by FROM report_narrative WHERE report_id = ?")
+                .bind(report_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (version, by) = stored.unwrap_or((0, None));
+        if version != seen && by != Some(person) {
+            drop(tx);
+            return Ok(Err(NarrativeNewer { current: self.narrative(report_id).await? }));
+        }
+        if stored.is_none() {
             carry_forward(&mut tx, report_id, person, now).await?;
         }
         let column = part.as_str();
