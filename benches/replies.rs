@@ -55,20 +55,15 @@ async fn one_person(t: Arc<TestApp>, run: Arc<Run>, user: TgUser, think: Duratio
     };
     // Not everyone starts at the same instant either.
     pause().await;
-    let Some(choose) = step(&t, &run, &user, || t.tg.send_text(&user, "/baocao")).await else { return };
-    pause().await;
-    let Some(mut menu) =
-        step(&t, &run, &user, || t.tg.press(&user, choose.message_id, &choose.data("2022-Q1")).0).await
-    else {
-        return;
-    };
-    // Tasks are what every agency has: open one, mark it done, skip the note.
+    // /baocao opens the quarter's report directly.
+    let Some(mut menu) = step(&t, &run, &user, || t.tg.send_text(&user, "/baocao")).await else { return };
+    // Tasks are what every agency has: open one, mark it done, back to the list.
     for i in 0..items {
         pause().await;
         let tasks: Vec<_> = menu
             .all_buttons()
             .into_iter()
-            .filter(|b| b.data.as_deref().is_some_and(|d| d.contains(":t")))
+            .filter(|b| b.data.as_deref().is_some_and(|d| d.starts_with("i:") && d.contains(":t")))
             .cloned()
             .collect();
         let Some(item) = tasks.get(i % tasks.len().max(1)).cloned() else { break };
@@ -85,9 +80,15 @@ async fn one_person(t: Arc<TestApp>, run: Arc<Run>, user: TgUser, think: Duratio
         else {
             return;
         };
+        // The next item follows "done" on the same screen; back to the list (the screen is the
+        // list when every item is filled).
+        if !next.all_buttons().iter().any(|b| b.text.contains("« Danh sách")) {
+            menu = next;
+            continue;
+        }
         pause().await;
         let Some(m) =
-            step(&t, &run, &user, || t.tg.press(&user, next.message_id, &next.data("Bỏ qua")).0).await
+            step(&t, &run, &user, || t.tg.press(&user, next.message_id, &next.data("« Danh sách")).0).await
         else {
             return;
         };

@@ -5,5 +5,6 @@ pub mod app;
 pub mod bench;
 pub mod docx;
 pub mod reports;
+pub mod screens;
 pub mod telegram;
 pub mod updates;
