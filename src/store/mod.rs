@@ -4,9 +4,12 @@
 //! Writes go through a pool of one connection, so they queue in memory instead of sleeping in
 //! SQLite's busy handler; reads use their own pool and see every committed write (WAL).
 
+mod carry_over;
 mod conversation;
 mod extensions;
 mod leadership;
+mod names;
+mod narratives;
 mod ops;
 mod outbox;
 mod people;
@@ -16,6 +19,7 @@ mod plan_versions;
 mod reminders;
 mod report_history;
 mod reports;
+mod review_items;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -27,8 +31,10 @@ use sqlx::sqlite::{
 
 use crate::domain::Problems;
 
+pub use carry_over::EarlierAnswer;
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
+pub use narratives::{NarrativeNewer, StoredNarrative};
 pub use ops::{CopySummary, OutboxGauge};
 pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail, ReportKey};
 pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
@@ -192,6 +198,9 @@ fn target_text(value: &str, out_of: Option<&str>, high: Option<&str>) -> Result<
     };
     Ok(target.to_string())
 }
+
+#[cfg(test)]
+mod phone_first_tests;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -20,6 +20,8 @@ pub struct Person {
     pub agency: Option<AgencyCode>,
     pub reachable: bool,
     pub joined_at: DateTime<Utc>,
+    /// The person typed their name (when joining, or with /ten): Telegram's no longer replaces it.
+    pub name_typed: bool,
 }
 
 /// Who a new person is, as Telegram tells it.
@@ -79,7 +81,7 @@ pub struct InviteRow {
 }
 
 const PERSON_COLUMNS: &str = "p.id, p.telegram_id, p.chat_id, p.name, p.username, p.language, p.role, \
-     a.code AS agency, p.reachable, p.joined_at";
+     a.code AS agency, p.reachable, p.joined_at, p.name_source";
 
 fn person(row: &SqliteRow) -> Result<Person> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("person.{what}"));
@@ -94,6 +96,7 @@ fn person(row: &SqliteRow) -> Result<Person> {
         agency: row.get::<Option<String>, _>("agency").as_deref().and_then(AgencyCode::parse),
         reachable: row.get("reachable"),
         joined_at: row.get("joined_at"),
+        name_typed: row.get::<&str, _>("name_source") == "typed",
     })
 }
 
@@ -286,7 +289,8 @@ impl Store {
         let person_id: i64 = sqlx::query_scalar(
             "INSERT INTO person (telegram_id, chat_id, name, username, language, role, agency_id, joined_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
+             ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id,
+                name = CASE WHEN person.name_source = 'typed' THEN person.name ELSE excluded.name END,
                 username = excluded.username, role = excluded.role, agency_id = excluded.agency_id,
                 reachable = 1, removed_at = NULL, joined_at = excluded.joined_at
              RETURNING id",

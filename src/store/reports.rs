@@ -49,6 +49,9 @@ pub enum ItemChange {
     /// with another's percent ("done at 30 %").
     Progress(TaskStatus, Option<u8>),
     Percent(Option<u8>),
+    /// A status, its percent and the note that goes with it, together: a blocked task is
+    /// saved only with what blocks it.
+    ProgressNote(TaskStatus, Option<u8>, String),
     Note(Option<String>),
     Value {
         value: Decimal,
@@ -554,6 +557,12 @@ fn apply(after: &mut ItemEntry, change: &ItemChange) -> (&'static str, Option<i6
             after.percent = *p;
             ("percent", None)
         }
+        ItemChange::ProgressNote(s, p, note) => {
+            after.status = Some(*s);
+            after.percent = *p;
+            after.note = Some(note.clone());
+            ("status", None)
+        }
         ItemChange::Note(n) => {
             after.note = n.clone();
             ("note", None)
@@ -584,7 +593,7 @@ fn to_event(to: ReportState) -> &'static str {
 }
 
 /// Fails unless the report may be changed by its agency now.
-async fn editable(tx: &mut Transaction<'_, Sqlite>, report_id: i64) -> Result<()> {
+pub(super) async fn editable(tx: &mut Transaction<'_, Sqlite>, report_id: i64) -> Result<()> {
     let state: Option<String> = sqlx::query_scalar("SELECT state FROM report WHERE id = ?")
         .bind(report_id)
         .fetch_optional(&mut **tx)
@@ -596,7 +605,7 @@ async fn editable(tx: &mut Transaction<'_, Sqlite>, report_id: i64) -> Result<()
     }
 }
 
-async fn event(
+pub(super) async fn event(
     tx: &mut Transaction<'_, Sqlite>,
     report_id: i64,
     item_id: Option<i64>,

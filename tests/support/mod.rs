@@ -6,5 +6,6 @@ pub mod bench;
 pub mod docx;
 pub mod process;
 pub mod reports;
+pub mod screens;
 pub mod telegram;
 pub mod updates;
