@@ -7,7 +7,10 @@
 //! - the draft report document of each quarter: the same reads, then `export::docx::docx`
 //!   (target: at most 1 s);
 //! - `/tinhhinh`: from the update being handed to the bot to its reply reaching the Bot API
-//!   (target: at most 50 ms).
+//!   (target: at most 50 ms);
+//! - start to first poll: from starting the release binary (`dondoc run`) on a copy of this
+//!   database to its first getUpdates at the fake Bot API (target: at most 0.1 s), beside the
+//!   same on a database holding only the bundled plan (the baseline, measured in the same run).
 //!
 //! cargo bench --bench leadership [-- --agencies 1000 --people-per-agency 10 --asks 30]
 
@@ -286,4 +289,54 @@ async fn main() {
         ms(latencies.last().copied().unwrap_or_default())
     );
     println!("  the reply:\n    {}", reply_text.replace('\n', "\n    "));
+
+    start_to_first_poll(&t).await;
+}
+
+/// How long `dondoc run` takes from its start to its first long poll, on `database`: the best
+/// of a few starts (a start is killed once it polled).
+async fn first_poll(database: &std::path::Path, starts: usize) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..starts {
+        let tg = support::telegram::FakeTelegram::start().await;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"));
+        command
+            .arg("run")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DONDOC_DATABASE", database)
+            .env("TELOXIDE_TOKEN", support::telegram::TOKEN)
+            .env("TELOXIDE_API_URL", tg.api_url().to_string())
+            .env("DONDOC_HTTP_LISTEN", "off")
+            .env("DONDOC_ADMINS", "1")
+            .env("RUST_LOG", "error");
+        let started = Instant::now();
+        let _bot = support::process::Running::spawn(&mut command);
+        let polled = loop {
+            if let Some(r) = tg.requests_for("GetUpdates").first() {
+                break r.at;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "dondoc never polled");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        best = best.min(polled.saturating_duration_since(started));
+    }
+    best
+}
+
+async fn start_to_first_poll(t: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.db");
+    Store::copy_into(&t.dir.path().join("dondoc.db"), &big).await.unwrap();
+    // The baseline: a database with the bundled plan only, made by a first start.
+    let small = dir.path().join("small.db");
+    first_poll(&small, 1).await;
+    let baseline = first_poll(&small, 5).await;
+    let loaded = first_poll(&big, 5).await;
+    println!(
+        "  start to first poll: {} with this database, {} with the bundled plan only ({:.2}x)  [target <= 100 ms]",
+        ms(loaded),
+        ms(baseline),
+        loaded.as_secs_f64() / baseline.as_secs_f64().max(1e-9)
+    );
 }

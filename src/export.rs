@@ -132,6 +132,9 @@ pub struct ExportText {
     pub timeliness_heading: String,
     /// "Kỳ báo cáo": the fourth line reads "Kỳ báo cáo: 2022-Q1 · Lập lúc: 15/03/2022 10:00".
     pub period_label: String,
+    /// The period as people write it ("quý I/2022"), shown in the sheets; the code stays in
+    /// file names and the CSV. Empty: the code is shown.
+    pub period_words: String,
     /// "Lập lúc".
     pub generated_label: String,
     /// In place of a value, a status or a narrative nobody reported: "Chưa báo cáo".
@@ -212,7 +215,7 @@ pub fn xlsx(data: &ExportData) -> Result<Vec<u8>, ExportError> {
         meta: format!(
             "{}: {} · {}{}: {}",
             text.period_label,
-            data.period,
+            if text.period_words.is_empty() { &data.period } else { &text.period_words },
             data.answered_under.as_ref().map(|a| format!("{a} · ")).unwrap_or_default(),
             text.generated_label,
             data.generated.format("%d/%m/%Y %H:%M")

@@ -32,6 +32,7 @@ fn text() -> ExportText {
         indicators_heading: s("Các chỉ tiêu chủ yếu"),
         timeliness_heading: s("Tình hình gửi báo cáo"),
         period_label: s("Kỳ báo cáo"),
+        period_words: s("quý I/2022"),
         generated_label: s("Lập lúc"),
         not_reported: s("Chưa báo cáo"),
         narrative: s("Đánh giá"),
@@ -280,7 +281,8 @@ fn indicator_cells_keep_their_types() {
     assert_str(&r, 0, 0, &data.text.report_title);
     assert_str(&r, 1, 0, &data.plan_title);
     assert_str(&r, 2, 0, "Các chỉ tiêu chủ yếu");
-    assert_str(&r, 3, 0, "Kỳ báo cáo: 2022-Q1 · Lập lúc: 15/03/2022 10:00");
+    // The period as people write it; its code stays in file names and the CSV.
+    assert_str(&r, 3, 0, "Kỳ báo cáo: quý I/2022 · Lập lúc: 15/03/2022 10:00");
     assert_str(&r, HEADER_ROW, 0, "STT");
     assert_str(&r, HEADER_ROW, 8, "Lũy kế từ đầu năm");
     assert_str(&r, HEADER_ROW, 15, "Ghi chú");

@@ -12,7 +12,7 @@ pub use short_names::{SHORT_NAME_MAX, agency_short_name};
 use crate::domain::number::format_vn;
 use crate::domain::plan::Direction;
 use crate::domain::progress::PERCENT_PLACES;
-use crate::domain::report::{ReportState, TaskStatus};
+use crate::domain::report::{ItemKey, ReportState, TaskStatus};
 use crate::domain::timeliness::Timeliness;
 use crate::domain::{PeriodKey, Plan};
 use crate::i18n::Lang;
@@ -109,6 +109,50 @@ pub fn percent(value: &Decimal) -> String {
     format!("{text}%")
 }
 
+/// An item by its code and the first words of its name, for a list in a sentence: "28.a Tăng
+/// cường công tác…", "13.1 Tỷ lệ trẻ em dưới 5…", "(17) Quốc phòng".
+pub fn item_short(plan: &Plan, lang: Lang, key: &ItemKey) -> String {
+    let (code, name) = match key {
+        ItemKey::Task(c) => (c.clone(), plan.task(c).map(|(_, t)| t.text.clone())),
+        ItemKey::Metric(c) => {
+            (c.clone(), plan.metric(c).map(|(_, m)| name(lang, &m.name_vi, &m.name_en).to_owned()))
+        }
+        ItemKey::Narrative(n) => {
+            (format!("({n})"), plan.indicator(*n).map(|i| name(lang, &i.name_vi, &i.name_en).to_owned()))
+        }
+    };
+    match name {
+        Some(n) => format!("{code} {}", cut_at_word(&n, ITEM_SHORT_MAX)),
+        None => code,
+    }
+}
+
+/// Characters of an item's name in [`item_short`].
+pub const ITEM_SHORT_MAX: usize = 28;
+
+/// A text of at most `max` characters, cut at a word with an ellipsis.
+pub fn cut_at_word(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => cut[..i].to_owned(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// Names for one line of a message: the first `max`, then "and N more".
+pub fn few_names(lang: Lang, names: &[String], max: usize) -> String {
+    let shown = names.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() <= max {
+        return shown;
+    }
+    t!(lang, "names-and-more", names = shown, count = (names.len() - max) as i64)
+}
+
 /// A task's status as a label ("Đang thực hiện").
 pub fn task_status(lang: Lang, status: TaskStatus) -> String {
     t!(lang, &format!("status-{}", status.as_str().replace('_', "-")))
@@ -201,6 +245,17 @@ mod tests {
         }
         let months: Vec<String> = (1..=12).map(|m| period(Lang::En, PeriodKey::Month(2023, m))).collect();
         assert_eq!(months.iter().collect::<std::collections::HashSet<_>>().len(), 12, "{months:?}");
+    }
+
+    #[test]
+    fn items_are_named_short_and_lists_cut_with_a_count() {
+        let plan = crate::bundled::seed_plan();
+        let short = item_short(&plan, Lang::Vi, &ItemKey::Task("28.a".into()));
+        assert!(short.starts_with("28.a ") && short.chars().count() <= 5 + ITEM_SHORT_MAX, "{short}");
+        assert_eq!(item_short(&plan, Lang::Vi, &ItemKey::Task("99.z".into())), "99.z");
+        let names: Vec<String> = ["A", "B", "C", "D"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(few_names(Lang::Vi, &names, 5), "A, B, C, D");
+        assert_eq!(few_names(Lang::Vi, &names, 2), "A, B và 2 đơn vị khác");
     }
 
     #[test]

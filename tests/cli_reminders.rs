@@ -133,7 +133,11 @@ async fn a_rehearsal_clock_marks_every_log_line_and_the_bot_stops_on_sigterm() {
         Some(m) => m,
         None => panic!("no answer; the bot logged: {:#?}", log.lock().unwrap()),
     };
-    assert!(open.text.contains(&support::app::text(Lang::Vi, "report-choose", &[])), "{}", open.summary());
+    let quarter = open.text.starts_with("📋 Báo cáo tiến độ hàng quý quý I/2022");
+    if !quarter {
+        let _ = child.kill();
+    }
+    assert!(quarter, "/baocao opens the quarter: {}", open.summary());
     // SIGTERM: a graceful stop.
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());

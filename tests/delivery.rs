@@ -111,22 +111,22 @@ async fn a_step_moves_only_once_its_prompt_is_delivered() {
     let t = TestApp::spawn_at("2022-03-07T09:00").await;
     let lan = t.tg.user(7201, "Lan", "vi");
     t.join(&lan, Role::Focal, Some("SYT")).await;
-    let choose = t.say(&lan, "/baocao").await;
-    let menu = t.tap(&lan, &choose, "2022-Q1").await;
+    let menu = t.say(&lan, "/baocao").await;
     let task = t.tap(&lan, &menu, " 16.a ").await;
-    let percent = t.tap(&lan, &task, "Đang thực hiện").await;
+    let percent = t.tap(&lan, &task, "🔄 %…").await;
     assert!(percent.text.contains("16.a"), "{}", percent.summary());
-    // Lan types 27; the note prompt fails every try (three), so the bot says to try again.
+    // Lan types 27; the next screen fails every try (three), so the bot says to try again.
     t.tg.fail_next("SendMessage", Some(lan.id), Failure::ServerError, 3);
     let sorry = t.say(&lan, "27").await;
     assert_eq!(sorry.text, vi("error-try-again", &[]));
     // She types 49: it is the percent again (round 1 took it as the note and said "saved 27").
-    let note = t.say(&lan, "49").await;
+    let next = t.say(&lan, "49").await;
     assert!(
-        note.text.contains(&vi("item-ask-note", &[("code", "16.a"), ("max", "1000")])),
+        next.text.starts_with(&vi("item-saved-value", &[("code", "16.a"), ("value", "Đang thực hiện, 49%")])),
         "{}",
-        note.summary()
+        next.summary()
     );
+    t.tap(&lan, &next, "Ghi chú cho 16.a").await;
     t.say(&lan, "Đang triển khai ở 8 huyện").await;
     let report = t
         .store()
@@ -148,8 +148,7 @@ async fn colleagues(t: &TestApp) -> (TgUser, TgUser, SentMessage, SentMessage) {
     let mut menus = Vec::new();
     for u in [&lan, &hoa] {
         t.join(u, Role::Focal, Some("SYT")).await;
-        let choose = t.say(u, "/baocao").await;
-        menus.push(t.tap(u, &choose, "2022-Q1").await);
+        menus.push(t.say(u, "/baocao").await);
     }
     let hoa_menu = menus.pop().unwrap();
     let lan_menu = menus.pop().unwrap();
@@ -165,7 +164,7 @@ async fn two_colleagues_racing_on_one_value_twenty_times_never_lose_a_confirmed_
     let t = TestApp::spawn_at("2022-03-07T09:00").await;
     let (lan, hoa, mut lan_menu, mut hoa_menu) = colleagues(&t).await;
     let report = t.store().find_report("09/KH-UBND", "bao-cao-quy", Q1, &syt()).await.unwrap().unwrap();
-    let saved_marker = vi("item-ask-note", &[("code", "13.1"), ("max", "1000")]);
+    let saved_marker = "✅ Đã lưu 13.1:";
     let (mut lan_won, mut hoa_won) = (0, 0);
     for round in 0..20 {
         let lan_screen = t.tap(&lan, &lan_menu, " 13.1 ").await;
@@ -177,8 +176,8 @@ async fn two_colleagues_racing_on_one_value_twenty_times_never_lose_a_confirmed_
         let (a, b) = tokio::join!(t.tg.next_message(lan.id), t.tg.next_message(hoa.id));
         let stored = t.store().items(report.id).await.unwrap();
         let stored = stored.iter().find(|e| e.key == ItemKey::Metric("13.1".into())).unwrap().value.unwrap();
-        let lan_saved = a.text.contains(&saved_marker);
-        let hoa_saved = b.text.contains(&saved_marker);
+        let lan_saved = a.text.starts_with(saved_marker);
+        let hoa_saved = b.text.starts_with(saved_marker);
         assert!(
             lan_saved ^ hoa_saved,
             "round {round}: exactly one is saved: {} / {}",
@@ -203,8 +202,7 @@ async fn two_colleagues_racing_on_one_value_twenty_times_never_lose_a_confirmed_
         let _ = (lan_screen, hoa_screen);
         for (user, menu) in [(&lan, &mut lan_menu), (&hoa, &mut hoa_menu)] {
             t.say(user, "/huy").await;
-            let choose = t.say(user, "/baocao").await;
-            *menu = t.tap(user, &choose, "2022-Q1").await;
+            *menu = t.say(user, "/baocao").await;
         }
     }
     assert_eq!(lan_won + hoa_won, 20);
@@ -217,7 +215,7 @@ async fn a_status_and_its_percent_go_together_and_a_colleagues_newer_answer_is_n
     let lan_task = t.tap(&lan, &lan_menu, " 16.a ").await;
     let hoa_task = t.tap(&hoa, &hoa_menu, " 16.a ").await;
     // Lan taps "in progress" (nothing is saved until the percent), Hoa taps "done".
-    let percent = t.tap(&lan, &lan_task, "Đang thực hiện").await;
+    let percent = t.tap(&lan, &lan_task, "🔄 %…").await;
     t.tap(&hoa, &hoa_task, "Hoàn thành").await;
     // Lan types 30: refused, with Hoa's answer shown (round 1 ended "done at 30 %").
     let refused = t.say(&lan, "30").await;
@@ -232,8 +230,7 @@ async fn a_status_and_its_percent_go_together_and_a_colleagues_newer_answer_is_n
     let item = items.iter().find(|e| e.key == ItemKey::Task("16.a".into())).unwrap();
     assert_eq!((item.status, item.percent), (Some(TaskStatus::Done), Some(100)));
     // The screen Lan now has is Hoa's answer with fresh buttons: her choice now counts.
-    let again = t.tap(&lan, &refused, "Đang thực hiện").await;
-    t.tap(&lan, &again, "75%").await;
+    t.tap(&lan, &refused, "🔄 75%").await;
     let items = t.store().items(report.id).await.unwrap();
     let item = items.iter().find(|e| e.key == ItemKey::Task("16.a".into())).unwrap();
     assert_eq!((item.status, item.percent), (Some(TaskStatus::InProgress), Some(75)));
@@ -245,8 +242,8 @@ async fn typing_while_a_colleague_sends_the_report_says_so_and_shows_the_way_bac
     let (lan, hoa, lan_menu, hoa_menu) = colleagues(&t).await;
     t.tap(&lan, &lan_menu, " 13.1 ").await;
     t.tap(&hoa, &hoa_menu, " 13.2 ").await;
-    let note = t.say(&hoa, "25").await;
-    let menu = t.tap(&hoa, &note, "Bỏ qua").await;
+    let next = t.say(&hoa, "25").await;
+    let menu = t.tap(&hoa, &next, "« Danh sách").await;
     let review = t.tap(&hoa, &menu, "Xem lại và gửi").await;
     t.tap(&hoa, &review, "Gửi báo cáo").await;
     // Lan, on 13.1 all along, types her value.

@@ -260,7 +260,7 @@ async fn a_leader_exports_the_quarter_and_every_cell_matches_the_database() {
             "export-caption",
             &[
                 ("plan", "09/KH-UBND"),
-                ("period", "2022-Q1"),
+                ("period", "quý I/2022"),
                 ("reported", "3"),
                 ("metrics", &plan.metric_count().to_string()),
                 ("handed_in", "3"),
@@ -270,7 +270,7 @@ async fn a_leader_exports_the_quarter_and_every_cell_matches_the_database() {
     );
     let document = t.tg.next_message(leader.id).await;
     assert_eq!(document.kind, SentKind::Document { file_name: "09-KH-UBND_2022-Q1.docx".into() });
-    assert_eq!(document.text, vi("doc-caption", &[("period", "2022-Q1")]));
+    assert_eq!(document.text, vi("doc-caption", &[("period", "quý I/2022")]));
     let csv = t.tg.next_message(leader.id).await;
     assert_eq!(csv.kind, SentKind::Document { file_name: "09-KH-UBND_2022-Q1.csv".into() });
     check_workbook(t.store(), t.tg.file_bytes(leader.id, workbook.message_id).unwrap(), true).await;
@@ -293,9 +293,9 @@ async fn a_leader_exports_the_quarter_and_every_cell_matches_the_database() {
     assert_eq!(choose.text, vi("export-usage", &[]));
     assert_eq!(
         choose.all_buttons().iter().map(|b| b.text.as_str()).collect::<Vec<_>>(),
-        ["2022-Q2", "2022-Q1"]
+        ["quý II/2022", "quý I/2022"]
     );
-    t.tg.press(&leader, choose.message_id, &choose.data("2022-Q1"));
+    t.tg.press(&leader, choose.message_id, &choose.data("quý I/2022"));
     let chosen = t.tg.next_message(leader.id).await;
     assert_eq!(chosen.kind, SentKind::Document { file_name: "09-KH-UBND_2022-Q1.xlsx".into() });
     t.tg.next_message(leader.id).await;

@@ -67,7 +67,7 @@ async fn each_focal_point_gets_one_reminder_with_a_working_button_and_nothing_tw
     let report = t.scheduler.run_at(local("2022-03-07T08:00")).await.unwrap();
     let reminder = t.tg.next_message(lan.id).await;
     assert!(
-        reminder.text.starts_with("⏰ Nhắc báo cáo: Báo cáo tiến độ hàng quý 2022-Q1"),
+        reminder.text.starts_with("⏰ Nhắc báo cáo: Báo cáo tiến độ hàng quý quý I/2022"),
         "{}",
         reminder.summary()
     );
@@ -76,17 +76,24 @@ async fn each_focal_point_gets_one_reminder_with_a_working_button_and_nothing_tw
         "{}",
         reminder.summary()
     );
-    assert!(reminder.text.contains(&text(Lang::Vi, "reminder-missing-many", &[("count", "10")])));
+    // The items by short name: the first three, and how many more.
+    assert!(
+        reminder.text.contains("Còn 10 mục chưa nhập: 16.a Nâng cao năng lực")
+            && reminder.text.contains("và 7 mục khác"),
+        "{}",
+        reminder.summary()
+    );
     let english = t.tg.next_message(mai.id).await;
     assert!(
-        english.text.starts_with("⏰ Reminder: Quarterly progress report 2022-Q1"),
+        english.text.starts_with("⏰ Reminder: Quarterly progress report Q1 2022"),
         "{}",
         english.summary()
     );
     assert!(t.tg.next_message(hoa.id).await.text.starts_with("⏰"));
     t.tg.expect_silence(an.id, Duration::from_millis(100)).await;
     // The admins hear once about the 33 agencies nobody can be reached at.
-    let notice = t.tg.wait_for(t.admin.id, |m| m.text.contains("2022-Q1") && m.text.starts_with("☎️")).await;
+    let notice =
+        t.tg.wait_for(t.admin.id, |m| m.text.contains("quý I/2022") && m.text.starts_with("☎️")).await;
     assert!(
         notice.text.starts_with(&text(
             Lang::Vi,
@@ -94,7 +101,7 @@ async fn each_focal_point_gets_one_reminder_with_a_working_button_and_nothing_tw
             &[
                 ("count", "33"),
                 ("round", "Báo cáo tiến độ hàng quý"),
-                ("period", "2022-Q1"),
+                ("period", "quý I/2022"),
                 ("last_day", "14/03/2022")
             ]
         )),
@@ -108,7 +115,7 @@ async fn each_focal_point_gets_one_reminder_with_a_working_button_and_nothing_tw
     t.tg.press(&lan, reminder.message_id, &reminder.data("Báo cáo ngay"));
     let menu = t.tg.next_message(lan.id).await;
     assert!(
-        menu.text.contains("Sở Y tế") && menu.text.contains("2022-Q1") && menu.text.contains("0/10"),
+        menu.text.contains("Sở Y tế") && menu.text.contains("quý I/2022") && menu.text.contains("0/10"),
         "{}",
         menu.summary()
     );
@@ -193,7 +200,10 @@ async fn a_person_who_blocked_the_bot_is_marked_and_the_admins_are_told() {
     // The next step: Lan is not sent to; the admins learn the agency is unreachable.
     t.scheduler.run_at(local("2022-03-11T08:00")).await.unwrap();
     let unreachable =
-        t.tg.wait_for(t.admin.id, |m| m.text.contains("Sở Y tế: mọi cán bộ đầu mối đã chặn bot")).await;
+        t.tg.wait_for(t.admin.id, |m| {
+            m.text.contains("1 đơn vị có mọi đầu mối đã chặn bot (hãy gọi điện): Sở Y tế")
+        })
+        .await;
     assert!(unreachable.text.starts_with("☎️"));
     // Lan writes again: reachable, and chased again at the next step.
     t.tg.unblock(lan.id);
@@ -220,18 +230,28 @@ async fn escalations_and_digests_reach_the_leadership() {
     // Monday 07:30: the weekly digest.
     t.scheduler.run_at(local("2022-03-07T07:30")).await.unwrap();
     let digest = t.tg.wait_for(chu_tich.id, |m| m.text.starts_with("📊")).await;
-    assert!(digest.text.contains("2022-W10") && digest.text.contains("2022-Q1"), "{}", digest.summary());
+    assert!(digest.text.contains("2022-W10") && digest.text.contains("quý I/2022"), "{}", digest.summary());
     // Tuesday 15/03 08:00, the first working day after the Q1 deadline: the after-deadline digest.
     t.scheduler.run_at(local("2022-03-15T08:00")).await.unwrap();
     let after =
-        t.tg.wait_for(chu_tich.id, |m| m.text.contains("Hết hạn Báo cáo tiến độ hàng quý 2022-Q1")).await;
+        t.tg.wait_for(chu_tich.id, |m| m.text.contains("Hết hạn Báo cáo tiến độ hàng quý quý I/2022")).await;
     assert!(after.text.contains("chưa nộp 36"), "{}", after.summary());
     // Monday 21/03 08:00, five working days late: the admins get the escalation.
     t.scheduler.run_at(local("2022-03-21T08:00")).await.unwrap();
     let escalated = t.tg.wait_for(t.admin.id, |m| m.text.starts_with("⚠️")).await;
-    assert!(escalated.text.contains("Sở Y tế: quá 5 ngày làm việc"), "{}", escalated.summary());
+    assert!(
+        escalated.text.contains("36 đơn vị") && escalated.text.contains("(5 ngày)"),
+        "{}",
+        escalated.summary()
+    );
+    assert!(escalated.text.chars().count() <= 1000, "one screen: {}", escalated.text);
+    // Every agency is a tap away, a page at a time, below the notice.
+    t.set_time("2022-03-21T09:00");
+    let list = t.tap(&t.admin, &escalated, "Danh sách đủ").await;
+    assert!(list.text.contains("36 đơn vị (trang 1/5)"), "{}", list.summary());
     // The next weekly digest lists the escalated agencies.
     t.scheduler.run_at(local("2022-03-28T07:30")).await.unwrap();
     let weekly = t.tg.wait_for(chu_tich.id, |m| m.text.contains("2022-W13")).await;
-    assert!(weekly.text.contains("⚠️") && weekly.text.contains("Sở Y tế"), "{}", weekly.summary());
+    assert!(weekly.text.contains("⚠️ 36 đơn vị quá hạn nhiều ngày"), "{}", weekly.summary());
+    weekly.button("Chưa nộp quý I/2022 (36)");
 }

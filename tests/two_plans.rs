@@ -69,13 +69,26 @@ async fn an_agency_of_two_plans_is_reminded_for_both_and_reports_on_either() {
     // monthly in the second.
     let hoa = t.tg.user(7501, "Hoa", "vi");
     t.join(&hoa, Role::Focal, Some("STC")).await;
-    let choice = t.say(&hoa, "/baocao").await;
-    assert!(choice.text.contains("nhiều kỳ báo cáo"), "{}", choice.summary());
-    let first = choice.button("09/KH-UBND · Báo cáo tiến độ hàng quý 2022-Q1");
-    let second = choice.button("26/KH-UBND · Báo cáo tháng 2022-03");
-    assert!(first.data.is_some() && second.data.is_some(), "{}", choice.summary());
-    let report = t.tap(&hoa, &choice, "26/KH-UBND · Báo cáo tháng 2022-03").await;
-    assert!(report.text.contains("Báo cáo tháng") && report.text.contains("2022-03"), "{}", report.summary());
+    // /baocao opens the most urgent report of either plan (the quarter, due first); the other
+    // plan's round is one tap away, named with its plan.
+    let first = t.say(&hoa, "/baocao").await;
+    assert!(
+        first.text.contains("Báo cáo tiến độ hàng quý") && first.text.contains("quý I/2022"),
+        "{}",
+        first.summary()
+    );
+    let other = "↪ 26/KH-UBND · Báo cáo tháng tháng 3/2022";
+    assert!(
+        first.button(other).data.as_deref().is_some_and(|d| d.ends_with(":26/KH-UBND")),
+        "{}",
+        first.summary()
+    );
+    let report = t.tap(&hoa, &first, other).await;
+    assert!(
+        report.text.contains("Báo cáo tháng") && report.text.contains("tháng 3/2022"),
+        "{}",
+        report.summary()
+    );
     let stc = dondoc::domain::AgencyCode::parse("STC").unwrap();
     let row = t.store().find_report(SECOND, "bao-cao-thang", PeriodKey::Month(2022, 3), &stc).await.unwrap();
     assert!(row.is_some(), "the draft is the second plan's");
@@ -86,13 +99,13 @@ async fn an_agency_of_two_plans_is_reminded_for_both_and_reports_on_either() {
     };
     t.set_time("2022-03-07T08:00");
     t.remind_at("2022-03-07T08:00").await;
-    assert_eq!(reminders("Báo cáo tiến độ hàng quý 2022-Q1"), 1);
+    assert_eq!(reminders("Báo cáo tiến độ hàng quý quý I/2022"), 1);
     let second_plan = t.app.plan.by_code(SECOND).unwrap();
     let at = first_step(&second_plan, "bao-cao-thang", PeriodKey::Month(2022, 3));
     t.clock.set(at);
     t.scheduler.run_at(at).await.unwrap();
     t.outbox_idle().await;
-    assert_eq!(reminders("Báo cáo tháng 2022-03"), 1);
+    assert_eq!(reminders("Báo cáo tháng tháng 3/2022"), 1);
     // The same minute again (a restart, a second tick) sends nothing twice, for either plan.
     let before = t.tg.messages(hoa.id).len();
     t.scheduler.run_at(at).await.unwrap();

@@ -5,7 +5,7 @@ join-unknown = This invite code is not valid. Tap the exact link you were sent, 
 join-used = This invite has already been used. Each link works once; ask for a new one.
 join-expired = This invite has expired. Ask an administrator for a new link.
 join-welcome-focal = Hello { $name }! You are the focal point of { $agency } for Plan { $plan }. Type /report to report progress; the bot will remind you before every deadline.
-join-welcome-leader = Hello { $name }! You can follow Plan { $plan }: /status for the overall picture, /indicator for one indicator, /agency for one agency, /overdue for agencies past their deadline.
+join-welcome-leader = Hello { $name }! You can follow Plan { $plan }: /status for the overall picture, /indicator for one indicator, /agency for one agency, /overdue for agencies past their deadline, /export for the consolidated report (Excel, Word).
 join-welcome-admin = Hello { $name }! You administer Plan { $plan }: /invite makes invite links, /people lists people, /status shows the picture, /export gives the consolidated report.
 help = { $step }
 
@@ -15,8 +15,8 @@ help-idle = Type one of the commands below to start.
 help-choose-round = Several reporting rounds are open. Tap the one you want to report on.
 help-report = Tap an item to fill it in. Send a file (PDF, Word, photo) at any time to attach it. Tap "Review and send" when done.
 help-task-status = Tap one of the task's status buttons.
-help-task-percent = Tap 25%, 50%, 75%, 100%, or type a number from 0 to 100, e.g. 60.
-help-note = Type a short note, or tap "Skip".
+help-task-percent = Tap a percent, or type a number from 0 to 100, e.g. 60.
+help-note = Type a short note, or tap "« List" to leave it.
 help-metric-value = Type the value the Vietnamese way: a dot between thousands, a comma for decimals, e.g. 1.234,5.
 help-confirm-value = Tap "Yes, save" if the value is right, or type another value.
 help-narrative = Type how the indicator went in this period.
@@ -69,7 +69,7 @@ role-admin = administrator
 
 invite-usage = Usage: /invite <AGENCY CODE> [validity], e.g. /invite SYT 7d for the health department's focal point; /invite leader for a leader; /invite admin for an administrator.
 invite-unknown-word = "{ $word }" is not understood. { invite-usage }
-invite-made = Invite for a { $role } ({ $agency }), single use, expires at { $expires }:
+invite-made = Invite for { $who }, single use, expires at { $expires }:
     { $link }
 people-header = People ({ $count }):
 people-line = #{ $id } { $name } — { $role }, { $agency }
@@ -85,8 +85,6 @@ agency-not-found = No agency matches "{ $query }". Type its code (e.g. SYT) or a
 
 ## The report
 
-report-choose = Several reporting rounds are open. Which one do you report on?
-report-choice = { $mark }{ $round } { $period } (due { $last_day })
 report-none-open = No reporting round is open now.
 report-none-open-next = No reporting round is open now. Next: { $round } { $period }, opening { $opens }.
 report-closed = This reporting period is closed. Type /report to see the open ones.
@@ -121,21 +119,18 @@ status-in-progress = In progress
 status-done = Done
 status-blocked = Blocked
 task-heading = Task { $code }: { $text }
-task-ask-status = Choose a status:
+task-ask-status = Choose a status (🔄: in progress, with how much is done):
 task-ask-percent = { $code }: { $status }. How much is done? Tap a button or type a number from 0 to 100.
 task-bad-percent = "{ $typed }" is not a percentage. Type a number from 0 to 100, e.g. 60.
 task-wording = Task { $code } ({ $agencies }):
     { $text }
 item-current = Entered: { $value }
-item-ask-note = Add a note to { $code }? Type it (at most { $max } characters), or tap "Skip".
-item-saved = Saved { $code }.
+item-ask-note = Type the note on { $code } (at most { $max } characters).
 note-too-long = The text is { $length } characters long, over the limit of { $max }. Please shorten it and send it again.
 no-change-nothing = There is no earlier report for this item, so there is nothing to keep. Please fill it in.
 metric-heading = Metric { $code }: { $name }
     Target for the year: { $direction } { $target } { $unit } ("{ $wording }")
 metric-previous = Last period (accepted): { $value } { $unit }
-metric-ask = Type this period's value the Vietnamese way: a dot between thousands, a comma for decimals (e.g. 1.234,5).
-metric-ask-fraction = Type this period's value, e.g. 37/51 or just 37 (a dot between thousands, a comma for decimals).
 narrative-heading = Indicator ({ $number }) { $name }:
     "{ $text }"
 narrative-ask = Type how it went in this period (at most { $max } characters).

@@ -74,14 +74,11 @@ agency-item-missing = not reported
 agency-files = 📎 { $count } attached files
 agency-in-progress = ✏️ { $round } { $period }: { $state }.
 agency-year = Reports in { $year }:
-agency-year-line = • { $round } { $period } (last day { $last_day }): { $status }
-agency-year-extended = (extended)
-agency-year-not-open = not open yet
 
 ## /overdue
 
 overdue-none = ✅ No agency is past its deadline in the open periods.
-overdue-heading = ⏰ Overdue { $round } { $period } (last day { $last_day }): { $count } agencies
+overdue-heading = ⏰ { $count } agencies overdue for { $round } { $period } (last day { $last_day }, { $days } days ago):
 overdue-line = • { $agency }: { $days } days overdue — { $focal }
 overdue-line-extended = • { $agency }: { $days } days overdue, extended to { $last_day } — { $focal }
 overdue-focal-reachable = ✅ { $name }

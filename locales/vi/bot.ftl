@@ -5,7 +5,7 @@ join-unknown = Mã mời này không đúng. Hãy bấm lại đúng đường l
 join-used = Mã mời này đã được dùng. Mỗi link chỉ dùng được một lần; hãy xin một link mới.
 join-expired = Mã mời này đã hết hạn. Hãy xin cán bộ quản trị một link mới.
 join-welcome-focal = Chào { $name }! Bạn là cán bộ đầu mối của { $agency } trong Kế hoạch { $plan }. Gõ /baocao để báo cáo tiến độ; bot sẽ nhắc bạn trước mỗi hạn báo cáo.
-join-welcome-leader = Chào { $name }! Bạn có thể theo dõi Kế hoạch { $plan }: /tinhhinh xem tình hình chung, /chitieu xem một chỉ tiêu, /donvi xem một đơn vị, /quahan xem đơn vị quá hạn.
+join-welcome-leader = Chào { $name }! Bạn có thể theo dõi Kế hoạch { $plan }: /tinhhinh xem tình hình chung, /chitieu xem một chỉ tiêu, /donvi xem một đơn vị, /quahan xem đơn vị quá hạn, /xuat tải báo cáo tổng hợp (Excel, Word).
 join-welcome-admin = Chào { $name }! Bạn là quản trị của Kế hoạch { $plan }: /moi tạo link mời, /nguoidung xem danh sách, /tinhhinh xem tình hình, /xuat xuất báo cáo tổng hợp.
 help = { $step }
 
@@ -15,8 +15,8 @@ help-idle = Gõ một lệnh bên dưới để bắt đầu.
 help-choose-round = Đang có nhiều kỳ báo cáo mở. Bấm vào kỳ bạn muốn báo cáo.
 help-report = Bấm vào một mục để nhập. Gửi tệp (PDF, Word, ảnh) bất kỳ lúc nào để đính kèm. Bấm "Xem lại và gửi" khi xong.
 help-task-status = Bấm một trong các nút trạng thái của nhiệm vụ.
-help-task-percent = Bấm 25%, 50%, 75%, 100%, hoặc gõ một số từ 0 đến 100, ví dụ 60.
-help-note = Gõ ghi chú ngắn, hoặc bấm "Bỏ qua".
+help-task-percent = Bấm một nút phần trăm, hoặc gõ một số từ 0 đến 100, ví dụ 60.
+help-note = Gõ ghi chú ngắn, hoặc bấm "« Danh sách" để thôi.
 help-metric-value = Gõ giá trị theo cách viết Việt Nam: dấu chấm ngăn hàng nghìn, dấu phẩy cho phần thập phân, ví dụ 1.234,5.
 help-confirm-value = Bấm "Đúng, lưu" nếu giá trị đúng, hoặc gõ lại giá trị khác.
 help-narrative = Gõ tình hình thực hiện chỉ tiêu trong kỳ này.
@@ -69,7 +69,7 @@ role-admin = quản trị
 
 invite-usage = Cách dùng: /moi <MÃ ĐƠN VỊ> [thời hạn], ví dụ /moi SYT 7d cho đầu mối Sở Y tế; /moi lanhdao cho lãnh đạo; /moi quantri cho quản trị.
 invite-unknown-word = Không hiểu "{ $word }". { invite-usage }
-invite-made = Link mời { $role } ({ $agency }), dùng một lần, hết hạn lúc { $expires }:
+invite-made = Link mời { $who }, dùng một lần, hết hạn lúc { $expires }:
     { $link }
 people-header = Người dùng ({ $count }):
 people-line = #{ $id } { $name } — { $role }, { $agency }
@@ -85,8 +85,6 @@ agency-not-found = Không có đơn vị nào khớp với "{ $query }". Gõ mã
 
 ## The report
 
-report-choose = Đang có nhiều kỳ báo cáo mở. Bạn muốn báo cáo kỳ nào?
-report-choice = { $mark }{ $round } { $period } (hạn { $last_day })
 report-none-open = Hiện không có kỳ báo cáo nào đang mở.
 report-none-open-next = Hiện không có kỳ báo cáo nào đang mở. Kỳ tới: { $round } { $period }, mở từ { $opens }.
 report-closed = Kỳ báo cáo này đã đóng. Gõ /baocao để xem các kỳ đang mở.
@@ -121,21 +119,18 @@ status-in-progress = Đang thực hiện
 status-done = Hoàn thành
 status-blocked = Có vướng mắc
 task-heading = Nhiệm vụ { $code }: { $text }
-task-ask-status = Chọn trạng thái:
+task-ask-status = Chọn trạng thái (🔄: đang thực hiện, đã xong bao nhiêu %):
 task-ask-percent = { $code }: { $status }. Đã hoàn thành bao nhiêu phần trăm? Bấm nút hoặc gõ một số từ 0 đến 100.
 task-bad-percent = "{ $typed }" không phải là phần trăm. Gõ một số từ 0 đến 100, ví dụ 60.
 task-wording = Nhiệm vụ { $code } ({ $agencies }):
     { $text }
 item-current = Đã nhập: { $value }
-item-ask-note = Thêm ghi chú cho { $code }? Gõ nội dung (tối đa { $max } ký tự), hoặc bấm "Bỏ qua".
-item-saved = Đã lưu { $code }.
+item-ask-note = Gõ ghi chú cho { $code } (tối đa { $max } ký tự).
 note-too-long = Nội dung dài { $length } ký tự, quá giới hạn { $max }. Hãy rút gọn rồi gửi lại.
 no-change-nothing = Chưa có báo cáo kỳ trước cho mục này, nên chưa giữ nguyên được. Hãy nhập mới.
 metric-heading = Chỉ số { $code }: { $name }
     Chỉ tiêu năm: { $direction } { $target } { $unit } ("{ $wording }")
 metric-previous = Kỳ trước (đã được chấp nhận): { $value } { $unit }
-metric-ask = Gõ giá trị kỳ này theo cách viết Việt Nam: dấu chấm ngăn hàng nghìn, dấu phẩy thập phân (ví dụ 1.234,5).
-metric-ask-fraction = Gõ giá trị kỳ này, ví dụ 37/51 hoặc chỉ 37 (dấu chấm ngăn hàng nghìn, dấu phẩy thập phân).
 narrative-heading = Chỉ tiêu ({ $number }) { $name }:
     "{ $text }"
 narrative-ask = Gõ tình hình thực hiện trong kỳ (tối đa { $max } ký tự).

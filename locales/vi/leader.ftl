@@ -74,14 +74,11 @@ agency-item-missing = chưa báo cáo
 agency-files = 📎 { $count } tệp đính kèm
 agency-in-progress = ✏️ { $round } { $period }: { $state }.
 agency-year = Nộp báo cáo năm { $year }:
-agency-year-line = • { $round } { $period } (hạn { $last_day }): { $status }
-agency-year-extended = (gia hạn)
-agency-year-not-open = chưa mở
 
 ## /quahan
 
 overdue-none = ✅ Không có đơn vị nào quá hạn báo cáo ở các kỳ đang mở.
-overdue-heading = ⏰ Quá hạn { $round } { $period } (hạn cuối { $last_day }): { $count } đơn vị
+overdue-heading = ⏰ { $count } đơn vị quá hạn { $round } { $period } (hạn cuối { $last_day }, đã { $days } ngày):
 overdue-line = • { $agency }: quá { $days } ngày — { $focal }
 overdue-line-extended = • { $agency }: quá { $days } ngày, đã gia hạn đến { $last_day } — { $focal }
 overdue-focal-reachable = ✅ { $name }

@@ -8,6 +8,7 @@ pub enum Command {
     Help,
     Cancel,
     Language,
+    Name,
     Report,
     Status,
     Indicator,
@@ -93,6 +94,7 @@ const COMMANDS: &[Spec] = &[
     spec(Command::Help, Who::Anyone, true, "trogiup", "help", &["huongdan"]),
     spec(Command::Cancel, Who::Anyone, true, "huy", "cancel", &["thoat"]),
     spec(Command::Language, Who::Anyone, true, "ngonngu", "language", &["lang"]),
+    spec(Command::Name, Who::Anyone, true, "ten", "name", &[]),
 ];
 
 /// A command in a message, with the rest of the text as its argument.
@@ -156,6 +158,7 @@ impl Command {
             Command::Help => "menu-help",
             Command::Cancel => "menu-cancel",
             Command::Language => "menu-language",
+            Command::Name => "menu-name",
             Command::Report => "menu-report",
             Command::Status => "menu-status",
             Command::Indicator => "menu-indicator",
@@ -225,7 +228,8 @@ mod tests {
                 Command::Export,
                 Command::Help,
                 Command::Cancel,
-                Command::Language
+                Command::Language,
+                Command::Name
             ]
         );
         // The guard and the menu say the same: what a role sees it may use.

@@ -43,12 +43,9 @@ impl Ctx {
     }
 }
 
-/// The name a person is shown by.
+/// The name a person is shown by until they type theirs: family name first.
 pub fn display_name(user: &User) -> String {
-    match &user.last_name {
-        Some(last) if !last.is_empty() => format!("{} {last}", user.first_name),
-        _ => user.first_name.clone(),
-    }
+    crate::domain::people::vietnamese_name(&user.first_name, user.last_name.as_deref())
 }
 
 /// Builds the context of an update, in one read; `None` for updates with no person behind
@@ -97,6 +94,17 @@ pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
         match app.store.set_reachable(p.id, true).await {
             Ok(_) => p.reachable = true,
             Err(e) => tracing::error!(error = %e, "could not mark a person reachable"),
+        }
+    }
+    // A name taken from Telegram follows Telegram (and stored in Western order before, is put
+    // right); a typed one stays.
+    if let Some(p) = person.as_mut().filter(|p| !p.name_typed && ctx.private) {
+        let name = display_name(&ctx.user);
+        if p.name != name {
+            match app.store.refresh_telegram_name(p.id, &name).await {
+                Ok(_) => p.name = name,
+                Err(e) => tracing::warn!(error = %e, "could not refresh a person's name"),
+            }
         }
     }
     ctx.person = person;

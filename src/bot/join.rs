@@ -79,9 +79,54 @@ async fn welcome(turn: Turn<'_>, person: &Person) -> HandlerResult {
     app.ring();
     // The menu first: the greeting points at its commands.
     set_menu(&app.out, ctx.chat, Some(person.role), person.language).await;
-    let text = greeting(app, person.language, person.role, person.agency.as_ref(), &ctx.user.first_name);
-    turn.say(text).await?;
+    let mut text = greeting(app, person.language, person.role, person.agency.as_ref(), &ctx.user.first_name);
+    // The name leaders will read, asked once, in the same message: a tap keeps the suggestion.
+    text.push_str("\n\n");
+    text.push_str(&t!(person.language, "join-ask-name", name = person.name.clone()));
+    let keep =
+        button(t!(person.language, "button-keep-name", name = person.name.clone()), Callback::KeepName);
+    turn.send(Screen::with(text, keyboard(vec![vec![keep]]))).await?;
+    conv.go(State::AskName);
+    Ok(())
+}
+
+/// `/ten [họ và tên]`: the name leaders read, family name first; asked when none is typed.
+pub async fn name(turn: Turn<'_>, arg: &str) -> HandlerResult {
+    let Turn { ctx, conv, .. } = turn;
+    let Some(person) = &ctx.person else { return stranger(turn).await };
+    if arg.trim().is_empty() {
+        let text = t!(ctx.lang, "name-ask", name = person.name.clone());
+        turn.say(text).await?;
+        conv.go(State::AskName);
+        return Ok(());
+    }
+    receive_name(turn, arg).await
+}
+
+/// A typed name: stored as the person gave it.
+pub async fn receive_name(turn: Turn<'_>, text: &str) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
+    let Some(person) = &ctx.person else { return stranger(turn).await };
+    let Some(name) = crate::domain::people::typed_name(text) else {
+        turn.say(t!(ctx.lang, "name-bad")).await?;
+        return Ok(());
+    };
+    app.store.set_typed_name(person.id, &name).await?;
     conv.go(State::Idle);
+    turn.say(t!(ctx.lang, "name-saved", name = name)).await?;
+    Ok(())
+}
+
+/// "Keep the name": the suggestion (family name first, from Telegram) is the person's.
+pub async fn keep_name(turn: Turn<'_>) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
+    let (Some(person), State::AskName) = (&ctx.person, turn.state()) else {
+        turn.say(t!(ctx.lang, "button-old")).await?;
+        return Ok(());
+    };
+    app.store.set_typed_name(person.id, &person.name).await?;
+    conv.go(State::Idle);
+    turn.show(Screen::text(t!(ctx.lang, "name-saved", name = person.name.clone()))).await?;
     Ok(())
 }
 
@@ -369,25 +414,28 @@ pub async fn make_invite(
 
 /// The invite as a person reads it, with its deep link.
 pub fn render_invite(plan: &crate::domain::Plan, bot_username: &str, lang: Lang, invite: &Invite) -> String {
-    let agency = invite
-        .agency
-        .as_ref()
-        .and_then(|a| plan.agency(a.as_str()))
-        .map(|a| present::name(lang, &a.name_vi, &a.name_en).to_owned())
-        .unwrap_or_else(|| "—".to_owned());
+    let role = t!(lang, &format!("role-{}", invite.role.as_str()));
+    // "lãnh đạo", "đầu mối (Sở Y tế)": no agency, no brackets.
+    let who = match invite.agency.as_ref().and_then(|a| plan.agency(a.as_str())) {
+        Some(a) => format!("{role} ({})", present::name(lang, &a.name_vi, &a.name_en)),
+        None => role,
+    };
     let local = invite.expires_at.with_timezone(&plan.time_zone);
     t!(
         lang,
         "invite-made",
-        role = t!(lang, &format!("role-{}", invite.role.as_str())),
-        agency = agency,
+        who = who,
         link = format!("https://t.me/{bot_username}?start={}", invite.code),
         expires = local.format("%H:%M %d/%m/%Y").to_string()
     )
 }
 
-/// `/nguoidung [MÃ]`: people per agency, each with a remove button.
-pub async fn people(turn: Turn<'_>, arg: &str) -> HandlerResult {
+/// People on one screen of `/nguoidung`.
+const PEOPLE_PAGE: usize = 10;
+
+/// `/nguoidung [MÃ]`: people per agency, each with a remove button, a page at a time (one phone
+/// screen); the pages of the whole list turn in place.
+pub async fn people(turn: Turn<'_>, arg: &str, page: usize) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
     let plan = app.plan.get();
     let filter = match arg.trim() {
@@ -405,14 +453,18 @@ pub async fn people(turn: Turn<'_>, arg: &str) -> HandlerResult {
         turn.say(t!(ctx.lang, "people-none")).await?;
         return Ok(());
     }
+    let pages = people.len().div_ceil(PEOPLE_PAGE);
+    let page = page.min(pages - 1);
     let mut lines = vec![t!(ctx.lang, "people-header", count = people.len() as i64)];
+    if pages > 1 {
+        lines.push(t!(ctx.lang, "people-page", page = (page + 1) as i64, pages = pages as i64));
+    }
     let mut rows = Vec::new();
-    for p in &people {
+    for p in people.iter().skip(page * PEOPLE_PAGE).take(PEOPLE_PAGE) {
         let agency = p
             .agency
             .as_ref()
-            .and_then(|a| plan.agency(a.as_str()))
-            .map_or("—".to_owned(), |a| present::name(ctx.lang, &a.name_vi, &a.name_en).to_owned());
+            .map_or("—".to_owned(), |a| present::agency_short(&plan, ctx.lang, a.as_str()));
         let reach = if p.reachable { "" } else { " ⛔" };
         lines.push(
             t!(
@@ -424,14 +476,28 @@ pub async fn people(turn: Turn<'_>, arg: &str) -> HandlerResult {
                 agency = agency
             ) + reach,
         );
-        if ctx.person.as_ref().is_some_and(|me| me.id != p.id) && rows.len() < 90 {
+        if ctx.person.as_ref().is_some_and(|me| me.id != p.id) {
             rows.push(vec![button(
                 t!(ctx.lang, "people-remove-button", name = p.name.clone()),
                 Callback::Remove { person: p.id },
             )]);
         }
     }
-    turn.send(Screen::with(lines.join("\n"), keyboard(rows))).await?;
+    // Pages only for the whole list: a filtered one fits.
+    if pages > 1 && filter.is_none() {
+        let mut nav = Vec::new();
+        if page > 0 {
+            nav.push(button(t!(ctx.lang, "button-previous"), Callback::People { page: (page - 1) as u8 }));
+        }
+        if page + 1 < pages {
+            nav.push(button(
+                t!(ctx.lang, "button-next"),
+                Callback::People { page: (page + 1).min(255) as u8 },
+            ));
+        }
+        rows.push(nav);
+    }
+    turn.show(Screen::with(lines.join("\n"), keyboard(rows))).await?;
     Ok(())
 }
 

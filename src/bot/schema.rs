@@ -126,8 +126,11 @@ fn typing_text(state: &State) -> bool {
         state,
         State::TaskNote { .. }
             | State::MetricNote { .. }
+            | State::BlockedNote { .. }
             | State::Narrative { .. }
+            | State::NarrativePart { .. }
             | State::ReturnComment { .. }
+            | State::ReturnItem { .. }
             | State::ExtensionReason { .. }
             | State::BroadcastText
     )
@@ -194,10 +197,22 @@ async fn route_message(turn: Turn<'_>, msg: &Message) -> HandlerResult {
         State::MetricValue { report, metric, seen } | State::ConfirmValue { report, metric, seen, .. } => {
             report::receive_value(turn, report, metric, seen, text).await
         }
+        State::BlockedNote { report, task, percent, seen } => {
+            report::receive_blocked_note(turn, report, task, percent, seen, text).await
+        }
         State::Narrative { report, indicator, seen } => {
             report::receive_narrative(turn, report, indicator, seen, text).await
         }
-        State::ReturnComment { report } => super::review::receive_return_comment(turn, report, text).await,
+        State::NarrativePart { report, part, seen } => {
+            report::receive_part(turn, report, part, seen, text).await
+        }
+        State::ReturnComment { report, marks } => {
+            super::review::receive_return_comment(turn, report, marks, text).await
+        }
+        State::ReturnItem { report, item, marks } => {
+            super::review::receive_fix_comment(turn, report, &item, marks, text).await
+        }
+        State::AskName => join::receive_name(turn, text).await,
         State::ExtensionReason { round, period, agency, last_day } => {
             super::review::receive_extension_reason(turn, (&round, &period, &agency, &last_day), text).await
         }
@@ -220,6 +235,7 @@ async fn route_command(turn: Turn<'_>, command: Command, arg: &str) -> HandlerRe
         Command::Start => return join::start(turn, arg).await,
         Command::Help => return join::help(turn).await,
         Command::Language => return join::language(turn, arg).await,
+        Command::Name if ctx.person.is_some() => return join::name(turn, arg).await,
         Command::Cancel => {
             conv.go(State::Idle);
             return join::cancel(turn).await;
@@ -240,7 +256,7 @@ async fn route_command(turn: Turn<'_>, command: Command, arg: &str) -> HandlerRe
         Command::Overdue => super::leader::overdue(turn, arg).await,
         Command::Export => super::leader::export(turn, arg).await,
         Command::Invite => join::invite(turn, arg).await,
-        Command::People => join::people(turn, arg).await,
+        Command::People => join::people(turn, arg, 0).await,
         Command::Remove => match join::person_id(arg) {
             Some(id) => join::ask_remove(turn, id).await,
             None => {
@@ -251,7 +267,7 @@ async fn route_command(turn: Turn<'_>, command: Command, arg: &str) -> HandlerRe
         Command::Extend => super::review::extend(turn, arg).await,
         Command::Broadcast => super::review::broadcast(turn, arg).await,
         Command::History => super::review::history(turn, arg).await,
-        Command::Start | Command::Help | Command::Language | Command::Cancel => Ok(()),
+        Command::Start | Command::Help | Command::Language | Command::Cancel | Command::Name => Ok(()),
     }
 }
 
@@ -285,7 +301,12 @@ async fn route_callback(turn: Turn<'_>, data: &str) -> HandlerResult {
             report::choose_percent(turn, report, task, status, percent, seen).await
         }
         SkipNote { report } => report::skip_note(turn, report).await,
-        NoChange { report, item } => report::no_change(turn, report, item).await,
+        NoChange { report, item, seen } => report::no_change(turn, report, item, seen).await,
+        AddNote { report, item } => report::add_note(turn, report, item).await,
+        KeepAll { report } => report::keep_all(turn, report).await,
+        Narrative { report } => report::show_narrative(turn, report).await,
+        NarrativePart { report, part } => report::ask_part(turn, report, part).await,
+        ClearPart { report, part } => report::clear_part(turn, report, part).await,
         Wording { report, task } => report::wording(turn, report, &task).await,
         ConfirmValue { report, metric } => report::confirm_value(turn, report, metric).await,
         Retype { report, metric } => report::retype(turn, report, metric).await,
@@ -293,11 +314,17 @@ async fn route_callback(turn: Turn<'_>, data: &str) -> HandlerResult {
         Review { report } => report::review(turn, report).await,
         Submit { report } => report::submit(turn, report).await,
         Reopen { report } => report::reopen(turn, report).await,
+        // A reminder's button: its text stays in the chat, the report opens below it.
         Choose { round, period, plan } if role == Role::Focal => {
+            report::choose(turn.typed(), &round, period, plan.as_deref()).await
+        }
+        Switch { round, period, plan } if role == Role::Focal => {
             report::choose(turn, &round, period, plan.as_deref()).await
         }
         Accept { report } if admin => super::review::accept(turn, report).await,
         Return { report } if admin => super::review::ask_return_comment(turn, report).await,
+        MarkFix { report, item } if admin => super::review::mark_fix(turn, report, item).await,
+        ReturnNow { report } if admin => super::review::return_now(turn, report).await,
         AdminReopen { report } if admin => super::review::admin_reopen(turn, report).await,
         View { report } if reader => super::review::view(turn, report).await,
         Chart { indicator, plan } if reader => super::leader::chart(turn, indicator, plan.as_deref()).await,
@@ -313,6 +340,11 @@ async fn route_callback(turn: Turn<'_>, data: &str) -> HandlerResult {
         Export { period, plan } if reader => {
             super::leader::export(turn, &format!("{period} {}", plan.unwrap_or_default())).await
         }
+        // Opened below the short message it completes; its pages turned in place.
+        List { list, round, period, page, turn: turned, plan } if reader => {
+            let turn = if turned { turn } else { turn.typed() };
+            super::leader::full_list(turn, list, &round, period, page as usize, plan.as_deref()).await
+        }
         Remove { person } if admin => join::ask_remove(turn, person).await,
         ConfirmRemove { person } if admin => join::remove(turn, person).await,
         SendBroadcast if admin => super::review::send_broadcast(turn).await,
@@ -320,6 +352,8 @@ async fn route_callback(turn: Turn<'_>, data: &str) -> HandlerResult {
         RevokeInvite { id } if admin => join::revoke_invite(turn, id).await,
         ConfirmMove => join::confirm_move(turn).await,
         KeepRole => join::keep_role(turn).await,
+        KeepName => join::keep_name(turn).await,
+        People { page } if admin => join::people(turn, "", page as usize).await,
         other => {
             app.store
                 .audit(

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::narrative::NarrativePart;
 use crate::domain::report::TaskStatus;
+use crate::domain::review::FixRequest;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
@@ -58,6 +60,10 @@ pub enum State {
         #[serde(default)]
         seen: Option<i64>,
     },
+    /// "Blocked" was chosen (with its percent): saved only together with what blocks it.
+    BlockedNote { report: i64, task: String, percent: Option<u8>, seen: Option<i64> },
+    /// One part of the report's narrative is being typed, over the version the person saw.
+    NarrativePart { report: i64, part: NarrativePart, seen: i64 },
     Narrative {
         report: i64,
         indicator: u32,
@@ -66,8 +72,15 @@ pub enum State {
     },
     /// The whole report is on screen with "send".
     Review { report: i64 },
-    /// An admin returns a report and is asked for the comment.
-    ReturnComment { report: i64 },
+    /// An admin returns a report and is asked for the comment; items marked to fix so far,
+    /// each with its comment, wait here until the report goes back.
+    ReturnComment {
+        report: i64,
+        #[serde(default)]
+        marks: Vec<FixRequest>,
+    },
+    /// …and types the comment of one item to fix.
+    ReturnItem { report: i64, item: String, marks: Vec<FixRequest> },
     /// An admin extends a deadline and is asked for the reason.
     ExtensionReason { round: String, period: String, agency: String, last_day: String },
     /// An admin is asked for the text of a notice to every focal point.
@@ -77,6 +90,8 @@ pub enum State {
     /// A person who already belongs somewhere used an invite to another agency or role: it
     /// waits for them to confirm (nothing is used until then).
     ConfirmMove { invite: i64 },
+    /// A person who just joined (or typed /ten) is asked their name, family name first.
+    AskName,
 }
 
 impl State {
@@ -90,6 +105,8 @@ impl State {
             | State::MetricValue { report, .. }
             | State::ConfirmValue { report, .. }
             | State::MetricNote { report, .. }
+            | State::BlockedNote { report, .. }
+            | State::NarrativePart { report, .. }
             | State::Narrative { report, .. }
             | State::Review { report } => Some(*report),
             _ => None,
@@ -105,6 +122,10 @@ impl State {
             State::TaskStatus { .. } => "help-task-status",
             State::TaskPercent { .. } => "help-task-percent",
             State::TaskNote { .. } | State::MetricNote { .. } => "help-note",
+            State::BlockedNote { .. } => "help-blocked-note",
+            State::NarrativePart { .. } => "help-narrative-part",
+            State::ReturnItem { .. } => "help-return-item",
+            State::AskName => "help-ask-name",
             State::MetricValue { .. } => "help-metric-value",
             State::ConfirmValue { .. } => "help-confirm-value",
             State::Narrative { .. } => "help-narrative",
@@ -155,5 +176,16 @@ mod tests {
         assert_eq!(State::from_json("{\"step\":\"receive_age\",\"name\":\"x\"}"), State::Stale);
         assert_eq!(State::from_json("not json"), State::Stale);
         assert_eq!(State::from_json(&State::Idle.to_json()), State::Idle);
+        // A return started before items could be marked reads with none marked.
+        assert_eq!(
+            State::from_json(r#"{"step":"return_comment","report":7}"#),
+            State::ReturnComment { report: 7, marks: vec![] }
+        );
+        let s = State::ReturnItem {
+            report: 7,
+            item: "m13.1".into(),
+            marks: vec![FixRequest { item: "t16.a".into(), comment: "Ghi rõ".into() }],
+        };
+        assert_eq!(State::from_json(&s.to_json()), s);
     }
 }

@@ -81,6 +81,21 @@ pub enum InviteRefusal {
     AdminStays,
 }
 
+/// A person's name as Vietnamese readers expect it, from Telegram's first and last names:
+/// family name first ("Trần Thị" + "Lan" → "Trần Thị Lan"). Telegram's fields follow Western
+/// order, so "Lan" and "Trần Thị" would read "Lan Trần Thị".
+pub fn vietnamese_name(first: &str, last: Option<&str>) -> String {
+    let parts = [last.unwrap_or_default().trim(), first.trim()];
+    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+/// A name a person typed for themselves: spaces tidied, at most 64 characters, not empty.
+pub fn typed_name(text: &str) -> Option<String> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let length = name.chars().count();
+    (length > 0 && length <= 64 && !name.starts_with('/')).then_some(name)
+}
+
 /// Telegram's `/start` payload allows 64 characters of `A–Z a–z 0–9 _ -`.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -148,6 +163,17 @@ mod tests {
         assert_eq!(parse_validity("400d"), None);
         assert_eq!(parse_validity("7"), None);
         assert_eq!(parse_validity(""), None);
+    }
+
+    #[test]
+    fn names_read_family_name_first() {
+        assert_eq!(vietnamese_name("Lan", Some("Trần Thị")), "Trần Thị Lan");
+        assert_eq!(vietnamese_name("Trần Thị Lan", None), "Trần Thị Lan");
+        assert_eq!(vietnamese_name(" Minh ", Some("")), "Minh");
+        assert_eq!(typed_name("  Nguyễn   Văn  An "), Some("Nguyễn Văn An".to_owned()));
+        assert_eq!(typed_name("   "), None);
+        assert_eq!(typed_name("/baocao"), None);
+        assert_eq!(typed_name(&"a".repeat(65)), None);
     }
 
     #[test]

@@ -144,3 +144,29 @@ fn the_calendar_has_a_working_saturday_and_no_period_before_the_plan() {
     let months: Vec<u32> = monthly.iter().map(|p| p.number()).collect();
     assert_eq!(months, [2, 3, 4, 5, 7, 8, 9, 10, 12], "January before the issue; June, November skipped");
 }
+
+#[test]
+fn a_group_expands_to_its_members_in_plan_order_once_each() {
+    let plan = plan();
+    let codes = |list: &[&Agency]| list.iter().map(|a| a.code.as_str().to_owned()).collect::<Vec<_>>();
+    let group = plan.group("UBND-HUYEN").unwrap();
+    let in_plan_order: Vec<String> = plan
+        .agencies
+        .iter()
+        .filter(|a| group.members.contains(&a.code))
+        .map(|a| a.code.as_str().to_owned())
+        .collect();
+    assert_eq!(in_plan_order.len(), 8);
+    assert_eq!(codes(&plan.expand(&[code("UBND-HUYEN")])), in_plan_order);
+    // A member also named on its own, and an agency outside the group: each once, plan order.
+    let both = plan.expand(&[code("H-TRAON"), code("UBND-HUYEN"), code(&plan.agencies[0].code.to_string())]);
+    let mut expected: Vec<String> = plan
+        .agencies
+        .iter()
+        .filter(|a| group.members.contains(&a.code) || a.code == plan.agencies[0].code)
+        .map(|a| a.code.as_str().to_owned())
+        .collect();
+    expected.dedup();
+    assert_eq!(codes(&both), expected);
+    assert!(plan.expand(&[code("NO-SUCH")]).is_empty());
+}

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::calendar::PeriodKey;
 use super::number::Quantity;
-use super::plan::{AgencyCode, Metric, Plan, ReportingRound};
+use super::plan::{AgencyCode, Direction, Metric, Plan, ReportingRound, ValueKind};
+use super::progress::{elapsed_share, period_share, value_kind};
 // Defined with the other judgements of progress; kept reachable here, where it always was.
 pub use super::progress::percent_of_target;
 
@@ -192,15 +194,30 @@ pub enum ValueDoubt {
     FarFromTarget { ratio: Decimal },
     /// Outside what the unit allows: a share over 100 %, a negative count, more than "of".
     OutOfBounds,
+    /// A figure for part of the year that already reaches about the whole year's target: the
+    /// year's total (or its plan) typed in by mistake, as 9.002 tỷ đồng in the first quarter.
+    WholeYear { percent: Decimal },
+    /// Far ahead of the share of the year the figure covers (twice it, or more).
+    AheadOfPace { percent: Decimal, expected: Decimal },
+    /// Far behind it (a quarter of it, or less).
+    BehindPace { percent: Decimal, expected: Decimal },
+    /// A cumulative figure lower than the one accepted earlier in the same year.
+    BelowPrevious { previous: Decimal },
 }
 
+/// The agency's last accepted value of the metric, and its period: the yardstick of
+/// [`doubt`].
+pub type Previous = Option<(PeriodKey, Decimal)>;
+
 /// A value that is readable but may be a mistake: the person confirms it or types it again.
-/// `max_change` is a share (0.5 = 50 %).
+/// `max_change` is a share (0.5 = 50 %); `period` is the one the value is for: a figure that
+/// builds up (cumulative, or the period's own flow) is judged against the time gone by.
 pub fn doubt(
     metric: &Metric,
     value: &Quantity,
-    previous: Option<Decimal>,
+    previous: Previous,
     max_change: Decimal,
+    period: PeriodKey,
 ) -> Option<ValueDoubt> {
     let v = value.value;
     let unit = metric.unit.trim();
@@ -220,7 +237,19 @@ pub fn doubt(
     {
         return Some(ValueDoubt::OutOfBounds);
     }
-    if let Some(prev) = previous.filter(|p| !p.is_zero()) {
+    let kind = value_kind(metric);
+    let builds_up = kind != ValueKind::Level && metric.direction != Direction::AtMost;
+    let previous = previous.filter(|(_, p)| !p.is_zero());
+    if kind == ValueKind::Cumulative {
+        // Within a year a cumulative figure only grows; a new year starts again from zero.
+        if let Some((at, prev)) = previous
+            && at.year() == period.year()
+            && at < period
+            && v < prev
+        {
+            return Some(ValueDoubt::BelowPrevious { previous: prev });
+        }
+    } else if let Some((_, prev)) = previous {
         let change = ((v - prev) / prev).abs();
         if change > max_change {
             return Some(ValueDoubt::LargeChange {
@@ -231,11 +260,42 @@ pub fn doubt(
         return None;
     }
     let target = metric.target.value;
-    if !target.is_zero() && !v.is_zero() {
-        let ratio = (v / target).abs();
-        if ratio > Decimal::from(10) || ratio < Decimal::new(5, 2) {
-            return Some(ValueDoubt::FarFromTarget { ratio: ratio.round_dp(4) });
-        }
+    if target.is_zero() || v.is_zero() {
+        return None;
+    }
+    let ratio = (v / target).abs();
+    if ratio > Decimal::from(10) || ratio < Decimal::new(5, 2) {
+        return Some(ValueDoubt::FarFromTarget { ratio: ratio.round_dp(4) });
+    }
+    if builds_up {
+        return pace(kind, ratio, period);
+    }
+    None
+}
+
+/// A figure that builds up, against the share of the year it covers.
+fn pace(kind: ValueKind, ratio: Decimal, period: PeriodKey) -> Option<ValueDoubt> {
+    let expected = match kind {
+        ValueKind::Cumulative => elapsed_share(period),
+        _ => period_share(period),
+    };
+    let hundred = Decimal::ONE_HUNDRED;
+    let percent = (ratio * hundred).round_dp(1);
+    let expected_percent = (expected * hundred).round_dp(1);
+    let half = Decimal::new(5, 1);
+    if expected > half || expected.is_zero() {
+        // Past mid-year a figure may well reach the year's target early.
+        return (ratio < expected / Decimal::from(4))
+            .then_some(ValueDoubt::BehindPace { percent, expected: expected_percent });
+    }
+    if ratio >= Decimal::new(9, 1) {
+        return Some(ValueDoubt::WholeYear { percent });
+    }
+    if ratio > expected * Decimal::TWO {
+        return Some(ValueDoubt::AheadOfPace { percent, expected: expected_percent });
+    }
+    if ratio < expected / Decimal::from(4) {
+        return Some(ValueDoubt::BehindPace { percent, expected: expected_percent });
     }
     None
 }
@@ -293,29 +353,66 @@ mod tests {
         assert_eq!(ItemKey::decode("t"), None);
     }
 
+    const Q1: PeriodKey = PeriodKey::Quarter(2022, 1);
+    const Q2: PeriodKey = PeriodKey::Quarter(2022, 2);
+
     #[test]
     fn doubtful_values_are_shown_back() {
         let plan = seed_plan();
         let (_, revenue) = plan.metric("5.1").unwrap();
         assert_eq!(
-            doubt(revenue, &q("2.250"), None, half()),
+            doubt(revenue, &q("2.250"), None, half(), Q1),
             None,
             "a quarter of the year's target is plausible"
         );
-        assert!(matches!(doubt(revenue, &q("9,002"), None, half()), Some(ValueDoubt::FarFromTarget { .. })));
         assert!(matches!(
-            doubt(revenue, &q("4.500"), Some(Decimal::from(2250)), half()),
+            doubt(revenue, &q("9,002"), None, half(), Q1),
+            Some(ValueDoubt::FarFromTarget { .. })
+        ));
+        let (_, growth_rate) = plan.metric("1.1").unwrap();
+        assert!(matches!(
+            doubt(growth_rate, &q("8"), Some((Q1, Decimal::from(4))), half(), Q2),
             Some(ValueDoubt::LargeChange { .. })
         ));
-        assert_eq!(doubt(revenue, &q("3.000"), Some(Decimal::from(2250)), half()), None);
+        assert_eq!(doubt(growth_rate, &q("5"), Some((Q1, Decimal::from(4))), half(), Q2), None);
         let (_, schools) = plan.metric("12.1").unwrap();
-        assert_eq!(doubt(schools, &q("120"), None, half()), Some(ValueDoubt::OutOfBounds));
+        assert_eq!(doubt(schools, &q("120"), None, half(), Q1), Some(ValueDoubt::OutOfBounds));
         let (_, communes) = plan.metric("14.2").unwrap();
-        assert_eq!(doubt(communes, &q("37/51"), None, half()), None);
-        assert_eq!(doubt(communes, &q("60/51"), None, half()), Some(ValueDoubt::OutOfBounds));
-        assert_eq!(doubt(communes, &q("36/50"), None, half()), Some(ValueDoubt::OutOfBounds));
+        assert_eq!(doubt(communes, &q("37/51"), None, half(), Q1), None);
+        assert_eq!(doubt(communes, &q("60/51"), None, half(), Q1), Some(ValueDoubt::OutOfBounds));
+        assert_eq!(doubt(communes, &q("36/50"), None, half(), Q1), Some(ValueDoubt::OutOfBounds));
         let (_, growth) = plan.metric("1.2").unwrap();
-        assert_eq!(doubt(growth, &q("-1,5"), None, half()), None, "a growth rate may be negative");
+        assert_eq!(doubt(growth, &q("-1,5"), None, half(), Q1), None, "a growth rate may be negative");
+    }
+
+    #[test]
+    fn a_cumulative_figure_is_judged_against_the_time_gone_by() {
+        let plan = seed_plan();
+        let (_, revenue) = plan.metric("5.1").unwrap();
+        // 9.002 tỷ đồng typed in the first quarter: the whole year's target after one quarter.
+        assert_eq!(
+            doubt(revenue, &q("9.002"), None, half(), Q1),
+            Some(ValueDoubt::WholeYear { percent: Decimal::from(100) })
+        );
+        assert!(matches!(
+            doubt(revenue, &q("5.000"), None, half(), Q1),
+            Some(ValueDoubt::AheadOfPace { .. })
+        ));
+        assert!(matches!(doubt(revenue, &q("500"), None, half(), Q1), Some(ValueDoubt::BehindPace { .. })));
+        // Twice the first quarter's figure at mid-year is the pace, not a large change.
+        assert_eq!(doubt(revenue, &q("4.600"), Some((Q1, Decimal::from(2250))), half(), Q2), None);
+        assert_eq!(
+            doubt(revenue, &q("2.000"), Some((Q1, Decimal::from(2250))), half(), Q2),
+            Some(ValueDoubt::BelowPrevious { previous: Decimal::from(2250) })
+        );
+        // A new year starts again from zero.
+        let last_q4 = PeriodKey::Quarter(2021, 4);
+        assert_eq!(doubt(revenue, &q("2.300"), Some((last_q4, Decimal::from(8900))), half(), Q1), None);
+        // Late in the year a figure may reach the target early.
+        assert_eq!(doubt(revenue, &q("9.100"), None, half(), PeriodKey::Quarter(2022, 3)), None);
+        // Levels and limits are not judged by pace.
+        let (_, malnutrition) = plan.metric("13.1").unwrap();
+        assert_eq!(doubt(malnutrition, &q("10,2"), None, half(), Q1), None);
     }
 
     #[test]

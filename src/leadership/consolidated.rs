@@ -57,7 +57,21 @@ impl Reads {
         for (agency, name) in store.period_attachments(&plan.code, round, period).await? {
             attachments.entry(agency).or_default().push(name.unwrap_or_else(|| "—".to_owned()));
         }
-        Ok(Some(Reads { overview, items, figures, attachments, narratives: HashMap::new(), answered }))
+        let narratives = store
+            .period_narratives(&plan.code, round, period)
+            .await?
+            .into_iter()
+            .map(|(agency, n)| {
+                let n = AgencyNarrative {
+                    results: n.results,
+                    shortcomings: n.shortcomings,
+                    causes: n.causes,
+                    proposals: n.proposals,
+                };
+                (agency, n)
+            })
+            .collect();
+        Ok(Some(Reads { overview, items, figures, attachments, narratives, answered }))
     }
 }
 

@@ -15,8 +15,8 @@ use crate::domain::{AgencyCode, PeriodKey, Plan};
 use crate::store::HandedInItem;
 
 /// What was reported last year for each metric (by code), period by period in the order of
-/// this year's periods. Empty until last year's figures come from the plan file or a previous
-/// year's reports.
+/// this year's periods, when known beyond the plan file (which says it for its own metrics:
+/// `same_period_last_year`, and `last_year` for the whole year).
 pub type LastYear = HashMap<String, Vec<Option<Decimal>>>;
 
 /// The figures of each metric (by code) for `period`. `items` are the handed-in items of the
@@ -50,8 +50,11 @@ pub fn period_figures(
         .map(|m| {
             let values: Vec<Option<Decimal>> =
                 periods.iter().map(|p| index.get(&(&m.agency, m.code.as_str(), *p)).copied()).collect();
-            let last = last_year.get(&m.code).map_or(&[][..], Vec::as_slice);
-            (m.code.clone(), figures(m, value_kind(m), period, at, &values, last))
+            let last = match last_year.get(&m.code) {
+                Some(given) => given.clone(),
+                None => periods.iter().map(|p| m.same_period_last_year(*p).map(|t| t.value)).collect(),
+            };
+            (m.code.clone(), figures(m, value_kind(m), period, at, &values, &last))
         })
         .collect()
 }
@@ -112,5 +115,27 @@ mod tests {
             (Some(Decimal::from_str_exact("10.2").unwrap()), None)
         );
         assert_eq!(all["1.1"].to_date(), None, "not reported");
+    }
+
+    #[test]
+    fn the_same_period_last_year_comes_from_the_plan_file_when_nothing_else_says_it() {
+        let plan = Plan::from_toml(include_str!("../../plans/vinh-long-2024.toml")).unwrap();
+        let monthly = plan.round("bao-cao-thang").unwrap();
+        let march = PeriodKey::Month(2024, 3);
+        let items = [item("STC", "2.1", march, "1800")];
+        let all = period_figures(&plan, monthly, march, &items, &LastYear::new());
+        // "2023-03" = "1.702" in the plan file.
+        assert_eq!(all["2.1"].same_period_last_year, Some(Decimal::from(1702)));
+        // A month the table does not give: unknown, not zero.
+        let april = period_figures(&plan, monthly, PeriodKey::Month(2024, 4), &items, &LastYear::new());
+        assert_eq!(april["2.1"].same_period_last_year, None);
+        // The whole year: the previous year's result.
+        let annual = plan.round("bao-cao-nam").unwrap();
+        let year = period_figures(&plan, annual, PeriodKey::Year(2024), &items, &LastYear::new());
+        assert_eq!(year["2.1"].same_period_last_year, Some(Decimal::from(6517)));
+        // Given figures win over the file's.
+        let given = LastYear::from([("2.1".to_owned(), vec![Some(Decimal::from(7)); 12])]);
+        let all = period_figures(&plan, monthly, march, &items, &given);
+        assert_eq!(all["2.1"].same_period_last_year, Some(Decimal::from(7)));
     }
 }

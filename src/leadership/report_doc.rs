@@ -4,10 +4,10 @@
 //! proposals the agencies made. Pure: [`super::consolidated`] reads, [`crate::export::docx`]
 //! writes.
 //!
-//! A report holds only item notes today. A note about a blocked task is a shortcoming, a note
-//! that proposes something ("đề nghị", "đề xuất", "kiến nghị") is a proposal, any other note on
-//! a task is a result. When reports carry their own narratives (results, shortcomings, causes,
-//! proposals), they go into [`AgencyNarrative`] and land in the same places.
+//! A note about a blocked task is a shortcoming, a note that proposes something ("đề nghị",
+//! "đề xuất", "kiến nghị") is a proposal, any other note on a task is a result. What an agency
+//! wrote in its report's own narrative (results, shortcomings, causes, proposals) comes in
+//! [`AgencyNarrative`] and lands in the same places.
 
 use std::collections::HashMap;
 
@@ -28,7 +28,8 @@ use crate::overview::Overview;
 use crate::store::HandedInItem;
 use crate::{present, t};
 
-/// What one agency wrote about its own work in a period, beyond item notes. Empty today.
+/// What one agency wrote about its own work in a period, beyond item notes (its report's
+/// narrative).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgencyNarrative {
     pub results: Option<String>,

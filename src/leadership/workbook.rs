@@ -186,7 +186,10 @@ pub fn assemble(plan: &Plan, reads: &Reads, now: DateTime<Utc>, lang: Lang) -> E
         indicators,
         sections,
         timeliness,
-        text: export_text(lang, &plan.code),
+        text: ExportText {
+            period_words: crate::present::period(lang, overview.period),
+            ..export_text(lang, &plan.code)
+        },
     }
 }
 
@@ -200,6 +203,7 @@ pub fn export_text(lang: Lang, plan_code: &str) -> ExportText {
         indicators_heading: s("export-indicators-heading"),
         timeliness_heading: s("export-timeliness-heading"),
         period_label: s("export-period-label"),
+        period_words: String::new(),
         generated_label: s("export-generated-label"),
         not_reported: s("export-not-reported"),
         narrative: s("export-narrative"),

@@ -240,7 +240,16 @@ async fn digests(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> anyhow::
     for d in due {
         if !overviews.contains_key(&d.key) {
             let list = match &d.kind {
-                DigestKind::Weekly => Overview::open(store, plan, now).await?,
+                DigestKind::Weekly => {
+                    // The period leaders mean by "now" first: its agencies are the ones named.
+                    let mut open = Overview::open(store, plan, now).await?;
+                    if let Some(lead) = calendar::leading_deadline(plan, now) {
+                        open.sort_by_key(|o| {
+                            (o.round != lead.round || o.period != lead.period, o.deadline.last_day)
+                        });
+                    }
+                    open
+                }
                 DigestKind::AfterDeadline { round, period } => {
                     Overview::load(store, plan, round, *period, now).await?.into_iter().collect()
                 }
@@ -262,7 +271,7 @@ async fn digests(app: &AppRef, plan: &Arc<Plan>, now: DateTime<Utc>) -> anyhow::
                 lang,
                 "digest-after-deadline",
                 round = messages::round_name(plan, lang, round),
-                period = period.to_string(),
+                period = crate::present::period(lang, *period),
                 plan = plan.code.clone()
             ),
         };

@@ -7,12 +7,15 @@
 //! PostgreSQL (`postgres://…`): one pool for reads and writes, the migrations of
 //! `migrations/postgres/`; several replicas may share the database (`replicas.rs`).
 
+mod carry_over;
 mod conversation;
 pub mod db;
 mod extensions;
 mod leadership;
 #[cfg(test)]
 pub(crate) mod migration_tests;
+mod names;
+mod narratives;
 mod ops;
 mod outbox;
 mod people;
@@ -23,6 +26,7 @@ mod reminders;
 mod replicas;
 mod report_history;
 mod reports;
+mod review_items;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -37,8 +41,10 @@ use crate::domain::Problems;
 pub use db::Backend;
 use db::{Pool, Tx, query, query_as};
 
+pub use carry_over::EarlierAnswer;
 pub use extensions::Extension;
 pub use leadership::{HandedInItem, ItemKinds};
+pub use narratives::{NarrativeNewer, StoredNarrative};
 pub use ops::{CopySummary, OutboxGauge};
 pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail, ReportKey};
 pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
@@ -348,6 +354,9 @@ fn target_text(value: &str, out_of: Option<&str>, high: Option<&str>) -> Result<
     };
     Ok(target.to_string())
 }
+
+#[cfg(test)]
+mod phone_first_tests;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -19,6 +19,8 @@ pub struct Person {
     pub agency: Option<AgencyCode>,
     pub reachable: bool,
     pub joined_at: DateTime<Utc>,
+    /// The person typed their name (when joining, or with /ten): Telegram's no longer replaces it.
+    pub name_typed: bool,
 }
 
 /// Who a new person is, as Telegram tells it.
@@ -78,7 +80,7 @@ pub struct InviteRow {
 }
 
 const PERSON_COLUMNS: &str = "p.id, p.telegram_id, p.chat_id, p.name, p.username, p.language, p.role, \
-     a.code AS agency, p.reachable, p.joined_at";
+     a.code AS agency, p.reachable, p.joined_at, p.name_source";
 
 /// A person as `PERSON_COLUMNS` reads them.
 #[derive(sqlx::FromRow)]
@@ -93,6 +95,7 @@ struct PersonRow {
     agency: Option<String>,
     reachable: bool,
     joined_at: DateTime<Utc>,
+    name_source: String,
 }
 
 impl TryFrom<PersonRow> for Person {
@@ -111,6 +114,7 @@ impl TryFrom<PersonRow> for Person {
             agency: row.agency.as_deref().and_then(AgencyCode::parse),
             reachable: row.reachable,
             joined_at: row.joined_at,
+            name_typed: row.name_source == "typed",
         })
     }
 }
@@ -129,6 +133,7 @@ struct ContextRow {
     agency: Option<String>,
     reachable: Option<bool>,
     joined_at: Option<DateTime<Utc>>,
+    name_source: Option<String>,
     dialogue: Option<String>,
     handled: bool,
 }
@@ -159,6 +164,7 @@ impl ContextRow {
             agency: self.agency.clone(),
             reachable,
             joined_at,
+            name_source: self.name_source.clone().unwrap_or_default(),
         };
         Ok(Some(row.try_into()?))
     }
@@ -373,7 +379,8 @@ impl Store {
         let person_id: i64 = query_scalar(
             "INSERT INTO person (telegram_id, chat_id, name, username, language, role, agency_id, joined_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name,
+             ON CONFLICT (telegram_id) DO UPDATE SET chat_id = excluded.chat_id,
+                name = CASE WHEN person.name_source = 'typed' THEN person.name ELSE excluded.name END,
                 username = excluded.username, role = excluded.role, agency_id = excluded.agency_id,
                 reachable = TRUE, removed_at = NULL, joined_at = excluded.joined_at
              RETURNING id",

@@ -48,6 +48,9 @@ pub enum ItemChange {
     /// with another's percent ("done at 30 %").
     Progress(TaskStatus, Option<u8>),
     Percent(Option<u8>),
+    /// A status, its percent and the note that goes with it, together: a blocked task is
+    /// saved only with what blocks it.
+    ProgressNote(TaskStatus, Option<u8>, String),
     Note(Option<String>),
     Value {
         value: Decimal,
@@ -576,6 +579,12 @@ fn apply(after: &mut ItemEntry, change: &ItemChange) -> (&'static str, Option<i6
             after.percent = *p;
             ("percent", None)
         }
+        ItemChange::ProgressNote(s, p, note) => {
+            after.status = Some(*s);
+            after.percent = *p;
+            after.note = Some(note.clone());
+            ("status", None)
+        }
         ItemChange::Note(n) => {
             after.note = n.clone();
             ("note", None)
@@ -612,7 +621,7 @@ fn report_state_sql(tx: &Tx) -> String {
 }
 
 /// Fails unless the report may be changed by its agency now.
-async fn editable(tx: &mut Tx, report_id: i64) -> Result<()> {
+pub(super) async fn editable(tx: &mut Tx, report_id: i64) -> Result<()> {
     let state: Option<String> =
         query_scalar(&report_state_sql(tx)).bind(report_id).fetch_optional(&mut *tx).await?;
     match state.as_deref().and_then(ReportState::parse) {
@@ -622,7 +631,7 @@ async fn editable(tx: &mut Tx, report_id: i64) -> Result<()> {
     }
 }
 
-async fn event(
+pub(super) async fn event(
     tx: &mut Tx,
     report_id: i64,
     item_id: Option<i64>,

@@ -2,6 +2,7 @@
 //! database. Telegram allows 64 bytes.
 
 use crate::domain::PeriodKey;
+use crate::domain::narrative::NarrativePart;
 use crate::domain::report::{ItemKey, TaskStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,10 +40,68 @@ pub enum Callback {
     SkipNote {
         report: i64,
     },
-    /// "No change since the last period" on an item.
+    /// "No change since the last period" on an item; `seen` is the item's version on screen
+    /// (`None` on buttons sent before it was carried).
     NoChange {
         report: i64,
         item: ItemKey,
+        seen: Option<i64>,
+    },
+    /// "Add a note" to an item just saved.
+    AddNote {
+        report: i64,
+        item: ItemKey,
+    },
+    /// Every item still empty that the previous period answered, copied as it was.
+    KeepAll {
+        report: i64,
+    },
+    /// Another open round, from a report's screen (shown in place).
+    Switch {
+        round: String,
+        period: PeriodKey,
+        /// The plan, when several are followed.
+        plan: Option<String>,
+    },
+    /// The report's narrative: results, shortcomings, causes, proposals.
+    Narrative {
+        report: i64,
+    },
+    /// Type one part of the narrative.
+    NarrativePart {
+        report: i64,
+        part: NarrativePart,
+    },
+    /// Clear one part of the narrative.
+    ClearPart {
+        report: i64,
+        part: NarrativePart,
+    },
+    /// Admin: mark an item of a report being returned as one to fix.
+    MarkFix {
+        report: i64,
+        item: ItemKey,
+    },
+    /// Admin: return the report with the items marked.
+    ReturnNow {
+        report: i64,
+    },
+    /// A full list behind a short message, one page at a time: opened below the message
+    /// (`turn: false`), its pages turned in place (`turn: true`).
+    List {
+        list: ListKind,
+        round: String,
+        period: PeriodKey,
+        page: u8,
+        turn: bool,
+        /// The plan, when several are followed.
+        plan: Option<String>,
+    },
+    /// Keep the name the bot suggested (the person's step holds nothing else).
+    KeepName,
+    /// Admin: a page of the people list (`/nguoidung`), turned in place.
+    People {
+        page: u8,
     },
     /// The full wording of a task, in the report's plan.
     Wording {
@@ -147,6 +206,31 @@ pub enum Callback {
     KeepRole,
 }
 
+/// Which full list a [`Callback::List`] pages through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// Agencies that have not handed in (past their last day: overdue).
+    Missing,
+    /// Agencies nobody can be reached at.
+    Unreachable,
+}
+
+impl ListKind {
+    fn code(self) -> &'static str {
+        match self {
+            ListKind::Missing => "m",
+            ListKind::Unreachable => "u",
+        }
+    }
+    fn parse(s: &str) -> Option<ListKind> {
+        match s {
+            "m" => Some(ListKind::Missing),
+            "u" => Some(ListKind::Unreachable),
+            _ => None,
+        }
+    }
+}
+
 impl Callback {
     pub fn encode(&self) -> String {
         use Callback::*;
@@ -161,7 +245,22 @@ impl Callback {
                 percent.map_or("-".to_owned(), |p| p.to_string())
             ),
             SkipNote { report } => format!("k:{report}"),
-            NoChange { report, item } => format!("u:{report}:{}", item.encode()),
+            NoChange { report, item, seen: Some(seen) } => format!("u:{report}:{}:{seen}", item.encode()),
+            NoChange { report, item, seen: None } => format!("u:{report}:{}", item.encode()),
+            AddNote { report, item } => format!("e:{report}:{}", item.encode()),
+            KeepAll { report } => format!("C:{report}"),
+            Switch { round, period, plan } => with_plan(format!("D:{round}:{period}"), plan),
+            Narrative { report } => format!("h:{report}"),
+            NarrativePart { report, part } => format!("j:{report}:{}", part.index()),
+            ClearPart { report, part } => format!("z:{report}:{}", part.index()),
+            MarkFix { report, item } => format!("F:{report}:{}", item.encode()),
+            ReturnNow { report } => format!("Q:{report}"),
+            List { list, round, period, page, turn, plan } => with_plan(
+                format!("{}:{}:{round}:{period}:{page}", if *turn { "l" } else { "L" }, list.code()),
+                plan,
+            ),
+            KeepName => "W".to_owned(),
+            People { page } => format!("P:{page}"),
             Wording { report, task } => format!("w:{report}:{task}"),
             ConfirmValue { report, metric } => format!("y:{report}:{metric}"),
             Retype { report, metric } => format!("n:{report}:{metric}"),
@@ -233,9 +332,47 @@ impl Callback {
                 Percent { report: id(0)?, task: text(1)?, status, percent, seen: version(4)? }
             }
             "k" => arity(1).and(id(0)).map(|report| SkipNote { report })?,
-            "u" => {
+            "u" => match args.len() {
+                2 => NoChange { report: id(0)?, item: ItemKey::decode(args[1])?, seen: None },
+                3 => NoChange { report: id(0)?, item: ItemKey::decode(args[1])?, seen: Some(version(2)?) },
+                _ => return None,
+            },
+            "e" => {
                 arity(2)?;
-                NoChange { report: id(0)?, item: ItemKey::decode(args[1])? }
+                AddNote { report: id(0)?, item: ItemKey::decode(args[1])? }
+            }
+            "C" => arity(1).and(id(0)).map(|report| KeepAll { report })?,
+            "D" => {
+                let plan = plan_after(2)?;
+                Switch { round: text(0)?, period: args[1].parse().ok()?, plan }
+            }
+            "h" => arity(1).and(id(0)).map(|report| Narrative { report })?,
+            "j" | "z" => {
+                arity(2)?;
+                let part = crate::domain::narrative::NarrativePart::from_index(args[1].parse().ok()?)?;
+                let report = id(0)?;
+                if tag == "j" { NarrativePart { report, part } } else { ClearPart { report, part } }
+            }
+            "F" => {
+                arity(2)?;
+                MarkFix { report: id(0)?, item: ItemKey::decode(args[1])? }
+            }
+            "Q" => arity(1).and(id(0)).map(|report| ReturnNow { report })?,
+            "L" | "l" => {
+                let plan = plan_after(4)?;
+                List {
+                    plan,
+                    list: ListKind::parse(args[0])?,
+                    round: text(1)?,
+                    period: args[2].parse().ok()?,
+                    page: args[3].parse().ok()?,
+                    turn: tag == "l",
+                }
+            }
+            "W" => arity(0).map(|_| KeepName)?,
+            "P" => {
+                arity(1)?;
+                People { page: args[0].parse().ok()? }
             }
             "w" => {
                 arity(2)?;
@@ -332,7 +469,42 @@ mod tests {
                 seen: 3,
             },
             Callback::SkipNote { report: 5 },
-            Callback::NoChange { report: 5, item: ItemKey::Metric("13.4".into()) },
+            Callback::NoChange { report: 5, item: ItemKey::Metric("13.4".into()), seen: None },
+            Callback::NoChange { report: 9_999_999, item: ItemKey::Task("28.đ".into()), seen: Some(99_999) },
+            Callback::AddNote { report: 9_999_999, item: ItemKey::Task("28.đ".into()) },
+            Callback::KeepAll { report: 9_999_999 },
+            Callback::Switch {
+                round: "chuong-trinh-hanh-dong".into(),
+                period: PeriodKey::Year(2022),
+                plan: None,
+            },
+            Callback::Switch {
+                round: "bao-cao-quy".into(),
+                period: PeriodKey::Quarter(2022, 4),
+                plan: Some("09-KH-UBND-2022".into()),
+            },
+            Callback::Narrative { report: 5 },
+            Callback::NarrativePart { report: 9_999_999, part: NarrativePart::Proposals },
+            Callback::ClearPart { report: 5, part: NarrativePart::Results },
+            Callback::MarkFix { report: 9_999_999, item: ItemKey::Metric("13.4".into()) },
+            Callback::ReturnNow { report: 5 },
+            Callback::List {
+                list: ListKind::Unreachable,
+                round: "chuong-trinh-hanh-dong".into(),
+                period: PeriodKey::Year(2022),
+                page: 12,
+                turn: true,
+                plan: None,
+            },
+            Callback::List {
+                list: ListKind::Missing,
+                round: "bao-cao-quy".into(),
+                period: PeriodKey::Quarter(2022, 4),
+                page: 0,
+                turn: false,
+                plan: Some("09-KH-UBND-2022".into()),
+            },
+            Callback::KeepName,
             Callback::Wording { report: 5, task: "28.a".into() },
             Callback::ConfirmValue { report: 5, metric: "5.1".into() },
             Callback::Retype { report: 5, metric: "5.1".into() },
@@ -408,6 +580,10 @@ mod tests {
             "T:bao-cao-quy",
             "T:bao-cao-quy:2022-Q5",
             "T::2022-Q1",
+            "u:1:t2.a:-1",
+            "j:1:4",
+            "L:x:bao-cao-quy:2022-Q1:0",
+            "L:m:bao-cao-quy:2022-Q1",
         ] {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }

@@ -33,6 +33,10 @@ pub fn text(lang: Lang, key: &str, args: &[(&'static str, &str)]) -> String {
 }
 
 pub struct TestApp {
+    /// Every button tapped and message typed through [`TestApp::tap`] and [`TestApp::say`]:
+    /// what a person's report costs on a phone.
+    pub taps: std::sync::atomic::AtomicUsize,
+    pub typed: std::sync::atomic::AtomicUsize,
     pub tg: FakeTelegram,
     pub dir: tempfile::TempDir,
     pub clock: Arc<ManualClock>,
@@ -68,6 +72,8 @@ impl TestApp {
         change(&mut settings);
         let (app, scheduler, postman, shutdown, task) = start(settings.clone(), clock.clone()).await;
         TestApp {
+            taps: Default::default(),
+            typed: Default::default(),
             tg,
             dir,
             clock,
@@ -169,14 +175,22 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// The taps and typed messages counted since the last call, and the count restarted.
+    pub fn take_counts(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering::SeqCst;
+        (self.taps.swap(0, SeqCst), self.typed.swap(0, SeqCst))
+    }
+
     /// A person taps a button of a message; returns what the bot shows next.
     pub async fn tap(&self, user: &TgUser, msg: &SentMessage, button: &str) -> SentMessage {
+        self.taps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.tg.press(user, msg.message_id, &msg.data(button));
         self.tg.next_message(user.id).await
     }
 
     /// A person types a text; returns the bot's next message.
     pub async fn say(&self, user: &TgUser, words: &str) -> SentMessage {
+        self.typed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.tg.send_text(user, words);
         self.tg.next_message(user.id).await
     }

@@ -7,5 +7,6 @@ pub mod db;
 pub mod docx;
 pub mod process;
 pub mod reports;
+pub mod screens;
 pub mod telegram;
 pub mod updates;

@@ -16,6 +16,8 @@ pub const BOT_USERNAME: &str = "dondoc_test_bot";
 pub struct TgUser {
     pub id: i64,
     pub first_name: String,
+    /// Telegram's "last name" (a Vietnamese family name and middle name, "Trần Thị").
+    pub last_name: Option<String>,
     /// IETF tag as Telegram sends it ("vi", "en"); empty = the client sent none.
     pub language_code: String,
     pub username: Option<String>,
@@ -26,9 +28,15 @@ impl TgUser {
         TgUser {
             id,
             first_name: first_name.to_owned(),
+            last_name: None,
             language_code: language_code.to_owned(),
             username: None,
         }
+    }
+
+    pub fn with_last_name(mut self, last_name: &str) -> TgUser {
+        self.last_name = Some(last_name.to_owned());
+        self
     }
 
     pub fn with_username(mut self, username: &str) -> TgUser {
@@ -44,6 +52,9 @@ impl TgUser {
         }
         if let Some(username) = &self.username {
             user["username"] = json!(username);
+        }
+        if let Some(last) = &self.last_name {
+            user["last_name"] = json!(last);
         }
         user
     }

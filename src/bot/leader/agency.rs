@@ -9,8 +9,9 @@ use crate::bot::send::Screen;
 use crate::bot::{HandlerResult, Turn};
 use crate::domain::Plan;
 use crate::domain::people::Lang;
-use crate::domain::report::{ItemEntry, ItemKey, percent_of_target};
+use crate::domain::report::{ItemEntry, ItemKey, TaskStatus, percent_of_target};
 use crate::domain::search::find_agencies;
+use crate::domain::timeliness::Timeliness;
 use crate::leadership::agency::{AgencyView, LatestReport};
 use crate::{present, t};
 
@@ -54,40 +55,113 @@ pub async fn agency(turn: Turn<'_>, arg: &str) -> HandlerResult {
     // The latest report is judged against the targets it answered.
     let entries: Vec<&ItemEntry> = view.latest.iter().flat_map(|l| &l.entries).collect();
     let answered = crate::answered::answered(&app.store, &plan, &entries).await?;
-    turn.send(Screen::text(render(&answered.plan, ctx.lang, &view))).await?;
+    turn.send(render(&answered.plan, ctx.lang, &view)).await?;
     Ok(())
 }
 
+/// Lines of metrics (and narratives) shown; the full report is a tap away.
+const SHOWN_ITEMS: usize = 6;
+/// Blocked tasks named.
+const SHOWN_BLOCKED: usize = 3;
+
+/// One metric or narrative: "• 13.1 Trẻ dưới 5 tuổi…: 10,4 % · ▓▓▓▓▓▓▓▓▓▓ 100,9%".
 fn item_line(plan: &Plan, lang: Lang, latest: &LatestReport, key: &ItemKey) -> String {
     let entry = latest.entries.iter().find(|e| &e.key == key && e.is_filled());
-    let (code, name) = match key {
-        ItemKey::Task(c) => (c.clone(), plan.task(c).map(|(_, t)| t.text.clone()).unwrap_or_default()),
-        ItemKey::Metric(c) => (
-            c.clone(),
-            plan.metric(c)
-                .map(|(_, m)| present::name(lang, &m.name_vi, &m.name_en).to_owned())
-                .unwrap_or_default(),
-        ),
-        ItemKey::Narrative(n) => (
-            format!("({n})"),
-            plan.indicator(*n)
-                .map(|i| present::name(lang, &i.name_vi, &i.name_en).to_owned())
-                .unwrap_or_default(),
-        ),
-    };
+    let name = present::item_short(plan, lang, key);
     let Some(entry) = entry else {
-        return format!("⬜ {code} {}: {}", label(&name, 40), t!(lang, "agency-item-missing"));
+        return format!("⬜ {name}: {}", t!(lang, "agency-item-missing"));
     };
-    let mut what = describe(lang, plan, entry);
+    let mut what = label(&describe(lang, plan, entry), 60);
     if let (ItemKey::Metric(c), Some(v)) = (key, entry.value)
         && let Some(p) = plan.metric(c).and_then(|(_, m)| percent_of_target(m, v))
     {
         what = format!("{what} · {}", present::bar(&p));
     }
-    format!("• {code} {}: {what}", label(&name, 40))
+    format!("• {name}: {what}")
 }
 
-pub fn render(plan: &Plan, lang: Lang, view: &AgencyView) -> String {
+/// The tasks as counts by status, and the blocked ones by name with what blocks them.
+fn task_lines(plan: &Plan, lang: Lang, latest: &LatestReport) -> Vec<String> {
+    let tasks: Vec<&ItemKey> = latest.items.iter().filter(|k| matches!(k, ItemKey::Task(_))).collect();
+    if tasks.is_empty() {
+        return vec![];
+    }
+    let status = |k: &ItemKey| latest.entries.iter().find(|e| &e.key == k).and_then(|e| e.status);
+    let count = |s: Option<TaskStatus>| tasks.iter().filter(|k| status(k) == s).count() as i64;
+    let mut out = vec![t!(
+        lang,
+        "agency-tasks",
+        total = tasks.len() as i64,
+        done = count(Some(TaskStatus::Done)),
+        in_progress = count(Some(TaskStatus::InProgress)),
+        blocked = count(Some(TaskStatus::Blocked)),
+        not_started = count(Some(TaskStatus::NotStarted)),
+        missing = count(None)
+    )];
+    for k in tasks.iter().filter(|k| status(k) == Some(TaskStatus::Blocked)).take(SHOWN_BLOCKED) {
+        let note =
+            latest.entries.iter().find(|e| &e.key == *k).and_then(|e| e.note.clone()).unwrap_or_default();
+        out.push(t!(
+            lang,
+            "agency-blocked-line",
+            item = present::item_short(plan, lang, k),
+            note = label(&note, 60)
+        ));
+    }
+    out
+}
+
+/// The year's periods of one round on one line: "quý I/2022 ✅ · quý II/2022 ⏳ …".
+fn year_lines(plan: &Plan, lang: Lang, view: &AgencyView) -> Vec<String> {
+    let mut rounds: Vec<&str> = Vec::new();
+    for y in &view.year {
+        if !rounds.contains(&y.round.as_str()) {
+            rounds.push(&y.round);
+        }
+    }
+    rounds
+        .into_iter()
+        .map(|round| {
+            let periods: Vec<String> = view
+                .year
+                .iter()
+                .filter(|y| y.round == round)
+                .map(|y| {
+                    let mark = match y.timeliness {
+                        _ if y.not_open => "⏳".to_owned(),
+                        Timeliness::OnTime => "✅".to_owned(),
+                        Timeliness::Late { days } => format!("⏰{days}"),
+                        Timeliness::Missing => "❌".to_owned(),
+                        Timeliness::Pending => "⏳".to_owned(),
+                    };
+                    let extended = if y.extended {
+                        format!(
+                            " {}",
+                            t!(
+                                lang,
+                                "agency-year-extended-to",
+                                last_day = present::date(y.deadline.last_day)
+                            )
+                        )
+                    } else {
+                        String::new()
+                    };
+                    format!("{} {mark}{extended}", present::period(lang, y.deadline.period))
+                })
+                .collect();
+            t!(
+                lang,
+                "agency-year-round",
+                round = round_name(plan, lang, round),
+                periods = periods.join(" · ")
+            )
+        })
+        .collect()
+}
+
+/// One agency on one phone screen: who reports, the latest report in counts and its metrics
+/// (the whole report a tap away), and the year's timeliness, a line per round.
+pub fn render(plan: &Plan, lang: Lang, view: &AgencyView) -> Screen {
     let code = view.agency.as_str();
     let name = plan.agency(code).map_or(code, |a| present::name(lang, &a.name_vi, &a.name_en));
     let mut lines = vec![t!(lang, "agency-heading", name = name.to_owned(), code = code.to_owned())];
@@ -102,6 +176,7 @@ pub fn render(plan: &Plan, lang: Lang, view: &AgencyView) -> String {
         lines.push(t!(lang, "agency-focal", people = people.join(", ")));
     }
     lines.push(String::new());
+    let mut rows = Vec::new();
     match &view.latest {
         None => lines.push(t!(lang, "agency-no-report")),
         Some(latest) => {
@@ -110,14 +185,21 @@ pub fn render(plan: &Plan, lang: Lang, view: &AgencyView) -> String {
                 lang,
                 "agency-latest",
                 round = round_name(plan, lang, &r.round),
-                period = r.period.to_string(),
+                period = present::period(lang, r.period),
                 state = present::report_state(lang, r.state),
                 at = r.submitted_at.map(|at| present::local_time(plan, at)).unwrap_or_default()
             ));
-            lines.extend(latest.items.iter().map(|key| item_line(plan, lang, latest, key)));
+            lines.extend(task_lines(plan, lang, latest));
+            let others: Vec<&ItemKey> =
+                latest.items.iter().filter(|k| !matches!(k, ItemKey::Task(_))).collect();
+            lines.extend(others.iter().take(SHOWN_ITEMS).map(|key| item_line(plan, lang, latest, key)));
+            if others.len() > SHOWN_ITEMS {
+                lines.push(t!(lang, "agency-more-items", count = (others.len() - SHOWN_ITEMS) as i64));
+            }
             if latest.files > 0 {
                 lines.push(t!(lang, "agency-files", count = latest.files as i64));
             }
+            rows.push(vec![button(t!(lang, "button-view"), Callback::View { report: r.id })]);
         }
     }
     if let Some(r) = &view.in_progress {
@@ -125,29 +207,17 @@ pub fn render(plan: &Plan, lang: Lang, view: &AgencyView) -> String {
             lang,
             "agency-in-progress",
             round = round_name(plan, lang, &r.round),
-            period = r.period.to_string(),
+            period = present::period(lang, r.period),
             state = present::report_state(lang, r.state)
         ));
     }
     lines.push(String::new());
     lines.push(t!(lang, "agency-year", year = plan.year.to_string()));
-    for y in &view.year {
-        let mut status = if y.not_open {
-            t!(lang, "agency-year-not-open")
-        } else {
-            present::timeliness(lang, y.timeliness)
-        };
-        if y.extended {
-            status = format!("{status} {}", t!(lang, "agency-year-extended"));
-        }
-        lines.push(t!(
-            lang,
-            "agency-year-line",
-            round = round_name(plan, lang, &y.round),
-            period = y.deadline.period.to_string(),
-            last_day = present::date(y.deadline.last_day),
-            status = status
-        ));
+    lines.extend(year_lines(plan, lang, view));
+    lines.push(t!(lang, "agency-year-legend"));
+    if rows.is_empty() {
+        Screen::text(lines.join("\n"))
+    } else {
+        Screen::with(lines.join("\n"), keyboard(rows))
     }
-    lines.join("\n")
 }

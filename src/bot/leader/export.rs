@@ -12,7 +12,7 @@ use crate::domain::{PeriodKey, Plan};
 use crate::export::CsvStyle;
 use crate::leadership::consolidated::{build, files};
 use crate::leadership::rounds_of_period;
-use crate::t;
+use crate::{present, t};
 
 /// Whether a deadline's round asks for tasks or metrics (the action programme is a document).
 fn has_items(plan: &Plan, d: &Deadline) -> bool {
@@ -58,7 +58,8 @@ pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
         let rows = opened
             .iter()
             .map(|(p, d)| {
-                let text = if several { format!("{} · {}", p.code, d.period) } else { d.period.to_string() };
+                let period = present::period(ctx.lang, d.period);
+                let text = if several { format!("{} · {period}", p.code) } else { period };
                 vec![button(text, Callback::Export { period: d.period, plan: Some(p.code.clone()) })]
             })
             .collect();
@@ -72,6 +73,7 @@ pub async fn export(turn: Turn<'_>, arg: &str) -> HandlerResult {
     let plan = named.unwrap_or_else(|| app.plan_for_period(period));
     // Of several rounds with the period, the first (those asking for items come first).
     let Some(round) = rounds_of_period(&plan, period).first().copied() else {
+        // As the person typed it: codes stay in commands.
         turn.say(t!(ctx.lang, "export-unknown-period", period = period.to_string())).await?;
         return Ok(());
     };
@@ -92,7 +94,7 @@ async fn send_export(turn: Turn<'_>, plan: &Plan, round: &str, period: PeriodKey
         ctx.lang,
         "export-caption",
         plan = plan.code.clone(),
-        period = period.to_string(),
+        period = present::period(ctx.lang, period),
         reported = reported as i64,
         metrics = metrics.count() as i64,
         handed_in = data.timeliness.iter().filter(|t| t.submitted_at.is_some()).count() as i64,
@@ -101,7 +103,7 @@ async fn send_export(turn: Turn<'_>, plan: &Plan, round: &str, period: PeriodKey
     // Chat users open the CSV in Excel on their phones and desktops: the Vietnamese style.
     let out = tokio::task::spawn_blocking(move || files(&consolidated, CsvStyle::ExcelVn)).await??;
     turn.out.send_document(ctx.chat, out.xlsx, out.xlsx_name, caption).await?;
-    let docx_caption = t!(ctx.lang, "doc-caption", period = period.to_string());
+    let docx_caption = t!(ctx.lang, "doc-caption", period = present::period(ctx.lang, period));
     turn.out.send_document(ctx.chat, out.docx, out.docx_name, docx_caption).await?;
     let csv = out.csv.into_bytes();
     turn.out.send_document(ctx.chat, csv, out.csv_name, t!(ctx.lang, "export-csv-caption")).await?;

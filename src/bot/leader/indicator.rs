@@ -82,7 +82,15 @@ fn value_text(line: &MetricLine, r: &Reading) -> String {
     quantity(r.value, r.out_of, &line.metric.unit)
 }
 
-fn metric_lines(plan: &Plan, lang: Lang, view: &IndicatorView, line: &MetricLine) -> Vec<String> {
+/// A metric's lines; its agency is named only where no metric before it named it (a message
+/// names each agency once).
+fn metric_lines(
+    plan: &Plan,
+    lang: Lang,
+    view: &IndicatorView,
+    line: &MetricLine,
+    named: &mut Vec<crate::domain::AgencyCode>,
+) -> Vec<String> {
     let m = &line.metric;
     let direction = match m.direction {
         Direction::AtLeast => "≥",
@@ -97,11 +105,17 @@ fn metric_lines(plan: &Plan, lang: Lang, view: &IndicatorView, line: &MetricLine
         direction = direction,
         target = quantity(m.target.value, m.target.out_of, &m.unit)
     )];
+    let first_time = !named.contains(&m.agency);
+    if first_time {
+        named.push(m.agency.clone());
+    }
     let Some(latest) = line.latest() else {
-        out.push(format!(
-            "   {}",
+        let text = if first_time {
             t!(lang, "indicator-no-value", agency = agency_name(plan, lang, m.agency.as_str()))
-        ));
+        } else {
+            t!(lang, "indicator-no-value-again")
+        };
+        out.push(format!("   {text}"));
         return out;
     };
     let bar = percent_of_target(m, latest.value).map(|p| present::bar(&p)).unwrap_or_default();
@@ -114,30 +128,34 @@ fn metric_lines(plan: &Plan, lang: Lang, view: &IndicatorView, line: &MetricLine
         t!(
             lang,
             "indicator-latest",
-            period = latest.period.to_string(),
+            period = present::period(lang, latest.period),
             value = value_text(line, latest),
             bar = bar,
             progress = mark
         )
     ));
     if let Some((i, previous)) = line.previous() {
-        let period = view.periods[i].to_string();
+        let period = present::period(lang, view.periods[i]);
         let text = match previous {
             Some(r) => t!(lang, "indicator-previous", period = period, value = value_text(line, r)),
             None => t!(lang, "indicator-previous-none", period = period),
         };
         out.push(format!("   {text}"));
     }
-    out.push(format!(
-        "   {}",
+    let person = latest.by.clone().unwrap_or_else(|| t!(lang, "indicator-someone"));
+    let at = present::local_time(plan, latest.at);
+    let who = if first_time {
         t!(
             lang,
             "indicator-who",
             agency = agency_name(plan, lang, m.agency.as_str()),
-            person = latest.by.clone().unwrap_or_else(|| t!(lang, "indicator-someone")),
-            at = present::local_time(plan, latest.at)
+            person = person,
+            at = at
         )
-    ));
+    } else {
+        t!(lang, "indicator-who-again", person = person, at = at)
+    };
+    out.push(format!("   {who}"));
     out
 }
 
@@ -149,25 +167,27 @@ pub fn render(plan: &Plan, lang: Lang, view: &IndicatorView) -> Screen {
         number = indicator.number as i64,
         name = present::name(lang, &indicator.name_vi, &indicator.name_en).to_owned()
     )];
+    let mut named = Vec::new();
     for line in &view.metrics {
         lines.push(String::new());
-        lines.extend(metric_lines(plan, lang, view, line));
+        lines.extend(metric_lines(plan, lang, view, line, &mut named));
     }
     if indicator.is_qualitative() {
         lines.push(t!(lang, "indicator-qualitative"));
         if view.narratives.is_empty() {
             lines.push(t!(lang, "indicator-no-narrative"));
         }
+        // One screen for every agency's narrative: the first words of each.
         for n in &view.narratives {
             lines.push(String::new());
             lines.push(t!(
                 lang,
                 "indicator-narrative",
                 agency = agency_name(plan, lang, n.agency.as_str()),
-                period = n.period.to_string(),
+                period = present::period(lang, n.period),
                 person = n.by.clone().unwrap_or_else(|| t!(lang, "indicator-someone")),
                 at = present::local_time(plan, n.at),
-                text = n.text.clone()
+                text = label(&n.text, 200)
             ));
         }
         return Screen::text(lines.join("\n"));

@@ -13,7 +13,7 @@ pub use agency::agency;
 pub use charts::{chart, timeliness_chart};
 pub use export::export;
 pub use indicator::{indicator, show_indicator};
-pub use overdue::overdue;
+pub use overdue::{full_list, overdue};
 pub use status::status;
 
 use crate::domain::Plan;

@@ -53,7 +53,7 @@ pub fn render(plan: &Plan, lang: Lang, view: &StatusView) -> Screen {
             "status-heading",
             plan = plan.code.clone(),
             round = round_name(plan, lang, &o.round),
-            period = o.period.to_string(),
+            period = present::period(lang, o.period),
             last_day = present::date_with_weekday(lang, o.deadline.last_day)
         ),
         agencies_lines(lang, o),
@@ -78,7 +78,7 @@ pub fn render(plan: &Plan, lang: Lang, view: &StatusView) -> Screen {
                 lang,
                 "status-other-line",
                 round = round_name(plan, lang, &other.round),
-                period = other.period.to_string(),
+                period = present::period(lang, other.period),
                 last_day = present::date(other.deadline.last_day),
                 reporting = r.reporting_rate() as i64,
                 punctual = r.on_time_rate() as i64,

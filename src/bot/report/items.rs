@@ -1,15 +1,18 @@
-//! One item at a time: the screen that asks for it, its note, a qualitative indicator's
-//! narrative, "no change", a task's full wording. Progress and values are in their own files.
+//! One item at a time: the screen that asks for it, what comes after saving it (the next empty
+//! item, the value echoed), its note, a qualitative indicator's narrative, a task's full
+//! wording. Progress, values and "unchanged" are in their own files.
 
-use super::{Access, Denied, agency_name, editable, heading, refuse, show_menu_next};
+use super::{Access, Denied, access, agency_name, editable, menu_screen, next_item, refuse, show_menu_next};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
-use crate::bot::send::{Origin, Screen};
+use crate::bot::send::Screen;
 use crate::bot::state::State;
 use crate::bot::{AppRef, Ctx, HandlerResult, Turn};
-use crate::domain::number::{Quantity, format_vn};
+use crate::domain::Plan;
+use crate::domain::number::Quantity;
 use crate::domain::people::{Lang, Role};
-use crate::domain::plan::{Direction, Metric};
+use crate::domain::plan::{Direction, Metric, ValueKind};
+use crate::domain::progress::value_kind;
 use crate::domain::report::{ItemEntry, ItemKey, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, TaskStatus};
 use crate::present;
 use crate::store::{ItemChange, SaveRefused};
@@ -80,7 +83,7 @@ pub(super) async fn save_seen(
                 at = crate::present::local_time(&plan, current.updated_at),
                 value = describe(ctx.lang, &plan, &current)
             );
-            let (screen, state) = item_screen(app, ctx, &access, key, Some(text)).await?;
+            let (screen, state) = item_screen(app, ctx, &access, key, Some(text), None).await?;
             turn.conv.go(state);
             turn.typed().show(screen).await?;
             Ok(None)
@@ -105,35 +108,118 @@ fn back_row(lang: Lang, report: i64) -> Vec<teloxide::types::InlineKeyboardButto
     vec![button(t!(lang, "button-back"), Callback::Open { report })]
 }
 
+/// "📝 Note on 16.a": a note for the item just saved, only when the person wants one.
+pub(super) fn note_button(lang: Lang, report: i64, key: &ItemKey) -> teloxide::types::InlineKeyboardButton {
+    button(
+        t!(lang, "button-add-note", code = item_code(key)),
+        Callback::AddNote { report, item: key.clone() },
+    )
+}
+
 /// A tapped item: the screen that asks for it.
 pub async fn ask_item(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
     let Some(access) = item_access(turn, report, &key).await? else {
         return Ok(());
     };
-    let (screen, state) = item_screen(app, ctx, &access, &key, None).await?;
+    let (screen, state) = item_screen(app, ctx, &access, &key, None, None).await?;
     conv.go(state);
     turn.show(screen).await?;
     Ok(())
 }
 
-/// The screen and the step for one item; `notice` goes on top (e.g. "nothing to copy").
+/// After an item was saved: what was saved, in one line, and on the same screen the next item
+/// to fill (one asked to fix first), or the report's list when every item has its answer; a
+/// note on the item just saved is a tap away. One message, whatever came before.
+pub(super) async fn saved_then_next(
+    turn: Turn<'_>,
+    report: i64,
+    saved: &ItemKey,
+    echo: impl FnOnce(&Plan) -> String,
+) -> HandlerResult {
+    then_next(turn, report, Some(saved), echo).await
+}
+
+/// The same after `after` (from the start when `None`, with no note offered).
+pub(super) async fn then_next(
+    turn: Turn<'_>,
+    report: i64,
+    saved: Option<&ItemKey>,
+    echo: impl FnOnce(&Plan) -> String,
+) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
+    let access = match access(app, ctx, report).await? {
+        Ok(a) => a,
+        Err(denied) => return refuse(turn, denied, report).await,
+    };
+    // What was saved, said in the report's own plan.
+    let echo = echo(&access.plan);
+    let entries = app.store.items(report).await?;
+    match next_item(&access, &entries, saved).filter(|_| access.report.state.is_editable()) {
+        Some(next) => {
+            let (screen, state) = item_screen(app, ctx, &access, &next, Some(echo), saved).await?;
+            conv.go(state);
+            turn.show(screen).await?;
+        }
+        None => {
+            conv.go(State::Report { report });
+            let mut notice = vec![echo];
+            if !access.items.is_empty() {
+                notice.push(t!(ctx.lang, "report-all-filled"));
+            }
+            let screen = menu_screen(app, ctx, &access, 0, notice, saved).await?;
+            turn.show(screen).await?;
+        }
+    }
+    Ok(())
+}
+
+/// "✅ Saved 8.1: 6,1 ‰".
+pub(super) fn saved_line(lang: Lang, plan: &crate::domain::Plan, entry: &ItemEntry) -> String {
+    t!(lang, "item-saved-value", code = item_code(&entry.key), value = describe(lang, plan, entry))
+}
+
+/// "📋 quý I/2022 · 3/10": where an item screen is, in one line.
+async fn item_heading(app: &AppRef, ctx: &Ctx, access: &Access) -> anyhow::Result<String> {
+    let entries = app.store.items(access.report.id).await?;
+    let filled = access.items.iter().filter(|k| super::is_filled(&entries, k)).count();
+    Ok(t!(
+        ctx.lang,
+        "item-screen-heading",
+        round = super::round_name(&access.plan, ctx.lang, &access.report.round),
+        period = present::period(ctx.lang, access.report.period),
+        filled = filled as i64,
+        total = access.items.len() as i64
+    ))
+}
+
+/// The screen and the step for one item; `notice` goes on top (what was just saved, "nothing
+/// to copy"), `note_for` is the item just saved (its note a tap away).
 pub(super) async fn item_screen(
     app: &AppRef,
     ctx: &Ctx,
     access: &Access,
     key: &ItemKey,
     notice: Option<String>,
+    note_for: Option<&ItemKey>,
 ) -> anyhow::Result<(Screen, State)> {
     let (plan, report, lang) = (&access.plan, &access.report, ctx.lang);
     let entry = current(&app.store.items(report.id).await?, key);
     let seen = entry.as_ref().map_or(0, |e| e.version);
+    let earlier = app.store.earlier_answers(report).await?.remove(key);
     let mut text = notice.map(|n| format!("{n}\n\n")).unwrap_or_default();
-    text.push_str(&heading(plan, lang, report, access.deadline.last_day));
+    text.push_str(&item_heading(app, ctx, access).await?);
     text.push('\n');
-    let no_change =
-        button(t!(lang, "button-no-change"), Callback::NoChange { report: report.id, item: key.clone() });
-    let screen = match key {
+    let fix = access.fixes.as_ref().and_then(|f| f.comment(key)).map(str::to_owned);
+    let asked_to_fix = fix.map(|c| t!(lang, "item-fix-asked", comment = c));
+    let previous = |e: &ItemEntry, period| {
+        t!(lang, "item-previous", period = present::period(lang, period), value = describe(lang, plan, e))
+    };
+    let no_change = |label: String| {
+        button(label, Callback::NoChange { report: report.id, item: key.clone(), seen: Some(seen) })
+    };
+    let mut rows = Vec::new();
+    let state = match key {
         ItemKey::Task(code) => {
             let task = plan.task(code).map(|(_, t)| t.text.clone()).unwrap_or_default();
             let short: String = task.chars().take(600).collect();
@@ -144,57 +230,58 @@ pub(super) async fn item_screen(
                 code = code.clone(),
                 text = if cut { format!("{short}…") } else { short }
             ));
-            if let Some(e) = entry.as_ref().filter(|e| e.status.is_some()) {
+            for line in asked_to_fix.iter().cloned().chain(
+                entry
+                    .as_ref()
+                    .filter(|e| e.status.is_some())
+                    .map(|e| t!(lang, "item-current", value = describe(lang, plan, e))),
+            ) {
                 text.push('\n');
-                text.push_str(&t!(lang, "item-current", value = describe(lang, plan, e)));
+                text.push_str(&line);
+            }
+            if let Some(e) = &earlier {
+                text.push('\n');
+                text.push_str(&previous(&e.entry, e.period));
             }
             text.push('\n');
             text.push_str(&t!(lang, "task-ask-status"));
-            let b = |s: TaskStatus| {
-                button(
-                    crate::present::task_status(lang, s),
-                    Callback::Status { report: report.id, task: code.clone(), status: s, seen },
-                )
-            };
-            let mut extra = vec![no_change];
+            rows.extend(status_rows(lang, report.id, code, seen));
+            let mut extra = Vec::new();
+            if earlier.is_some() {
+                extra.push(no_change(t!(lang, "button-no-change")));
+            }
             if cut {
                 extra.push(button(
                     t!(lang, "button-wording"),
                     Callback::Wording { report: access.report.id, task: code.clone() },
                 ));
             }
-            let rows = vec![
-                vec![b(TaskStatus::NotStarted), b(TaskStatus::InProgress)],
-                vec![b(TaskStatus::Done), b(TaskStatus::Blocked)],
-                extra,
-                back_row(lang, report.id),
-            ];
-            (Screen::with(text, keyboard(rows)), State::TaskStatus { report: report.id, task: code.clone() })
+            rows.push(extra);
+            State::TaskStatus { report: report.id, task: code.clone() }
         }
         ItemKey::Metric(code) => {
             let Some((_, metric)) = plan.metric(code) else { anyhow::bail!("metric {code} left the plan") };
             text.push_str(&metric_text(lang, metric));
-            if let Some(prev) = app.store.last_accepted_value(report, code).await? {
+            for line in asked_to_fix.iter().cloned().chain(
+                entry
+                    .as_ref()
+                    .filter(|e| e.value.is_some())
+                    .map(|e| t!(lang, "item-current", value = describe(lang, plan, e))),
+            ) {
                 text.push('\n');
-                text.push_str(&t!(
-                    lang,
-                    "metric-previous",
-                    value = format_vn(&prev),
-                    unit = metric.unit.clone()
-                ));
+                text.push_str(&line);
             }
-            if let Some(e) = entry.as_ref().filter(|e| e.value.is_some()) {
+            if let Some(e) = &earlier {
                 text.push('\n');
-                text.push_str(&t!(lang, "item-current", value = describe(lang, plan, e)));
+                text.push_str(&previous(&e.entry, e.period));
             }
             text.push('\n');
-            let key = if metric.target.out_of.is_some() { "metric-ask-fraction" } else { "metric-ask" };
-            text.push_str(&t!(lang, key));
-            let rows = vec![vec![no_change], back_row(lang, report.id)];
-            (
-                Screen::with(text, keyboard(rows)),
-                State::MetricValue { report: report.id, metric: code.clone(), seen: Some(seen) },
-            )
+            text.push_str(&super::values::value_prompt(lang, metric, report.period));
+            // A cumulative figure is never the same as last period's (it grows).
+            if earlier.is_some() && value_kind(metric) != ValueKind::Cumulative {
+                rows.push(vec![no_change(t!(lang, "button-no-change"))]);
+            }
+            State::MetricValue { report: report.id, metric: code.clone(), seen: Some(seen) }
         }
         ItemKey::Narrative(n) => {
             let indicator = plan.indicator(*n);
@@ -207,20 +294,67 @@ pub(super) async fn item_screen(
                     .unwrap_or_default(),
                 text = indicator.map(|i| i.text.clone()).unwrap_or_default()
             ));
-            if let Some(note) = entry.as_ref().and_then(|e| e.note.clone()) {
+            for line in asked_to_fix.iter().cloned().chain(
+                entry
+                    .as_ref()
+                    .and_then(|e| e.note.clone())
+                    .map(|note| t!(lang, "item-current", value = note)),
+            ) {
                 text.push('\n');
-                text.push_str(&t!(lang, "item-current", value = note));
+                text.push_str(&line);
+            }
+            if let Some(e) = &earlier {
+                text.push('\n');
+                text.push_str(&previous(&e.entry, e.period));
+                rows.push(vec![no_change(t!(lang, "button-no-change"))]);
             }
             text.push('\n');
             text.push_str(&t!(lang, "narrative-ask", max = MAX_NARRATIVE_CHARS as i64));
-            let rows = vec![vec![no_change], back_row(lang, report.id)];
-            (
-                Screen::with(text, keyboard(rows)),
-                State::Narrative { report: report.id, indicator: *n, seen: Some(seen) },
-            )
+            State::Narrative { report: report.id, indicator: *n, seen: Some(seen) }
         }
     };
-    Ok(screen)
+    if let Some(saved) = note_for.filter(|k| !matches!(k, ItemKey::Narrative(_))) {
+        rows.push(vec![note_button(lang, report.id, saved)]);
+    }
+    rows.push(back_row(lang, report.id));
+    Ok((Screen::with(text, keyboard(rows)), state))
+}
+
+/// A task's statuses, the common percents of "in progress" among them: one tap each.
+fn status_rows(
+    lang: Lang,
+    report: i64,
+    code: &str,
+    seen: i64,
+) -> Vec<Vec<teloxide::types::InlineKeyboardButton>> {
+    let status = |s: TaskStatus, key: &str| {
+        button(t!(lang, key), Callback::Status { report, task: code.to_owned(), status: s, seen })
+    };
+    let in_progress = |p: u8| {
+        button(
+            t!(lang, "button-in-progress-percent", percent = p as i64),
+            Callback::Percent {
+                report,
+                task: code.to_owned(),
+                status: TaskStatus::InProgress,
+                percent: Some(p),
+                seen,
+            },
+        )
+    };
+    vec![
+        vec![
+            status(TaskStatus::Done, "button-status-done"),
+            status(TaskStatus::NotStarted, "button-status-not-started"),
+        ],
+        vec![
+            in_progress(25),
+            in_progress(50),
+            in_progress(75),
+            status(TaskStatus::InProgress, "button-in-progress-other"),
+        ],
+        vec![status(TaskStatus::Blocked, "button-status-blocked")],
+    ]
 }
 
 /// "Chỉ số 5.1: Tổng thu ngân sách — chỉ tiêu năm: ≥ 9.002 tỷ đồng".
@@ -270,23 +404,29 @@ pub fn describe(lang: Lang, plan: &crate::domain::Plan, e: &ItemEntry) -> String
     if out.is_empty() { "—".to_owned() } else { out }
 }
 
-/// Asks for a note on the item just saved (at version `seen`).
-pub(super) async fn ask_note(turn: Turn<'_>, report: i64, key: ItemKey, seen: i64) -> HandlerResult {
-    let Turn { ctx, conv, .. } = turn;
-    let seen = Some(seen);
+/// "📝 Note on 16.a": asks for the note of an item that has its answer.
+pub async fn add_note(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
+    let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
+    let entry = current(&app.store.items(report).await?, &key);
+    let seen = Some(entry.as_ref().map_or(0, |e| e.version));
     let state = match &key {
         ItemKey::Task(c) => State::TaskNote { report, task: c.clone(), seen },
         ItemKey::Metric(c) => State::MetricNote { report, metric: c.clone(), seen },
-        ItemKey::Narrative(_) => State::Report { report },
+        ItemKey::Narrative(_) => return ask_item(turn, report, key).await,
     };
-    let rows = vec![vec![button(t!(ctx.lang, "button-skip"), Callback::SkipNote { report })]];
-    let text = t!(ctx.lang, "item-ask-note", code = item_code(&key), max = MAX_NOTE_CHARS as i64);
-    turn.show(Screen::with(text, keyboard(rows))).await?;
+    let mut text = t!(ctx.lang, "item-ask-note", code = item_code(&key), max = MAX_NOTE_CHARS as i64);
+    if let Some(note) = entry.and_then(|e| e.note).filter(|n| !n.is_empty()) {
+        text.push('\n');
+        text.push_str(&t!(ctx.lang, "item-note-current", note = note));
+    }
+    let rows = vec![vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]];
     conv.go(state);
+    turn.show(Screen::with(text, keyboard(rows))).await?;
     Ok(())
 }
 
-/// A typed note for the task or metric just answered; then back to the list.
+/// A typed note for a task or metric; then the next item.
 pub async fn receive_note(
     turn: Turn<'_>,
     report: i64,
@@ -308,7 +448,22 @@ pub async fn receive_narrative(
     save_text(turn, report, ItemKey::Narrative(indicator), seen, text, MAX_NARRATIVE_CHARS).await
 }
 
-/// Saves a typed text as the item's note (within `max` characters), then the list again.
+/// A typed text, cleaned and within `max` characters; `None` when it was refused (and said).
+pub(super) async fn typed_text(turn: Turn<'_>, text: &str, max: usize) -> anyhow::Result<Option<String>> {
+    let Turn { ctx, .. } = turn;
+    let Some(text) = crate::domain::text::clean(text) else {
+        turn.say(t!(ctx.lang, "note-empty")).await?;
+        return Ok(None);
+    };
+    let length = text.chars().count();
+    if length > max {
+        turn.say(t!(ctx.lang, "note-too-long", length = length as i64, max = max as i64)).await?;
+        return Ok(None);
+    }
+    Ok(Some(text))
+}
+
+/// Saves a typed text as the item's note (within `max` characters), then the next item.
 async fn save_text(
     turn: Turn<'_>,
     report: i64,
@@ -318,57 +473,24 @@ async fn save_text(
     max: usize,
 ) -> HandlerResult {
     let Turn { ctx, .. } = turn;
-    let Some(text) = crate::domain::text::clean(text) else {
-        turn.say(t!(ctx.lang, "note-empty")).await?;
-        return Ok(());
-    };
-    let length = text.chars().count();
-    if length > max {
-        turn.say(t!(ctx.lang, "note-too-long", length = length as i64, max = max as i64)).await?;
-        return Ok(());
-    }
+    let Some(text) = typed_text(turn, text, max).await? else { return Ok(()) };
     let Some(_) = item_access(turn.typed(), report, &key).await? else {
         return Ok(());
     };
-    if save_seen(turn.typed(), report, &key, ItemChange::Note(Some(text)), seen).await?.is_none() {
-        return Ok(());
-    }
-    saved_then_menu(turn.typed(), report, &key).await
-}
-
-pub async fn skip_note(turn: Turn<'_>, report: i64) -> HandlerResult {
-    show_menu_next(turn, report).await
-}
-
-/// "Saved 16.a." and the list again.
-async fn saved_then_menu(turn: Turn<'_>, report: i64, key: &ItemKey) -> HandlerResult {
-    if let Origin::Typed = turn.origin {
-        turn.say(t!(turn.ctx.lang, "item-saved", code = item_code(key))).await?;
-    }
-    show_menu_next(turn, report).await
-}
-
-/// "No change since the last period": the agency's previous answer, in one tap.
-pub async fn no_change(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResult {
-    let Turn { app, ctx, conv, .. } = turn;
-    let Some(access) = item_access(turn, report, &key).await? else {
+    let Some(saved) = save_seen(turn.typed(), report, &key, ItemChange::Note(Some(text)), seen).await? else {
         return Ok(());
     };
-    match app.store.previous_entry(&access.report, &key).await? {
-        Some((from, entry)) => {
-            app.store
-                .save_item(report, &key, ItemChange::CopiedFrom { report: from, entry }, person(ctx), ctx.now)
-                .await?;
-            show_menu_next(turn, report).await
-        }
-        None => {
-            let (screen, state) =
-                item_screen(app, ctx, &access, &key, Some(t!(ctx.lang, "no-change-nothing"))).await?;
-            conv.go(state);
-            turn.show(screen).await?;
-            Ok(())
-        }
-    }
+    let lang = ctx.lang;
+    let echo = |plan: &Plan| match key {
+        ItemKey::Narrative(_) => saved_line(lang, plan, &saved),
+        _ => t!(lang, "item-note-saved", code = item_code(&key)),
+    };
+    saved_then_next(turn.typed(), report, &key, echo).await
+}
+
+/// "Skip" on a note prompt of an older screen: the list, on the first empty item's page.
+pub async fn skip_note(turn: Turn<'_>, report: i64) -> HandlerResult {
+    show_menu_next(turn, report).await
 }
 
 /// A task's whole wording, for reading; focal points only see their own agency's tasks.

@@ -1,12 +1,16 @@
 //! The focal point's report: opening it, its list of items, and the rights every step checks.
 
+mod carry;
 mod items;
+mod narrative;
 mod progress;
 mod submit;
 mod values;
 
-pub use items::{ask_item, describe, no_change, receive_narrative, receive_note, skip_note, wording};
-pub use progress::{choose_percent, choose_status, receive_percent};
+pub use carry::{keep_all, no_change};
+pub use items::{add_note, ask_item, describe, receive_narrative, receive_note, skip_note, wording};
+pub use narrative::{ask_part, clear_part, narrative_lines, receive_part, show_narrative};
+pub use progress::{choose_percent, choose_status, receive_blocked_note, receive_percent};
 pub use submit::{attach_file, attach_help, reopen, review, submit};
 pub use values::{confirm_value, receive_value, retype};
 
@@ -22,6 +26,7 @@ use super::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::calendar::{self, Deadline};
 use crate::domain::people::{Lang, Role};
 use crate::domain::report::{ItemEntry, ItemKey, ReportState, items_for};
+use crate::domain::review::FixRequests;
 use crate::domain::{PeriodKey, Plan};
 use crate::present;
 use crate::store::ReportRow;
@@ -35,6 +40,8 @@ pub struct Access {
     pub plan: Arc<Plan>,
     pub deadline: Deadline,
     pub items: Vec<ItemKey>,
+    /// The items the planning department asked to fix, while the report is returned.
+    pub fixes: Option<FixRequests>,
 }
 
 pub enum Denied {
@@ -87,7 +94,11 @@ pub async fn access(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result<R
     }
     let Some(round) = plan.round(&report.round) else { return Ok(Err(Denied::Closed)) };
     let items = items_for(&plan, round, &report.agency);
-    Ok(Ok(Access { report, plan, deadline, items }))
+    let fixes = match report.state {
+        ReportState::Returned => app.store.fix_requests(report.id).await?,
+        _ => None,
+    };
+    Ok(Ok(Access { report, plan, deadline, items, fixes }))
 }
 
 /// Same, and the report must be open for changes.
@@ -118,7 +129,7 @@ pub async fn refuse(turn: Turn<'_>, denied: Denied, report_id: i64) -> HandlerRe
                     turn.say(locked_notice(app, ctx, &access).await?).await?;
                 }
                 conv.go(State::Report { report: report_id });
-                let screen = menu_screen(app, ctx, &access, 0).await?;
+                let screen = menu_screen(app, ctx, &access, 0, vec![], None).await?;
                 turn.show(screen).await?;
             }
         }
@@ -137,17 +148,54 @@ pub async fn locked_notice(app: &AppRef, ctx: &Ctx, access: &Access) -> anyhow::
     Ok(t!(ctx.lang, "report-locked-meanwhile", by = by, at = at))
 }
 
-/// A period a focal point may report on now: in which plan, when, and the report if one
-/// exists.
-struct Choice {
-    plan: Arc<Plan>,
-    deadline: Deadline,
-    report: Option<ReportRow>,
+/// An open round and period of the person's agency, in one of the plans followed: its own
+/// dates (an extension applied) and its report, once opened.
+pub struct Choice {
+    pub plan: Arc<Plan>,
+    pub deadline: Deadline,
+    pub report: Option<ReportRow>,
 }
 
-/// The periods a focal point may report on now, in every plan followed, by last day.
-async fn choices(app: &AppRef, ctx: &Ctx) -> anyhow::Result<Vec<Choice>> {
+impl Choice {
+    fn state(&self) -> Option<ReportState> {
+        self.report.as_ref().map(|r| r.state)
+    }
+    fn handed_in(&self) -> bool {
+        self.state().is_some_and(ReportState::is_handed_in)
+    }
+    /// Days past the last day, while not handed in.
+    fn overdue_days(&self, today: NaiveDate) -> Option<i64> {
+        (!self.handed_in() && today > self.deadline.last_day)
+            .then(|| (today - self.deadline.last_day).num_days())
+    }
+    /// Smaller is more urgent: a report returned for fixes; then those not handed in, the
+    /// nearest last day ahead first, then those past it (the most recent first); then those
+    /// handed in; accepted ones last.
+    fn urgency(&self, today: NaiveDate) -> (u8, i64) {
+        let last = self.deadline.last_day;
+        match self.state() {
+            Some(ReportState::Returned) => (0, (last - today).num_days()),
+            Some(ReportState::Submitted) => (3, (last - today).num_days()),
+            Some(ReportState::Accepted) => (4, (last - today).num_days()),
+            _ if last >= today => (1, (last - today).num_days()),
+            _ => (2, (today - last).num_days()),
+        }
+    }
+    /// The round's name, after its plan's code when several plans are followed.
+    fn name(&self, lang: Lang, several_plans: bool) -> String {
+        let round = round_name(&self.plan, lang, &self.deadline.round);
+        if several_plans { format!("{} · {round}", self.plan.code) } else { round }
+    }
+    fn is(&self, plan: &str, round: &str, period: PeriodKey) -> bool {
+        self.plan.code == plan && self.deadline.round == round && self.deadline.period == period
+    }
+}
+
+/// The rounds and periods a focal point may report on now, in every plan followed, the most
+/// urgent first (accepted ones too, last: they are done).
+pub async fn choices(app: &AppRef, ctx: &Ctx) -> anyhow::Result<Vec<Choice>> {
     let Some(agency) = ctx.person.as_ref().and_then(|p| p.agency.clone()) else { return Ok(vec![]) };
+    let today = calendar::local_date(&app.plan.get(), ctx.now);
     let mut out = Vec::new();
     for plan in app.plan.all() {
         for d in calendar::open_deadlines(&plan, ctx.now) {
@@ -159,118 +207,121 @@ async fn choices(app: &AppRef, ctx: &Ctx) -> anyhow::Result<Vec<Choice>> {
                 continue;
             }
             let report = app.store.find_report(&plan.code, &d.round, d.period, &agency).await?;
-            if report.as_ref().is_some_and(|r| r.state == ReportState::Accepted) {
-                continue;
-            }
-            out.push(Choice { plan: plan.clone(), deadline: d, report });
+            let extension = app.store.extension(&plan.code, &d.round, d.period, &agency).await?;
+            let deadline = d.extended(extension.map(|e| e.last_day));
+            out.push(Choice { plan: plan.clone(), deadline, report });
         }
     }
-    out.sort_by_key(|c| c.deadline.last_day);
+    out.sort_by_key(|c| c.urgency(today));
     Ok(out)
 }
 
-/// `/baocao`, and the reminders' "report now" button: the agency's report for the open round
-/// and period, or a choice when several are open (in several plans, each says which).
+/// `/baocao`: the most urgent open report of the agency, saying which it is (and that it is
+/// overdue, and which others are done); the other open ones are a tap away on its screen.
 pub async fn open(turn: Turn<'_>) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
-    let open = choices(app, ctx).await?;
+    let today = calendar::local_date(&app.plan.get(), ctx.now);
     let several_plans = app.plan.all().len() > 1;
-    match open.as_slice() {
-        [] => {
-            let plan = app.plan.get();
-            let today = calendar::local_date(&plan, ctx.now);
-            let next = app
-                .plan
-                .all()
-                .iter()
-                .flat_map(|p| {
-                    let p = p.clone();
-                    calendar::deadlines(&p, today.year()).into_iter().map(move |d| (p.clone(), d))
-                })
-                .filter(|(_, d)| d.opens > today)
-                .min_by_key(|(_, d)| d.opens);
-            let text = match next {
-                Some((p, d)) => t!(
-                    ctx.lang,
-                    "report-none-open-next",
-                    round = round_name(&p, ctx.lang, &d.round),
-                    period = d.period.to_string(),
-                    opens = present::date(d.opens)
-                ),
-                None => t!(ctx.lang, "report-none-open"),
-            };
-            conv.go(State::Idle);
-            turn.show(Screen::text(text)).await?;
-        }
-        [one] => open_report(turn, &one.plan, &one.deadline.round, one.deadline.period).await?,
-        several => {
-            let rows = several
-                .iter()
-                .map(|c| {
-                    let mark = match c.report.as_ref().map(|r| r.state) {
-                        Some(ReportState::Submitted) => "✅ ",
-                        Some(ReportState::Returned) => "↩️ ",
-                        _ => "",
-                    };
-                    let round = round_name(&c.plan, ctx.lang, &c.deadline.round);
-                    let round = if several_plans { format!("{} · {round}", c.plan.code) } else { round };
-                    let text = t!(
-                        ctx.lang,
-                        "report-choice",
-                        mark = mark,
-                        round = round,
-                        period = c.deadline.period.to_string(),
-                        last_day = present::date(c.deadline.last_day)
-                    );
-                    let choose = Callback::Choose {
-                        round: c.deadline.round.clone(),
-                        period: c.deadline.period,
-                        plan: several_plans.then(|| c.plan.code.clone()),
-                    };
-                    vec![button(text, choose)]
-                })
-                .collect();
-            conv.go(State::ChooseRound);
-            turn.show(Screen::with(t!(ctx.lang, "report-choose"), keyboard(rows))).await?;
-        }
+    let all = choices(app, ctx).await?;
+    let done: Vec<String> = all
+        .iter()
+        .filter(|c| c.handed_in())
+        .map(|c| {
+            let state = c.state().map(|s| present::report_state(ctx.lang, s)).unwrap_or_default();
+            t!(
+                ctx.lang,
+                "report-open-done",
+                round = c.name(ctx.lang, several_plans),
+                period = present::period(ctx.lang, c.deadline.period),
+                state = state
+            )
+        })
+        .collect();
+    let Some(first) = all.iter().find(|c| c.state() != Some(ReportState::Accepted)) else {
+        let next = app
+            .plan
+            .all()
+            .iter()
+            .flat_map(|p| {
+                let p = p.clone();
+                calendar::deadlines(&p, today.year()).into_iter().map(move |d| (p.clone(), d))
+            })
+            .filter(|(_, d)| d.opens > today)
+            .min_by_key(|(_, d)| d.opens);
+        let mut lines = done;
+        lines.push(match next {
+            Some((p, d)) => t!(
+                ctx.lang,
+                "report-none-open-next",
+                round = round_name(&p, ctx.lang, &d.round),
+                period = present::period(ctx.lang, d.period),
+                opens = present::date(d.opens)
+            ),
+            None => t!(ctx.lang, "report-none-open"),
+        });
+        conv.go(State::Idle);
+        turn.show(Screen::text(lines.join("\n"))).await?;
+        return Ok(());
+    };
+    let mut notice: Vec<String> = Vec::new();
+    if let Some(days) = first.overdue_days(today) {
+        notice.push(t!(
+            ctx.lang,
+            "report-open-overdue",
+            days = days,
+            last_day = present::date(first.deadline.last_day)
+        ));
     }
-    Ok(())
+    notice.extend(done.into_iter().filter(|_| all.len() > 1));
+    let (plan, round, period) =
+        (first.plan.code.clone(), first.deadline.round.clone(), first.deadline.period);
+    open_round(turn, Some(&plan), &round, period, notice).await
 }
 
-/// A chosen round and period: checked against what is open for the person's agency now, in
-/// the plans followed (the first whose round and period it is).
+/// A chosen round and period (a reminder's button, an old choice): checked against what is
+/// open for the person's agency now, in the plan named (else the first whose round and period
+/// it is); an accepted report shows its locked screen.
 pub async fn choose(turn: Turn<'_>, round: &str, period: PeriodKey, plan: Option<&str>) -> HandlerResult {
+    open_round(turn, plan, round, period, vec![]).await
+}
+
+async fn open_round(
+    turn: Turn<'_>,
+    plan: Option<&str>,
+    round: &str,
+    period: PeriodKey,
+    notice: Vec<String>,
+) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
     let allowed = choices(app, ctx).await?.into_iter().find(|c| {
         c.deadline.round == round && c.deadline.period == period && plan.is_none_or(|p| c.plan.code == p)
     });
-    let Some(choice) = allowed else {
+    let agency = ctx.person.as_ref().and_then(|p| p.agency.clone());
+    let (Some(choice), Some(agency)) = (allowed, agency) else {
         conv.go(State::Idle);
         turn.show(Screen::text(t!(ctx.lang, "report-closed"))).await?;
         return Ok(());
     };
-    open_report(turn, &choice.plan, round, period).await
+    let report = app.store.open_report(&choice.plan.code, round, period, &agency, ctx.now).await?;
+    match access(app, ctx, report.id).await? {
+        Ok(access) => {
+            conv.go(State::Report { report: report.id });
+            let screen = menu_screen(app, ctx, &access, 0, notice, None).await?;
+            turn.show(screen).await?;
+            Ok(())
+        }
+        Err(denied) => refuse(turn, denied, report.id).await,
+    }
 }
 
-/// The agency's report of a plan's round and period, opened as a draft the first time.
-async fn open_report(turn: Turn<'_>, plan: &Plan, round: &str, period: PeriodKey) -> HandlerResult {
-    let Turn { app, ctx, conv, .. } = turn;
-    let Some(agency) = ctx.person.as_ref().and_then(|p| p.agency.clone()) else {
-        conv.go(State::Idle);
-        turn.show(Screen::text(t!(ctx.lang, "report-closed"))).await?;
-        return Ok(());
-    };
-    let report = app.store.open_report(&plan.code, round, period, &agency, ctx.now).await?;
-    show_menu(turn, report.id, 0).await
-}
-
-/// The report's screen on the page of the first item still empty (else the first page): after
-/// saving one item the next is one tap away.
+/// The report's screen on the page of the first item still empty (else the first page).
 pub async fn show_menu_next(turn: Turn<'_>, report_id: i64) -> HandlerResult {
     let Turn { app, ctx, .. } = turn;
     let entries = app.store.items(report_id).await?;
     let page = match access(app, ctx, report_id).await? {
-        Ok(a) => a.items.iter().position(|k| !is_filled(&entries, k)).map_or(0, |i| i / PAGE),
+        Ok(a) => {
+            ordered_items(&a, &entries).iter().position(|k| !is_filled(&entries, k)).map_or(0, |i| i / PAGE)
+        }
         Err(_) => 0,
     };
     show_menu(turn, report_id, page).await
@@ -282,7 +333,7 @@ pub async fn show_menu(turn: Turn<'_>, report_id: i64, page: usize) -> HandlerRe
     match access(app, ctx, report_id).await? {
         Ok(access) => {
             conv.go(State::Report { report: report_id });
-            let screen = menu_screen(app, ctx, &access, page).await?;
+            let screen = menu_screen(app, ctx, &access, page, vec![], None).await?;
             turn.show(screen).await?;
         }
         Err(denied) => refuse(turn, denied, report_id).await?,
@@ -306,16 +357,22 @@ pub fn heading(plan: &Plan, lang: Lang, report: &ReportRow, last_day: NaiveDate)
         lang,
         "report-heading",
         round = round_name(plan, lang, &report.round),
-        period = report.period.to_string(),
+        period = present::period(lang, report.period),
         agency = agency_name(plan, lang, report.agency.as_str()),
         last_day = present::date_with_weekday(lang, last_day)
     )
 }
 
-/// An item's button label: done mark, code, short name.
+/// An item's button label: done mark (❗ for one the planning department asked to fix), code,
+/// short name.
 pub fn item_label(plan: &Plan, lang: Lang, key: &ItemKey, filled: bool) -> String {
     let mark = if filled { "✅" } else { "⬜" };
-    let text = match key {
+    format!("{mark} {}", label(&item_name(plan, lang, key), 48))
+}
+
+/// "16.a Tăng cường…", "5.1 Tổng thu ngân sách (tỷ đồng)", "(17) Quốc phòng".
+pub fn item_name(plan: &Plan, lang: Lang, key: &ItemKey) -> String {
+    match key {
         ItemKey::Task(code) => plan.task(code).map_or(code.clone(), |(_, t)| format!("{code} {}", t.text)),
         ItemKey::Metric(code) => plan.metric(code).map_or(code.clone(), |(_, m)| {
             format!("{code} {} ({})", present::name(lang, &m.name_vi, &m.name_en), m.unit)
@@ -323,20 +380,53 @@ pub fn item_label(plan: &Plan, lang: Lang, key: &ItemKey, filled: bool) -> Strin
         ItemKey::Narrative(n) => plan
             .indicator(*n)
             .map_or(n.to_string(), |i| format!("({n}) {}", present::name(lang, &i.name_vi, &i.name_en))),
-    };
-    format!("{mark} {}", label(&text, 48))
+    }
 }
 
 pub fn is_filled(entries: &[ItemEntry], key: &ItemKey) -> bool {
     entries.iter().any(|e| &e.key == key && e.is_filled())
 }
 
-pub async fn menu_screen(app: &AppRef, ctx: &Ctx, access: &Access, page: usize) -> anyhow::Result<Screen> {
+/// The report's items in the order the person meets them: those the planning department asked
+/// to fix (and nobody changed since) first, then the rest in plan order.
+pub fn ordered_items(access: &Access, entries: &[ItemEntry]) -> Vec<ItemKey> {
+    let first = access.fixes.as_ref().map(|f| f.open(entries)).unwrap_or_default();
+    let first: Vec<ItemKey> = first.into_iter().filter(|k| access.items.contains(k)).collect();
+    first.iter().cloned().chain(access.items.iter().filter(|k| !first.contains(k)).cloned()).collect()
+}
+
+/// The next item to ask for after `after`: one asked to fix, else the next empty one (after it
+/// in plan order, then from the start); `None` when every item has its answer.
+pub fn next_item(access: &Access, entries: &[ItemEntry], after: Option<&ItemKey>) -> Option<ItemKey> {
+    let fixes = access.fixes.as_ref().map(|f| f.open(entries)).unwrap_or_default();
+    if let Some(k) = fixes.into_iter().find(|k| Some(k) != after && access.items.contains(k)) {
+        return Some(k);
+    }
+    let n = access.items.len();
+    let start = after.and_then(|a| access.items.iter().position(|k| k == a)).map_or(0, |i| i + 1);
+    (0..n)
+        .map(|i| &access.items[(start + i) % n.max(1)])
+        .find(|k| !is_filled(entries, k) && Some(*k) != after)
+        .cloned()
+}
+
+pub async fn menu_screen(
+    app: &AppRef,
+    ctx: &Ctx,
+    access: &Access,
+    page: usize,
+    notice: Vec<String>,
+    note_for: Option<&ItemKey>,
+) -> anyhow::Result<Screen> {
     let (plan, report, lang) = (&access.plan, &access.report, ctx.lang);
     let entries = app.store.items(report.id).await?;
     let attachments = app.store.attachments(report.id).await?;
     let filled = access.items.iter().filter(|k| is_filled(&entries, k)).count();
-    let mut text = heading(plan, lang, report, access.deadline.last_day);
+    let mut text = notice.iter().map(|n| format!("{n}\n")).collect::<String>();
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&heading(plan, lang, report, access.deadline.last_day));
     text.push('\n');
     let asks_document = plan.round(&report.round).is_some_and(|r| r.asks.document);
     text.push_str(&if access.items.is_empty() {
@@ -361,29 +451,41 @@ pub async fn menu_screen(app: &AppRef, ctx: &Ctx, access: &Access, page: usize) 
             text.push_str(&t!(lang, "report-submitted-at", at = when(report.submitted_at)));
             rows.push(vec![button(t!(lang, "button-reopen"), Callback::Reopen { report: report.id })]);
             rows.push(vec![button(t!(lang, "button-view"), Callback::Review { report: report.id })]);
+            rows.extend(other_rounds(app, ctx, access).await?);
             return Ok(Screen::with(text, keyboard(rows)));
         }
         ReportState::Accepted => {
             text.push('\n');
             text.push_str(&t!(lang, "report-accepted-at", at = when(report.reviewed_at)));
-            return Ok(Screen::text(text));
+            rows.extend(other_rounds(app, ctx, access).await?);
+            return Ok(Screen::with(text, keyboard(rows)));
         }
         ReportState::Returned => {
             text.push('\n');
-            text.push_str(&t!(
-                lang,
-                "report-returned",
-                comment = report.review_comment.clone().unwrap_or_default()
-            ));
+            text.push_str(&returned_lines(plan, lang, access, &entries));
         }
         ReportState::Draft => {}
     }
+    let carry = carry::copyable(app, access, &entries).await?;
+    if !carry.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&carry::preview(plan, lang, &carry));
+        rows.push(vec![button(
+            t!(lang, "button-keep-all", count = carry.len() as i64),
+            Callback::KeepAll { report: report.id },
+        )]);
+    }
     text.push('\n');
     text.push_str(&t!(lang, if asks_document { "report-hint-document" } else { "report-hint" }));
-    let pages = access.items.len().div_ceil(PAGE).max(1);
+    let ordered = ordered_items(access, &entries);
+    let fixes = access.fixes.as_ref().map(|f| f.open(&entries)).unwrap_or_default();
+    let pages = ordered.len().div_ceil(PAGE).max(1);
     let page = page.min(pages - 1);
-    for key in access.items.iter().skip(page * PAGE).take(PAGE) {
-        let label = item_label(plan, lang, key, is_filled(&entries, key));
+    for key in ordered.iter().skip(page * PAGE).take(PAGE) {
+        let mut label = item_label(plan, lang, key, is_filled(&entries, key));
+        if fixes.contains(key) {
+            label = format!("❗{label}");
+        }
         rows.push(vec![button(label, Callback::Item { report: report.id, item: key.clone() })]);
     }
     if pages > 1 {
@@ -406,11 +508,85 @@ pub async fn menu_screen(app: &AppRef, ctx: &Ctx, access: &Access, page: usize) 
         }
         rows.push(nav);
     }
+    if let Some(key) = note_for.filter(|k| !matches!(k, ItemKey::Narrative(_))) {
+        rows.push(vec![items::note_button(lang, report.id, key)]);
+    }
+    if !access.items.is_empty() {
+        let narrative = app.store.narrative(report.id).await?;
+        rows.push(vec![button(
+            t!(lang, "button-narrative", filled = narrative.text.filled() as i64),
+            Callback::Narrative { report: report.id },
+        )]);
+    }
     rows.push(vec![
         button(t!(lang, "button-attach"), Callback::AttachHelp { report: report.id }),
         button(t!(lang, "button-review"), Callback::Review { report: report.id }),
     ]);
+    rows.extend(other_rounds(app, ctx, access).await?);
     Ok(Screen::with(text, keyboard(rows)))
+}
+
+/// "Returned: …", with the items asked for and their comments.
+fn returned_lines(plan: &Plan, lang: Lang, access: &Access, entries: &[ItemEntry]) -> String {
+    let report = &access.report;
+    let mut out = match report.review_comment.as_deref().filter(|c| !c.is_empty()) {
+        Some(comment) => t!(lang, "report-returned", comment = comment.to_owned()),
+        None => t!(lang, "report-returned-items"),
+    };
+    if let Some(fixes) = &access.fixes {
+        let open = fixes.open(entries);
+        for f in &fixes.items {
+            let Some(key) = f.key() else { continue };
+            let mark = if open.contains(&key) { "❗" } else { "✅" };
+            out.push('\n');
+            out.push_str(&t!(
+                lang,
+                "report-fix-line",
+                mark = mark,
+                item = label(&item_name(plan, lang, &key), 40),
+                comment = f.comment.clone()
+            ));
+        }
+    }
+    out
+}
+
+/// The agency's other open rounds, one tap away, overdue ones marked.
+async fn other_rounds(
+    app: &AppRef,
+    ctx: &Ctx,
+    access: &Access,
+) -> anyhow::Result<Vec<Vec<teloxide::types::InlineKeyboardButton>>> {
+    let today = calendar::local_date(&access.plan, ctx.now);
+    let report = &access.report;
+    let several_plans = app.plan.all().len() > 1;
+    Ok(choices(app, ctx)
+        .await?
+        .into_iter()
+        .filter(|c| !c.is(&report.plan, &report.round, report.period))
+        .filter(|c| c.state() != Some(ReportState::Accepted))
+        .map(|c| {
+            let mut text = t!(
+                ctx.lang,
+                "button-other-round",
+                round = c.name(ctx.lang, several_plans),
+                period = present::period(ctx.lang, c.deadline.period)
+            );
+            if let Some(days) = c.overdue_days(today) {
+                text = format!("{text} {}", t!(ctx.lang, "other-round-overdue", days = days));
+            } else if c.handed_in() {
+                text = format!("{text} ✅");
+            }
+            vec![button(
+                label(&text, 60),
+                Callback::Switch {
+                    plan: several_plans.then(|| c.plan.code.clone()),
+                    round: c.deadline.round,
+                    period: c.deadline.period,
+                },
+            )]
+        })
+        .collect())
 }
 
 /// A stored conversation step this version cannot read: start the report again, kindly.

@@ -1,13 +1,15 @@
-//! A task's progress: its status, then (when it is neither "done" nor "not started") a
-//! percent. The status and its percent are saved together, over the version the person saw.
+//! A task's progress: "done" and "not started" in one tap, "in progress" at a common percent in
+//! one tap (another percent on its own screen), "blocked" with its percent and, required, what
+//! blocks it. The status, its percent (and a blocked task's note) are saved together, over the
+//! version the person saw.
 
-use super::items::{ask_note, current, item_access, save_seen};
+use super::items::{current, item_access, item_code, save_seen, saved_line, saved_then_next, typed_text};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::Screen;
 use crate::bot::state::State;
 use crate::bot::{HandlerResult, Turn};
-use crate::domain::report::{ItemKey, TaskStatus};
+use crate::domain::report::{ItemKey, MAX_NOTE_CHARS, TaskStatus};
 use crate::store::ItemChange;
 use crate::t;
 
@@ -46,7 +48,8 @@ pub async fn choose_status(
             p(Some(75), "75%".into()),
             p(Some(100), "100%".into()),
         ],
-        vec![p(None, t!(ctx.lang, "button-skip"))],
+        vec![p(None, t!(ctx.lang, "button-percent-unknown"))],
+        vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })],
     ];
     turn.show(Screen::with(text, keyboard(rows))).await?;
     conv.go(State::TaskPercent { report, task, status: Some(status), seen: Some(seen) });
@@ -93,6 +96,7 @@ pub async fn receive_percent(
     save_progress(turn.typed(), report, key, status, Some(p), seen).await
 }
 
+/// Saves a status and its percent, then the next item; "blocked" first asks what blocks it.
 async fn save_progress(
     turn: Turn<'_>,
     report: i64,
@@ -101,8 +105,54 @@ async fn save_progress(
     percent: Option<u8>,
     seen: Option<i64>,
 ) -> HandlerResult {
-    match save_seen(turn, report, &key, ItemChange::Progress(status, percent), seen).await? {
-        Some(saved) => ask_note(turn, report, key, saved.version).await,
-        None => Ok(()),
+    if status == TaskStatus::Blocked {
+        return ask_blocked_note(turn, report, key, percent, seen).await;
     }
+    let Some(saved) = save_seen(turn, report, &key, ItemChange::Progress(status, percent), seen).await?
+    else {
+        return Ok(());
+    };
+    let lang = turn.ctx.lang;
+    saved_then_next(turn, report, &key, |plan| saved_line(lang, plan, &saved)).await
+}
+
+/// "Blocked" needs to say by what: nothing is saved until it is typed.
+async fn ask_blocked_note(
+    turn: Turn<'_>,
+    report: i64,
+    key: ItemKey,
+    percent: Option<u8>,
+    seen: Option<i64>,
+) -> HandlerResult {
+    let Turn { ctx, conv, .. } = turn;
+    let ItemKey::Task(task) = key else { return Ok(()) };
+    let text = t!(
+        ctx.lang,
+        "task-ask-blocked-note",
+        code = item_code(&ItemKey::Task(task.clone())),
+        max = MAX_NOTE_CHARS as i64
+    );
+    let rows = vec![vec![button(t!(ctx.lang, "button-back"), Callback::Open { report })]];
+    turn.show(Screen::with(text, keyboard(rows))).await?;
+    conv.go(State::BlockedNote { report, task, percent, seen });
+    Ok(())
+}
+
+/// What blocks a task, typed: saved with its status and percent, then the next item.
+pub async fn receive_blocked_note(
+    turn: Turn<'_>,
+    report: i64,
+    task: String,
+    percent: Option<u8>,
+    seen: Option<i64>,
+    text: &str,
+) -> HandlerResult {
+    let turn = turn.typed();
+    let Some(note) = typed_text(turn, text, MAX_NOTE_CHARS).await? else { return Ok(()) };
+    let key = ItemKey::Task(task);
+    let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
+    let change = ItemChange::ProgressNote(TaskStatus::Blocked, percent, note);
+    let Some(saved) = save_seen(turn, report, &key, change, seen).await? else { return Ok(()) };
+    let lang = turn.ctx.lang;
+    saved_then_next(turn, report, &key, |plan| saved_line(lang, plan, &saved)).await
 }

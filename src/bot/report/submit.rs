@@ -109,6 +109,10 @@ async fn summary(app: &AppRef, lang: Lang, access: &super::Access) -> anyhow::Re
             }
         }
     }
+    if !access.items.is_empty() {
+        let narrative = app.store.narrative(report.id).await?;
+        lines.extend(super::narrative::narrative_lines(lang, &narrative.text));
+    }
     for a in &attachments {
         lines.push(attachment_line(lang, a));
     }
@@ -159,6 +163,10 @@ pub async fn submit(turn: Turn<'_>, report: i64) -> HandlerResult {
         return turn.show(Screen::text(t!(ctx.lang, key))).await.map_err(Into::into);
     }
     let who = ctx.person.as_ref().map_or(0, |p| p.id);
+    // What the narrative's screen showed (the previous period's, as a prefill) is what goes in.
+    if !access.items.is_empty() {
+        app.store.keep_narrative_prefill(report, who, ctx.now).await?;
+    }
     // The admins' notices are queued with the submission, in one transaction.
     let admins = app.store.people_with_role(Role::Admin).await?;
     let plan = &access.plan;
@@ -185,7 +193,7 @@ pub async fn submit(turn: Turn<'_>, report: i64) -> HandlerResult {
         ctx.lang,
         "submit-done",
         round = round_name(plan, ctx.lang, &submitted.round),
-        period = submitted.period.to_string(),
+        period = crate::present::period(ctx.lang, submitted.period),
         at = at
     );
     turn.show(Screen::text(text)).await?;
@@ -206,7 +214,7 @@ fn submission_notice(
         "admin-report-submitted",
         agency = agency_name(plan, lang, report.agency.as_str()),
         round = round_name(plan, lang, &report.round),
-        period = report.period.to_string(),
+        period = crate::present::period(lang, report.period),
         filled = filled as i64,
         total = total as i64,
         files = files as i64

@@ -3,17 +3,20 @@
 
 use rust_decimal::Decimal;
 
-use super::items::{ask_item, ask_note, item_access, save_seen};
+use super::items::{ask_item, item_access, save_seen, saved_line, saved_then_next};
 use super::show_menu;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::Screen;
 use crate::bot::state::State;
 use crate::bot::{HandlerResult, Turn};
+use crate::domain::PeriodKey;
 use crate::domain::number::{NumberError, Quantity, format_vn};
 use crate::domain::people::Lang;
-use crate::domain::plan::Metric;
+use crate::domain::plan::{Metric, ValueKind};
+use crate::domain::progress::value_kind;
 use crate::domain::report::{ItemKey, ValueDoubt, doubt, unit_fits};
+use crate::present;
 use crate::store::ItemChange;
 use crate::t;
 
@@ -52,6 +55,58 @@ fn example(metric: &Metric) -> String {
     }
 }
 
+/// What to type, in words: "Gõ số lũy kế từ đầu năm đến hết quý I/2022 (tỷ đồng), ví dụ
+/// 2.250,5." The words say what the period's value means (`value_kind`).
+pub fn value_prompt(lang: Lang, metric: &Metric, period: PeriodKey) -> String {
+    let key = match value_kind(metric) {
+        ValueKind::Cumulative => "value-meaning-cumulative",
+        ValueKind::Flow => "value-meaning-flow",
+        ValueKind::Level => "value-meaning-level",
+    };
+    let meaning = t!(lang, key, period = present::period(lang, period));
+    t!(lang, "value-ask", meaning = meaning, unit = metric.unit.clone(), example = example(metric))
+}
+
+/// Why a typed value may be a mistake, in words.
+fn why(lang: Lang, metric: &Metric, d: ValueDoubt, period: PeriodKey) -> String {
+    let period = present::period(lang, period);
+    match d {
+        ValueDoubt::LargeChange { previous, change_percent } => t!(
+            lang,
+            "doubt-large-change",
+            previous = format_vn(&previous),
+            change = format_vn(&change_percent)
+        ),
+        ValueDoubt::FarFromTarget { ratio } => t!(
+            lang,
+            "doubt-far-from-target",
+            percent = format_vn(&(ratio * Decimal::from(100)).round_dp(1)),
+            target = metric.target.to_string()
+        ),
+        ValueDoubt::OutOfBounds => t!(lang, "doubt-out-of-bounds", unit = metric.unit.clone()),
+        ValueDoubt::WholeYear { percent } => {
+            t!(lang, "doubt-whole-year", percent = format_vn(&percent), period = period)
+        }
+        ValueDoubt::AheadOfPace { percent, expected } => t!(
+            lang,
+            "doubt-ahead-of-pace",
+            percent = format_vn(&percent),
+            expected = format_vn(&expected),
+            period = period
+        ),
+        ValueDoubt::BehindPace { percent, expected } => t!(
+            lang,
+            "doubt-behind-pace",
+            percent = format_vn(&percent),
+            expected = format_vn(&expected),
+            period = period
+        ),
+        ValueDoubt::BelowPrevious { previous } => {
+            t!(lang, "doubt-below-previous", previous = format_vn(&previous), unit = metric.unit.clone())
+        }
+    }
+}
+
 /// A typed value for a metric: read the Vietnamese way, unit checked, shown back when
 /// doubtful, else saved.
 pub async fn receive_value(
@@ -81,24 +136,11 @@ pub async fn receive_value(
             .await?;
         return Ok(());
     }
-    let previous = app.store.last_accepted_value(&access.report, &metric_code).await?;
-    if let Some(d) = doubt(metric, &quantity, previous, app.max_value_change) {
+    let period = access.report.period;
+    let previous =
+        app.store.last_accepted(&access.report.plan, &access.report.agency, &metric_code, period).await?;
+    if let Some(d) = doubt(metric, &quantity, previous, app.max_value_change, period) {
         let shown = Quantity { unit: Some(metric.unit.clone()), ..quantity.clone() }.to_string();
-        let why = match d {
-            ValueDoubt::LargeChange { previous, change_percent } => t!(
-                ctx.lang,
-                "doubt-large-change",
-                previous = format_vn(&previous),
-                change = format_vn(&change_percent)
-            ),
-            ValueDoubt::FarFromTarget { ratio } => t!(
-                ctx.lang,
-                "doubt-far-from-target",
-                percent = format_vn(&(ratio * Decimal::from(100)).round_dp(1)),
-                target = metric.target.to_string()
-            ),
-            ValueDoubt::OutOfBounds => t!(ctx.lang, "doubt-out-of-bounds", unit = metric.unit.clone()),
-        };
         let rows = vec![vec![
             button(
                 t!(ctx.lang, "button-confirm-value"),
@@ -106,7 +148,7 @@ pub async fn receive_value(
             ),
             button(t!(ctx.lang, "button-retype"), Callback::Retype { report, metric: metric_code.clone() }),
         ]];
-        let text = t!(ctx.lang, "doubt-ask", value = shown, why = why);
+        let text = t!(ctx.lang, "doubt-ask", value = shown, why = why(ctx.lang, metric, d, period));
         turn.send(Screen::with(text, keyboard(rows))).await?;
         conv.go(State::ConfirmValue {
             report,
@@ -128,10 +170,11 @@ async fn save_value(
     out_of: Option<Decimal>,
     seen: Option<i64>,
 ) -> HandlerResult {
-    match save_seen(turn, report, &key, ItemChange::Value { value, out_of }, seen).await? {
-        Some(saved) => ask_note(turn, report, key, saved.version).await,
-        None => Ok(()),
-    }
+    let Some(saved) = save_seen(turn, report, &key, ItemChange::Value { value, out_of }, seen).await? else {
+        return Ok(());
+    };
+    let lang = turn.ctx.lang;
+    saved_then_next(turn, report, &key, |plan| saved_line(lang, plan, &saved)).await
 }
 
 /// "Yes, save" on a doubtful value: only valid while that value is the one waiting.

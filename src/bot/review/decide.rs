@@ -9,6 +9,7 @@ use crate::bot::state::State;
 use crate::bot::{AppRef, Ctx, HandlerResult, Turn};
 use crate::domain::people::{Lang, Role};
 use crate::domain::report::{MAX_NOTE_CHARS, ReportState, items_for};
+use crate::domain::review::FixRequest;
 use crate::domain::timeliness::timeliness;
 use crate::store::{ReportRow, StoreError};
 use crate::{present, t};
@@ -108,7 +109,8 @@ pub async fn accept(turn: Turn<'_>, id: i64) -> HandlerResult {
     Ok(())
 }
 
-/// "Trả lại": the comment is asked for first; nothing changes until it is typed.
+/// "Trả lại": the items to fix may be marked, each with its comment, and a general comment
+/// typed; nothing changes until the report goes back.
 pub async fn ask_return_comment(turn: Turn<'_>, id: i64) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
     let Some(report) = named_report(turn, id).await? else { return Ok(()) };
@@ -116,15 +118,20 @@ pub async fn ask_return_comment(turn: Turn<'_>, id: i64) -> HandlerResult {
         turn.show(Screen::text(explain(app, ctx.lang, &report).await?)).await?;
         return Ok(());
     }
-    let n = Named::of(&app.plan_of(&report), ctx.lang, &report);
-    turn.say(t!(ctx.lang, "review-ask-comment", round = n.round, period = n.period, agency = n.agency))
-        .await?;
-    conv.go(State::ReturnComment { report: id });
+    let screen = super::fixes::return_screen(app, ctx.lang, &report, &[]).await?;
+    turn.send(screen).await?;
+    conv.go(State::ReturnComment { report: id, marks: vec![] });
     Ok(())
 }
 
-pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> HandlerResult {
-    let Turn { app, ctx, conv, .. } = turn;
+/// The general comment, typed: the report goes back with it and the items marked.
+pub async fn receive_return_comment(
+    turn: Turn<'_>,
+    id: i64,
+    marks: Vec<FixRequest>,
+    text: &str,
+) -> HandlerResult {
+    let Turn { ctx, .. } = turn;
     if !still_admin(turn).await? {
         return Ok(());
     }
@@ -138,26 +145,49 @@ pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> Hand
         turn.say(t!(ctx.lang, "note-too-long", length = length as i64, max = MAX_NOTE_CHARS as i64)).await?;
         return Ok(());
     }
+    send_back(turn, id, Some(comment), marks).await
+}
+
+/// Returns the report with a general comment and the items to fix, telling its focal points
+/// (in the same transaction), and says so.
+pub(super) async fn send_back(
+    turn: Turn<'_>,
+    id: i64,
+    comment: Option<String>,
+    marks: Vec<FixRequest>,
+) -> HandlerResult {
+    let Turn { app, ctx, conv, .. } = turn;
     let Some(report) = app.store.report(id).await? else {
         conv.go(State::Idle);
         turn.say(t!(ctx.lang, "review-not-found")).await?;
         return Ok(());
     };
     let plan = app.plan_of(&report);
+    let items_text = |lang| super::fixes::fix_lines(&plan, lang, &marks);
     let mails = to_focal_points(
         app,
         &report.agency,
         &format!("returned:{id}:{}", ctx.now.timestamp_millis()),
         |lang| {
             let n = Named::of(&plan, lang, &report);
-            let text = t!(
-                lang,
-                "review-focal-returned",
-                round = n.round,
-                period = n.period,
-                agency = n.agency,
-                comment = comment.clone()
-            );
+            let mut text = match comment.as_ref() {
+                Some(c) => t!(
+                    lang,
+                    "review-focal-returned",
+                    round = n.round,
+                    period = n.period,
+                    agency = n.agency,
+                    comment = c.clone()
+                ),
+                None => t!(
+                    lang,
+                    "review-focal-returned-items",
+                    round = n.round,
+                    period = n.period,
+                    agency = n.agency
+                ),
+            };
+            text.push_str(&items_text(lang));
             let open = button(t!(lang, "button-open-report"), Callback::Open { report: id });
             Screen::with(text, keyboard(vec![vec![open]]))
         },
@@ -165,16 +195,7 @@ pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> Hand
     .await?;
     let changed = app
         .store
-        .change_report_state_and_tell(
-            id,
-            &[ReportState::Submitted],
-            ReportState::Returned,
-            me(ctx),
-            Some(&comment),
-            ctx.now,
-            &mails,
-            app.wall.now(),
-        )
+        .return_report(id, me(ctx), comment.as_deref(), &marks, ctx.now, &mails, app.wall.now())
         .await;
     conv.go(State::Idle);
     let returned = match changed {
@@ -191,14 +212,20 @@ pub async fn receive_return_comment(turn: Turn<'_>, id: i64, text: &str) -> Hand
     };
     app.ring();
     let n = Named::of(&plan, ctx.lang, &returned);
-    let done = t!(
-        ctx.lang,
-        "review-returned-done",
-        round = n.round,
-        period = n.period,
-        agency = n.agency,
-        comment = comment.clone()
-    );
+    let mut done = match comment.as_ref() {
+        Some(c) => t!(
+            ctx.lang,
+            "review-returned-done",
+            round = n.round,
+            period = n.period,
+            agency = n.agency,
+            comment = c.clone()
+        ),
+        None => {
+            t!(ctx.lang, "review-returned-items-done", round = n.round, period = n.period, agency = n.agency)
+        }
+    };
+    done.push_str(&items_text(ctx.lang));
     let view = keyboard(vec![vec![button(t!(ctx.lang, "button-view"), Callback::View { report: id })]]);
     turn.send(Screen::with(done, view)).await?;
     Ok(())
@@ -301,6 +328,10 @@ pub async fn view(turn: Turn<'_>, id: i64) -> HandlerResult {
         if let Some(e) = entry {
             lines.push(format!("    {}", describe(lang, &plan, e)));
         }
+    }
+    let narrative = app.store.narrative(id).await?;
+    if narrative.version > 0 {
+        lines.extend(crate::bot::report::narrative_lines(lang, &narrative.text));
     }
     for a in app.store.attachments(id).await? {
         lines.push(format!("📎 {}", a.file_name.unwrap_or_else(|| t!(lang, "attachment-photo"))));

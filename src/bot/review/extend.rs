@@ -61,7 +61,7 @@ pub async fn extend(turn: Turn<'_>, arg: &str) -> HandlerResult {
                 lang,
                 "extend-not-later",
                 round = names.0,
-                period = period.to_string(),
+                period = present::period(lang, period),
                 last_day = present::date(last_day)
             );
             turn.say(text).await?;
@@ -72,7 +72,7 @@ pub async fn extend(turn: Turn<'_>, arg: &str) -> HandlerResult {
                 lang,
                 "extend-too-late",
                 round = names.0,
-                period = period.to_string(),
+                period = present::period(lang, period),
                 latest = present::date(latest)
             );
             turn.say(text).await?;
@@ -89,7 +89,7 @@ pub async fn extend(turn: Turn<'_>, arg: &str) -> HandlerResult {
         lang,
         "extend-ask-reason",
         round = names.0,
-        period = period.to_string(),
+        period = present::period(lang, period),
         agency = names.1,
         last_day = present::date(deadline.last_day),
         new_day = present::date(new_day)
@@ -153,7 +153,7 @@ pub async fn receive_extension_reason(
                 "extend-focal",
                 agency = agency_name(&plan, lang, agency.as_str()),
                 round = round_name(&plan, lang, &r.code),
-                period = period.to_string(),
+                period = present::period(lang, period),
                 new_day = present::date_with_weekday(lang, new_day),
                 reason = reason.to_owned()
             );
@@ -174,7 +174,7 @@ pub async fn receive_extension_reason(
         lang,
         "extend-done",
         round = round_name(&plan, lang, &r.code),
-        period = period.to_string(),
+        period = present::period(lang, period),
         agency = agency_name(&plan, lang, agency.as_str()),
         new_day = present::date(new_day),
         reason = reason.to_owned()

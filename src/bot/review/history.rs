@@ -12,6 +12,7 @@ use crate::domain::calendar::{current_deadline, local_date};
 use crate::domain::people::Lang;
 use crate::domain::plan::{ReportingRound, Schedule};
 use crate::domain::report::{ItemEntry, ItemKey, TaskStatus, items_for};
+use crate::domain::review::FixRequest;
 use crate::domain::search::find_agencies;
 use crate::domain::{PeriodKey, Plan};
 use crate::leadership::{rounds_of_period, year_deadlines};
@@ -132,7 +133,7 @@ pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
             "history-no-report",
             agency = agency_name,
             round = round_name,
-            period = period.to_string()
+            period = present::period(lang, period)
         );
         turn.say(text).await?;
         return Ok(());
@@ -149,7 +150,7 @@ pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
         item = item_code(&key),
         agency = agency_name,
         round = round_name,
-        period = period.to_string()
+        period = present::period(lang, period)
     )];
     // The item as its answer answered it, and the version that was when not this one.
     let entries = app.store.items(report.id).await?;
@@ -183,7 +184,34 @@ pub async fn history(turn: Turn<'_>, arg: &str) -> HandlerResult {
             "accepted" => t!(lang, "history-accepted", at = at(e), person = who(e)),
             "returned" => {
                 let comment = e.detail.get("comment").and_then(Value::as_str).unwrap_or_default().to_owned();
-                t!(lang, "history-returned", at = at(e), person = who(e), comment = comment)
+                // Which items were asked to fix, and this one's comment when it was one.
+                let asked: Vec<FixRequest> = e
+                    .detail
+                    .get("items")
+                    .and_then(|v| serde_json::from_value(v.clone()).ok())
+                    .unwrap_or_default();
+                match asked.iter().find(|f| f.key().as_ref() == Some(&key)) {
+                    Some(f) => t!(
+                        lang,
+                        "history-returned-this-item",
+                        at = at(e),
+                        person = who(e),
+                        comment = f.comment.clone(),
+                        count = asked.len() as i64
+                    ),
+                    None if !asked.is_empty() => {
+                        let items: Vec<String> =
+                            asked.iter().filter_map(|f| f.key()).map(|k| item_code(&k)).collect();
+                        t!(
+                            lang,
+                            "history-returned-other-items",
+                            at = at(e),
+                            person = who(e),
+                            items = items.join(", ")
+                        )
+                    }
+                    None => t!(lang, "history-returned", at = at(e), person = who(e), comment = comment),
+                }
             }
             "reopened" => t!(lang, "history-reopened", at = at(e), person = who(e)),
             _ => continue,

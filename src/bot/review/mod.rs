@@ -9,11 +9,13 @@
 mod broadcast;
 mod decide;
 mod extend;
+mod fixes;
 mod history;
 
 pub use broadcast::{broadcast, cancel_broadcast, receive_broadcast, send_broadcast};
 pub use decide::{accept, admin_reopen, ask_return_comment, receive_return_comment, view};
 pub use extend::{extend, receive_extension_reason};
+pub use fixes::{mark_fix, receive_fix_comment, return_now};
 pub use history::history;
 
 use super::send::Screen;
@@ -62,7 +64,7 @@ impl Named {
     fn of(plan: &Plan, lang: Lang, report: &ReportRow) -> Named {
         Named {
             round: super::report::round_name(plan, lang, &report.round),
-            period: report.period.to_string(),
+            period: crate::present::period(lang, report.period),
             agency: super::report::agency_name(plan, lang, report.agency.as_str()),
         }
     }
