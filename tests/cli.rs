@@ -57,13 +57,14 @@ fn plan_check_accepts_the_seed_and_lists_every_problem_of_a_broken_file() {
     assert!(!dir.path().join("dondoc.db").exists(), "checking never touches the database");
 }
 
-/// What a refused import must leave as it was: the SQLite file itself, byte for byte (none on
-/// PostgreSQL), and the plan as the database gives it back.
+/// What a refused import must leave as it was: the plan as the database gives it back, and the
+/// SQLite file itself, byte for byte (none on PostgreSQL). The file is read after the command
+/// that shows the plan, which has folded into it what an earlier command left in its log.
 fn witness(dir: &Path) -> (Option<Vec<u8>>, Vec<u8>) {
-    let file = std::fs::read(dir.join("dondoc.db")).ok();
-    assert_eq!(file.is_some(), !support::db::on_postgres());
     let shown = dondoc(dir, "vi", &["plan", "show", "--json"]);
     assert!(shown.status.success());
+    let file = std::fs::read(dir.join("dondoc.db")).ok();
+    assert_eq!(file.is_some(), !support::db::on_postgres());
     (file, shown.stdout)
 }
 
