@@ -356,7 +356,7 @@ async fn bench() {
     let runs = arg("--runs", 1) as usize;
     let dir = tempfile::tempdir().expect("temp dir");
     println!(
-        "replies benchmark: /baocao, a round, {items} items (done, no note), review; think time {} ms; {runs} run(s), floor and dondoc interleaved",
+        "replies benchmark: /baocao, {items} items (done, back to the list), review; think time {} ms; {runs} run(s), floor and dondoc interleaved",
         think.as_millis()
     );
     let mut results = Vec::new();

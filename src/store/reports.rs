@@ -1,7 +1,7 @@
 //! Reports, their items, attachments and history. Every change is one transaction that also
 //! writes its history entry, so nothing is saved without who and when.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -27,6 +27,8 @@ pub struct ReportRow {
     pub reviewed_by: Option<i64>,
     pub review_comment: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// The last day an extension gives the agency for this period, when one was granted.
+    pub extended_to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -73,7 +75,9 @@ pub enum SaveRefused {
 }
 
 pub(super) const REPORT_COLUMNS: &str = "r.id, p.code AS plan, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
-     r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.review_comment, r.updated_at";
+     r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.review_comment, r.updated_at, \
+     (SELECT e.last_day FROM deadline_extension e \
+      WHERE e.round_id = r.round_id AND e.period = r.period AND e.agency_id = r.agency_id) AS extended_to";
 pub(super) const REPORT_FROM: &str = "report r JOIN reporting_round rr ON rr.id = r.round_id \
      JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = r.agency_id";
 
@@ -93,6 +97,7 @@ pub(super) struct ReportColumns {
     reviewed_by: Option<i64>,
     review_comment: Option<String>,
     updated_at: DateTime<Utc>,
+    extended_to: Option<String>,
 }
 
 pub(super) fn report_row(row: ReportColumns) -> Result<ReportRow> {
@@ -111,6 +116,10 @@ pub(super) fn report_row(row: ReportColumns) -> Result<ReportRow> {
         reviewed_by: row.reviewed_by,
         review_comment: row.review_comment,
         updated_at: row.updated_at,
+        extended_to: row
+            .extended_to
+            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("extended_to")))
+            .transpose()?,
     })
 }
 

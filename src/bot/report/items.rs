@@ -157,7 +157,8 @@ pub(super) async fn then_next(
     let entries = app.store.items(report).await?;
     match next_item(&access, &entries, saved).filter(|_| access.report.state.is_editable()) {
         Some(next) => {
-            let (screen, state) = item_screen(app, ctx, &access, &next, Some(echo), saved).await?;
+            let (screen, state) =
+                item_screen_over(app, ctx, &access, &entries, &next, Some(echo), saved).await?;
             conv.go(state);
             turn.show(screen).await?;
         }
@@ -180,17 +181,16 @@ pub(super) fn saved_line(lang: Lang, plan: &crate::domain::Plan, entry: &ItemEnt
 }
 
 /// "📋 quý I/2022 · 3/10": where an item screen is, in one line.
-async fn item_heading(app: &AppRef, ctx: &Ctx, access: &Access) -> anyhow::Result<String> {
-    let entries = app.store.items(access.report.id).await?;
-    let filled = access.items.iter().filter(|k| super::is_filled(&entries, k)).count();
-    Ok(t!(
+fn item_heading(ctx: &Ctx, access: &Access, entries: &[ItemEntry]) -> String {
+    let filled = access.items.iter().filter(|k| super::is_filled(entries, k)).count();
+    t!(
         ctx.lang,
         "item-screen-heading",
         round = super::round_name(&access.plan, ctx.lang, &access.report.round),
         period = present::period(ctx.lang, access.report.period),
         filled = filled as i64,
         total = access.items.len() as i64
-    ))
+    )
 }
 
 /// The screen and the step for one item; `notice` goes on top (what was just saved, "nothing
@@ -203,12 +203,26 @@ pub(super) async fn item_screen(
     notice: Option<String>,
     note_for: Option<&ItemKey>,
 ) -> anyhow::Result<(Screen, State)> {
+    let entries = app.store.items(access.report.id).await?;
+    item_screen_over(app, ctx, access, &entries, key, notice, note_for).await
+}
+
+/// The same over the report's items as just read (one read of them per update).
+async fn item_screen_over(
+    app: &AppRef,
+    ctx: &Ctx,
+    access: &Access,
+    entries: &[ItemEntry],
+    key: &ItemKey,
+    notice: Option<String>,
+    note_for: Option<&ItemKey>,
+) -> anyhow::Result<(Screen, State)> {
     let (plan, report, lang) = (&access.plan, &access.report, ctx.lang);
-    let entry = current(&app.store.items(report.id).await?, key);
+    let entry = current(entries, key);
     let seen = entry.as_ref().map_or(0, |e| e.version);
     let earlier = app.store.earlier_answers(report).await?.remove(key);
     let mut text = notice.map(|n| format!("{n}\n\n")).unwrap_or_default();
-    text.push_str(&item_heading(app, ctx, access).await?);
+    text.push_str(&item_heading(ctx, access, entries));
     text.push('\n');
     let fix = access.fixes.as_ref().and_then(|f| f.comment(key)).map(str::to_owned);
     let asked_to_fix = fix.map(|c| t!(lang, "item-fix-asked", comment = c));

@@ -54,15 +54,9 @@ pub enum Denied {
 }
 
 /// The report's deadline for its agency, an admin's extension applied (the domain's one rule).
-pub async fn effective_deadline(
-    app: &AppRef,
-    plan: &Plan,
-    report: &ReportRow,
-) -> anyhow::Result<Option<Deadline>> {
-    let Some(round) = plan.round(&report.round) else { return Ok(None) };
-    let Some(deadline) = calendar::deadline_of(plan, round, report.period) else { return Ok(None) };
-    let extension = app.store.extension(&report.plan, &report.round, report.period, &report.agency).await?;
-    Ok(Some(deadline.extended(extension.map(|e| e.last_day))))
+pub fn effective_deadline(plan: &Plan, report: &ReportRow) -> Option<Deadline> {
+    let round = plan.round(&report.round)?;
+    Some(calendar::deadline_of(plan, round, report.period)?.extended(report.extended_to))
 }
 
 /// Checks, from the database, that the person is a focal point of the report's agency and that
@@ -86,7 +80,7 @@ pub async fn access(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result<R
         return Ok(Err(Denied::Forged));
     };
     let plan = app.plan_of(&report);
-    let Some(deadline) = effective_deadline(app, &plan, &report).await? else {
+    let Some(deadline) = effective_deadline(&plan, &report) else {
         return Ok(Err(Denied::Closed));
     };
     if !deadline.is_open_on(calendar::local_date(&plan, ctx.now)) {

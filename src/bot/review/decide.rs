@@ -296,7 +296,7 @@ pub async fn view(turn: Turn<'_>, id: i64) -> HandlerResult {
     let Some(report) = named_report(turn, id).await? else { return Ok(()) };
     let plan = app.plan_of(&report);
     let lang = ctx.lang;
-    let Some(deadline) = effective_deadline(app, &plan, &report).await? else {
+    let Some(deadline) = effective_deadline(&plan, &report) else {
         turn.show(Screen::text(t!(lang, "review-not-found"))).await?;
         return Ok(());
     };
