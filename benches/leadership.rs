@@ -149,7 +149,7 @@ async fn reports(store: &Store, plan: &Plan, per_agency: usize) -> usize {
             let first = 1_000_000 + 1 + (i * per_agency) as i64;
             let person = store.person_by_telegram(first).await.unwrap().expect("a focal point").id;
             let at = if i % 10 == 8 { late } else { on_time };
-            let report = store.open_report("09/KH-UBND", ROUND, period, &agency.code, at).await.unwrap();
+            let report = store.open_report(&plan.code, ROUND, period, &agency.code, at).await.unwrap();
             for (_, task) in plan.tasks_of(&agency.code) {
                 let change = ItemChange::Progress(TaskStatus::InProgress, Some((25 * q) as u8));
                 store
@@ -193,6 +193,8 @@ async fn main() {
     let now = local("2022-12-20T09:00");
     let setup = Instant::now();
     t.store().import_plan(&plan, now).await.unwrap();
+    // The synthetic plan alone is followed: leaders' answers are about it only.
+    t.store().stop_following(&dondoc::bundled::plan().unwrap().code, now).await.unwrap();
     t.app.reload_plan_if_changed().await.unwrap();
     people(t.store(), &plan, per_agency, now).await;
     let items = reports(t.store(), &plan, per_agency).await;
