@@ -276,7 +276,7 @@ async fn a_re_coded_round_keeps_its_reports_and_does_not_chase_them_again() {
     // The leaders' status counts it handed in.
     t.tg.mark_read(t.admin.id);
     let status = t.say(&t.admin, "/tinhhinh").await;
-    assert!(status.text.contains("Báo cáo tiến độ hàng quý quý I/2022"), "{}", status.text);
+    assert!(status.text.contains("Báo cáo tiến độ hàng quý, quý I/2022"), "{}", status.text);
     assert!(status.text.contains("✅ đúng hạn 1 ·"), "{}", status.text);
 }
 

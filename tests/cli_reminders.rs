@@ -133,7 +133,7 @@ async fn a_rehearsal_clock_marks_every_log_line_and_the_bot_stops_on_sigterm() {
         Some(m) => m,
         None => panic!("no answer; the bot logged: {:#?}", log.lock().unwrap()),
     };
-    let quarter = open.text.starts_with("📋 Báo cáo tiến độ hàng quý quý I/2022");
+    let quarter = open.text.starts_with("📋 Báo cáo tiến độ hàng quý, quý I/2022");
     if !quarter {
         let _ = child.kill();
     }

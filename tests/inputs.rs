@@ -38,7 +38,7 @@ async fn commands_typed_wrong_get_a_clear_answer() {
     let lan = t.tg.user(8001, "Lan", "vi");
     t.join(&lan, Role::Focal, Some("SYT")).await;
     let menu = t.say(&lan, "/baocao@").await;
-    assert!(menu.text.starts_with("📋 Báo cáo tiến độ hàng quý quý I/2022"), "{}", menu.summary());
+    assert!(menu.text.starts_with("📋 Báo cáo tiến độ hàng quý, quý I/2022"), "{}", menu.summary());
 }
 
 #[tokio::test]

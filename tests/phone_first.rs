@@ -252,7 +252,7 @@ async fn baocao_opens_the_most_urgent_round_and_says_when_one_is_overdue_and_ano
     let hoa = t.tg.user(1701, "Hoa", "vi");
     focal(&t, &hoa, "STC").await;
     let menu = t.say(&hoa, "/baocao").await;
-    assert!(menu.text.contains("Báo cáo tiến độ hàng quý quý I/2022"), "{}", menu.summary());
+    assert!(menu.text.contains("Báo cáo tiến độ hàng quý, quý I/2022"), "{}", menu.summary());
     // The other open round is one tap away, marked overdue.
     let other = menu.button("Chương trình hành động");
     assert!(other.text.contains("quá hạn 37 ngày"), "{}", menu.summary());
@@ -260,14 +260,14 @@ async fn baocao_opens_the_most_urgent_round_and_says_when_one_is_overdue_and_ano
     let report = hand_in(&t, &hoa, "STC", Q1, vec![value("5.1", "2250")]).await;
     accept(&t, report.id).await;
     let menu = t.say(&hoa, "/baocao").await;
-    assert!(menu.text.contains("Chương trình hành động năm 2022"), "{}", menu.summary());
+    assert!(menu.text.contains("Chương trình hành động, năm 2022"), "{}", menu.summary());
     assert!(
         menu.text.contains(&vi("report-open-overdue", &[("days", "37"), ("last_day", "29/01/2022")])),
         "{}",
         menu.summary()
     );
     assert!(
-        menu.text.contains("Báo cáo tiến độ hàng quý quý I/2022: đã được chấp nhận"),
+        menu.text.contains("Báo cáo tiến độ hàng quý, quý I/2022: đã được chấp nhận"),
         "{}",
         menu.summary()
     );

@@ -67,7 +67,7 @@ async fn each_focal_point_gets_one_reminder_with_a_working_button_and_nothing_tw
     let report = t.scheduler.run_at(local("2022-03-07T08:00")).await.unwrap();
     let reminder = t.tg.next_message(lan.id).await;
     assert!(
-        reminder.text.starts_with("⏰ Nhắc báo cáo: Báo cáo tiến độ hàng quý quý I/2022"),
+        reminder.text.starts_with("⏰ Nhắc báo cáo: Báo cáo tiến độ hàng quý, quý I/2022"),
         "{}",
         reminder.summary()
     );
@@ -234,7 +234,7 @@ async fn escalations_and_digests_reach_the_leadership() {
     // Tuesday 15/03 08:00, the first working day after the Q1 deadline: the after-deadline digest.
     t.scheduler.run_at(local("2022-03-15T08:00")).await.unwrap();
     let after =
-        t.tg.wait_for(chu_tich.id, |m| m.text.contains("Hết hạn Báo cáo tiến độ hàng quý quý I/2022")).await;
+        t.tg.wait_for(chu_tich.id, |m| m.text.contains("Hết hạn Báo cáo tiến độ hàng quý, quý I/2022")).await;
     assert!(after.text.contains("chưa nộp 36"), "{}", after.summary());
     // Monday 21/03 08:00, five working days late: the admins get the escalation.
     t.scheduler.run_at(local("2022-03-21T08:00")).await.unwrap();

@@ -86,10 +86,10 @@ agency-not-found = Không có đơn vị nào khớp với "{ $query }". Gõ mã
 ## The report
 
 report-none-open = Hiện không có kỳ báo cáo nào đang mở.
-report-none-open-next = Hiện không có kỳ báo cáo nào đang mở. Kỳ tới: { $round } { $period }, mở từ { $opens }.
+report-none-open-next = Hiện không có kỳ báo cáo nào đang mở. Kỳ tới: { $round }, { $period }, mở từ { $opens }.
 report-closed = Kỳ báo cáo này đã đóng. Gõ /baocao để xem các kỳ đang mở.
 report-forbidden = Bạn không có quyền với báo cáo này. Gõ /baocao để mở báo cáo của đơn vị bạn.
-report-heading = 📋 { $round } { $period }
+report-heading = 📋 { $round }, { $period }
     { $agency }
     Hạn cuối: { $last_day }
 report-progress = Đã nhập { $filled }/{ $total } mục, { $files } tệp đính kèm.
@@ -152,5 +152,5 @@ review-missing = Còn { $count } mục chưa nhập. Bạn vẫn gửi được,
 review-complete = Đã nhập đủ các mục.
 review-needs-file = Báo cáo này cần ít nhất một tệp đính kèm. Hãy gửi tệp trước khi gửi báo cáo.
 review-nothing = Chưa có mục nào được nhập, nên chưa gửi được. Bấm vào một mục để nhập.
-submit-done = ✅ Đã gửi { $round } { $period } lúc { $at }. Sở Kế hoạch và Đầu tư sẽ xem xét; bạn sẽ được báo kết quả.
-admin-report-submitted = 📥 { $agency } đã gửi { $round } { $period }: { $filled }/{ $total } mục, { $files } tệp.
+submit-done = ✅ Đã gửi { $round }, { $period } lúc { $at }. Sở Kế hoạch và Đầu tư sẽ xem xét; bạn sẽ được báo kết quả.
+admin-report-submitted = 📥 { $agency } đã gửi { $round }, { $period }: { $filled }/{ $total } mục, { $files } tệp.

@@ -18,13 +18,13 @@ progress-behind = 🔴 chậm tiến độ
 
 status-none-open = Hiện không có kỳ báo cáo nào đang mở.
 status-heading = 📊 Tình hình thực hiện Kế hoạch { $plan }
-    { $round } { $period }, hạn cuối { $last_day }
+    { $round }, { $period }, hạn cuối { $last_day }
 status-agencies = Đơn vị ({ $total }): ✅ đúng hạn { $on_time } · ⏰ muộn { $late } · ❌ chưa nộp { $missing } · ⏳ chưa đến hạn { $pending }
 status-rates = Tỷ lệ nộp { $reporting }%, đúng hạn { $punctual }%.
 status-metrics = Chỉ số ({ $total }): 🟢 đạt tiến độ { $on_track } · 🔴 chậm { $behind } · ⚪ chưa báo cáo { $not_reported }
 status-metrics-rule = (Số cộng dồn như thu ngân sách, số việc làm so với phần kế hoạch tương ứng thời gian đã qua; tỷ lệ, tốc độ so với kế hoạch cả năm.)
 status-others = Kỳ khác đang mở:
-status-other-line = • { $round } { $period } (hạn { $last_day }): nộp { $reporting }%, đúng hạn { $punctual }%, chưa nộp { $missing }
+status-other-line = • { $round }, { $period } (hạn { $last_day }): nộp { $reporting }%, đúng hạn { $punctual }%, chưa nộp { $missing }
 button-timeliness-chart = 📊 Biểu đồ nộp báo cáo
 button-export = 📥 Xuất Excel
 
@@ -68,17 +68,17 @@ agency-choose = Có { $count } đơn vị khớp với "{ $query }". Chọn mộ
 agency-heading = 🏢 { $name } ({ $code })
 agency-focal = Đầu mối: { $people }
 agency-no-focal = ⚠️ Chưa có cán bộ đầu mối nào tham gia bot.
-agency-latest = 📋 { $round } { $period }: { $state }, gửi lúc { $at }
+agency-latest = 📋 { $round }, { $period }: { $state }, gửi lúc { $at }
 agency-no-report = Chưa nộp báo cáo nào.
 agency-item-missing = chưa báo cáo
 agency-files = 📎 { $count } tệp đính kèm
-agency-in-progress = ✏️ { $round } { $period }: { $state }.
+agency-in-progress = ✏️ { $round }, { $period }: { $state }.
 agency-year = Nộp báo cáo năm { $year }:
 
 ## /quahan
 
 overdue-none = ✅ Không có đơn vị nào quá hạn báo cáo ở các kỳ đang mở.
-overdue-heading = ⏰ { $count } đơn vị quá hạn { $round } { $period } (hạn cuối { $last_day }, đã { $days } ngày):
+overdue-heading = ⏰ { $count } đơn vị quá hạn { $round }, { $period } (hạn cuối { $last_day }, đã { $days } ngày):
 overdue-line = • { $agency }: quá { $days } ngày — { $focal }
 overdue-line-extended = • { $agency }: quá { $days } ngày, đã gia hạn đến { $last_day } — { $focal }
 overdue-focal-reachable = ✅ { $name }

@@ -4,8 +4,8 @@
 ## Opening a report
 
 report-open-overdue = ⚠️ Báo cáo này đã quá hạn { $days } ngày (hạn cuối { $last_day }).
-report-open-done = ✅ { $round } { $period }: { $state }.
-button-other-round = ↪ { $round } { $period }
+report-open-done = ✅ { $round }, { $period }: { $state }.
+button-other-round = ↪ { $round }, { $period }
 other-round-overdue = ⚠️ quá hạn { $days } ngày
 report-all-filled = Đã nhập đủ các mục. Bấm "Xem lại và gửi" khi sẵn sàng.
 report-returned-items = ↩️ Báo cáo bị trả lại, cần sửa các mục sau:
@@ -13,7 +13,7 @@ report-fix-line = { $mark } { $item }: "{ $comment }"
 
 ## One item after another
 
-item-screen-heading = 📋 { $round } { $period } · đã nhập { $filled }/{ $total }
+item-screen-heading = 📋 { $round }, { $period } · đã nhập { $filled }/{ $total }
 item-saved-value = ✅ Đã lưu { $code }: { $value }
 item-kept = ✅ { $code } giữ như kỳ trước: { $value }
 item-previous = Kỳ trước ({ $period }): { $value }
@@ -86,8 +86,8 @@ button-old = Nút này đã cũ; không có gì thay đổi.
 
 ## Item-by-item review
 
-review-focal-returned-items = ↩️ { $round } { $period } của { $agency } bị Sở Kế hoạch và Đầu tư trả lại, cần sửa:
-review-returned-items-done = ↩️ Đã trả lại { $round } { $period } cho { $agency }, cần sửa:
+review-focal-returned-items = ↩️ { $round }, { $period } của { $agency } bị Sở Kế hoạch và Đầu tư trả lại, cần sửa:
+review-returned-items-done = ↩️ Đã trả lại { $round }, { $period } cho { $agency }, cần sửa:
 review-fix-line = • { $item }: "{ $comment }"
 button-return-marked = ↩️ Trả lại với { $count } mục cần sửa
 review-ask-fix-comment = Gõ ý kiến cho mục { $item } (cần sửa gì, tối đa { $max } ký tự).
@@ -107,8 +107,8 @@ button-missing-list = 📋 Chưa nộp { $period } ({ $count })
 overdue-counts = ✅ nhắc được { $reachable } · ⛔ đầu mối chặn bot { $blocked } · ⚠️ chưa có đầu mối { $nobody }
 overdue-no-focal-hint-leader = ⚠️ Đơn vị chưa có đầu mối: bộ phận quản trị sẽ gửi link mời; có thể gọi điện cho đơn vị.
 unreachable-line = • { $agency } — { $focal }
-list-missing-heading = 📋 Chưa nộp { $round } { $period }: { $count } đơn vị (trang { $page }/{ $pages })
-list-unreachable-heading = ☎️ Không nhắc được về { $round } { $period }: { $count } đơn vị (trang { $page }/{ $pages })
+list-missing-heading = 📋 Chưa nộp { $round }, { $period }: { $count } đơn vị (trang { $page }/{ $pages })
+list-unreachable-heading = ☎️ Không nhắc được về { $round }, { $period }: { $count } đơn vị (trang { $page }/{ $pages })
 agency-tasks = Nhiệm vụ ({ $total }): ✅ xong { $done } · 🔄 đang làm { $in_progress } · ⚠️ vướng { $blocked } · ⏸ chưa triển khai { $not_started } · ⬜ chưa báo cáo { $missing }
 agency-blocked-line = ⚠️ { $item }: { $note }
 agency-more-items = … và { $count } chỉ số khác: bấm "Xem báo cáo".
