@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use dondoc::domain::people::Role;
 use dondoc::domain::report::{ItemKey, TaskStatus, percent_of_target};
@@ -20,19 +20,11 @@ const Q1: PeriodKey = PeriodKey::Quarter(2022, 1);
 const Q2: PeriodKey = PeriodKey::Quarter(2022, 2);
 
 fn dondoc(t: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(args)
-        .current_dir(t.dir.path())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", support::db::env_value(t.dir.path()))
-        .env("DONDOC_LANG", "en")
-        .output()
-        .expect("run dondoc")
+    support::process::cli(t.dir.path(), "en", args)
 }
 
 fn out(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    support::process::said(o)
 }
 
 fn bundled() -> Plan {

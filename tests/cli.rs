@@ -3,20 +3,12 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use dondoc::i18n::{Lang, tr};
 
 fn dondoc(dir: &Path, lang: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", support::db::env_value(dir))
-        .env("DONDOC_LANG", lang)
-        .output()
-        .expect("run dondoc")
+    support::process::cli(dir, lang, args)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -5,21 +5,13 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SECOND: &str = include_str!("../plans/vinh-long-2024.toml");
 const SECOND_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/plans/vinh-long-2024.toml");
 
 fn dondoc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", support::db::env_value(dir))
-        .env("DONDOC_LANG", "en")
-        .output()
-        .expect("run dondoc")
+    support::process::cli(dir, "en", args)
 }
 
 fn text(bytes: &[u8]) -> String {

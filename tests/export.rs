@@ -364,15 +364,7 @@ async fn the_command_line_writes_the_same_workbook() {
 }
 
 fn dondoc(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", support::db::env_value(dir))
-        .env("DONDOC_LANG", "vi")
-        .output()
-        .expect("run dondoc")
+    support::process::cli(dir, "vi", args)
 }
 
 /// The second quarter, written by the command line: revenue is reported as a cumulative figure

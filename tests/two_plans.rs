@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use dondoc::domain::people::Role;
 use dondoc::domain::{PeriodKey, Plan};
@@ -23,19 +23,11 @@ fn second_plan_2022() -> String {
 }
 
 fn dondoc(t: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dondoc"))
-        .args(args)
-        .current_dir(t.dir.path())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DONDOC_DATABASE", support::db::env_value(t.dir.path()))
-        .env("DONDOC_LANG", "en")
-        .output()
-        .expect("run dondoc")
+    support::process::cli(t.dir.path(), "en", args)
 }
 
 fn out(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    support::process::said(o)
 }
 
 const SECOND: &str = "26/KH-UBND";

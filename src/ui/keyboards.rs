@@ -14,16 +14,7 @@ pub fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> InlineKeyboardMarkup {
 
 /// A button label of at most `max` characters, cut at a word with an ellipsis.
 pub fn label(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) if i > max / 2 => cut[..i].to_owned(),
-        _ => cut,
-    };
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+    crate::present::cut_at_word(text, max)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! test never leaves a bot polling the machine's fake servers (or burning its CPU) behind it.
 
 use std::ops::{Deref, DerefMut};
-use std::process::{Child, Command};
+use std::path::Path;
+use std::process::{Child, Command, Output};
 
 pub struct Running(Child);
 
@@ -31,4 +32,23 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A `dondoc` command run to its end in `dir`, on the test's database there, its messages in
+/// `lang`; nothing else from the environment.
+pub fn cli(dir: &Path, lang: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DONDOC_DATABASE", super::db::env_value(dir))
+        .env("DONDOC_LANG", lang)
+        .output()
+        .expect("run dondoc")
+}
+
+/// What a command printed, its standard output then its errors.
+pub fn said(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
