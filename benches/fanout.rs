@@ -162,6 +162,7 @@ async fn main() {
     let mut settings = TestApp::settings(&dir, &tg);
     settings.admins.clear();
     settings.bulk_per_second = 29;
+    settings.conversation = dondoc::config::Settings::default().conversation;
     settings.flood_per_minute = 1_000_000;
     let application = Application::build(settings, ManualClock::new(now)).await.expect("application");
     let scheduler = application.scheduler();

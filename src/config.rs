@@ -63,6 +63,9 @@ pub struct Settings {
     /// Messages sent per second in all, replies included: Telegram's limit is about 30; a bot
     /// with paid broadcasts, or a local Bot API server, may be allowed more.
     pub sends_per_second: u32,
+    /// A person answered less than this ago is in a conversation with the bot: a reminder,
+    /// digest or broadcast to them waits for the moment just after an answer, or for quiet.
+    pub conversation: Duration,
     /// A metric value moving more than this percent from the agency's last accepted one is
     /// shown back for confirmation.
     pub max_value_change_percent: u32,
@@ -100,6 +103,7 @@ impl Default for Settings {
             http_listen: None,
             bulk_per_second: 29,
             sends_per_second: 30,
+            conversation: Duration::from_secs(10),
             max_value_change_percent: 100,
             run_scheduler: true,
             retry_first: Duration::from_secs(1),
@@ -132,6 +136,7 @@ struct FileSettings {
     flood_per_minute: Option<u64>,
     takeover_secs: Option<u64>,
     sends_per_second: Option<u64>,
+    conversation_secs: Option<u64>,
 }
 
 /// A setting that could not be read; the message names it and what was wrong.
@@ -268,6 +273,9 @@ impl Settings {
         if let Some(n) = number("DONDOC_SENDS_PER_SECOND", file.sends_per_second, 1..=100_000)? {
             s.sends_per_second = n as u32;
         }
+        if let Some(secs) = number("DONDOC_CONVERSATION_SECS", file.conversation_secs, 0..=600)? {
+            s.conversation = Duration::from_secs(secs);
+        }
         s.retry_max = s.retry_max.max(s.retry_first);
         Ok(s)
     }
@@ -322,6 +330,7 @@ mod tests {
             "DONDOC_RETRY_FIRST_MS" => Some("20".to_owned()),
             "DONDOC_SEND_TIMEOUT_SECS" => Some("2".to_owned()),
             "DONDOC_TAKEOVER_SECS" => Some("1".to_owned()),
+            "DONDOC_CONVERSATION_SECS" => Some("0".to_owned()),
             _ => None,
         };
         let s = Settings::from_sources(None, env).unwrap();
@@ -330,6 +339,8 @@ mod tests {
         assert_eq!(s.retry_first, Duration::from_millis(20));
         assert_eq!(s.retry_max, Duration::from_secs(300));
         assert_eq!(s.send_timeout, Duration::from_secs(2));
+        assert_eq!(s.conversation, Duration::ZERO);
+        assert_eq!(Settings::default().conversation, Duration::from_secs(10));
         let env = |name: &str| (name == "DONDOC_RETRY_FIRST_MS").then(|| "0".to_owned());
         assert!(Settings::from_sources(None, env).unwrap_err().to_string().contains("DONDOC_RETRY_FIRST_MS"));
     }

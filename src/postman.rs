@@ -24,8 +24,16 @@ use crate::{messages, t};
 
 /// Sends in flight at once at most (each holds an HTTP request).
 const IN_FLIGHT: usize = 32;
-/// Rows claimed per pass (about a second of the bulk's pace).
-const BATCH: i64 = 32;
+/// Rows claimed at once (about a second of the bulk's pace); more are claimed as they go, so
+/// the sends never stop to wait for a batch's last answers.
+const BATCH: usize = 32;
+/// A pass claims more for this long, then finishes what it holds and records it.
+const PASS: Duration = Duration::from_secs(2);
+/// A reminder, digest or broadcast to a chat in a conversation waits for a gap this long at
+/// most (a notice, priority 0, does not wait: it is what the person is waiting for).
+const INTERRUPT_AFTER: Duration = Duration::from_secs(30);
+/// How often messages held for a chat's gap are looked at again.
+const HELD_POLL: Duration = Duration::from_millis(50);
 /// How often a broadcast's progress message is brought up to date.
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 
@@ -118,6 +126,15 @@ pub struct Postman {
     slots: Arc<Semaphore>,
     /// One pass at a time (the background loop and a test driving it by hand).
     pass: tokio::sync::Mutex<()>,
+    /// Claimed messages whose chat is busy (sent to a moment ago, or in a conversation): a
+    /// later pass sends them. Claimed, so a crash resends them; released when the bot stops.
+    held: std::sync::Mutex<Vec<Held>>,
+}
+
+/// A claimed message and since when it waits for its chat.
+struct Held {
+    mail: Mail,
+    since: tokio::time::Instant,
 }
 
 impl Postman {
@@ -126,6 +143,7 @@ impl Postman {
             app,
             slots: Arc::new(Semaphore::new(IN_FLIGHT)),
             pass: tokio::sync::Mutex::new(()),
+            held: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -151,6 +169,7 @@ impl Postman {
         let mut last_progress = tokio::time::Instant::now();
         loop {
             if *stop.borrow() {
+                self.release_held().await;
                 return;
             }
             let pass = match self.deliver_due().await {
@@ -178,8 +197,28 @@ impl Postman {
         }
     }
 
-    /// How long to sleep with nothing due: until the next retry, at most a second.
+    fn take_held(&self) -> Vec<Held> {
+        std::mem::take(&mut *self.held.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn holding(&self) -> bool {
+        !self.held.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
+    }
+
+    /// The bot is stopping: messages held for their chat's gap go back to the queue.
+    async fn release_held(&self) {
+        let ids: Vec<i64> = self.take_held().iter().map(|h| h.mail.id).collect();
+        if let Err(e) = self.app.store.release_mail(&ids, self.app.clock.now()).await {
+            tracing::warn!(error = %e, messages = ids.len(), "could not put held messages back; they go again at the next start");
+        }
+    }
+
+    /// How long to sleep with nothing due: until the next retry, at most a second; a moment
+    /// while messages wait for their chat's gap.
     async fn idle_wait(&self) -> Duration {
+        if self.holding() {
+            return HELD_POLL;
+        }
         let next = self.app.store.next_mail_at().await.ok().flatten();
         let wait =
             next.map(|n| (n - self.wall()).to_std().unwrap_or_default()).unwrap_or(Duration::from_secs(1));
@@ -194,47 +233,76 @@ impl Postman {
         loop {
             let pass = self.deliver_due().await?;
             total.add(pass);
-            if pass.touched() == 0 {
-                // Nothing due now (retries may still be backing off).
-                return Ok(total);
-            }
             if tokio::time::Instant::now() >= until {
                 return Ok(total);
+            }
+            if pass.touched() == 0 {
+                if !self.holding() {
+                    // Nothing due now (retries may still be backing off).
+                    return Ok(total);
+                }
+                tokio::time::sleep(HELD_POLL).await;
             }
         }
     }
 
-    /// One pass over the messages due now: a batch is claimed (so it is resent after a crash,
-    /// never lost), and each goes when its send slot comes, most urgent first; a message to a
-    /// chat sent to a moment ago lets the others go first.
+    /// One pass over the messages due now: rows are claimed a batch at a time (so they are
+    /// resent after a crash, never lost) and more as they go, and each goes when its send slot
+    /// comes, most urgent first. A message to a busy chat (sent to a moment ago, or in a
+    /// conversation) lets the others go first and is held for a later pass.
     pub async fn deliver_due(&self) -> anyhow::Result<Pass> {
         let _one = self.pass.lock().await;
         let store = &self.app.store;
-        let now = self.app.clock.now();
-        store.expand_admin_mail(now).await?;
-        let (mut waiting, dropped) = store.claim_due_mail(self.wall(), now, BATCH).await?;
-        for kind in &dropped {
-            self.app.metrics.bulk(kind, BulkOutcome::Dropped);
-        }
-        let mut pass = Pass { dropped: dropped.len(), ..Pass::default() };
+        let started = tokio::time::Instant::now();
+        store.expand_admin_mail(self.app.clock.now()).await?;
+        let mut pass = Pass::default();
+        let mut waiting = self.take_held();
+        let mut exhausted = false;
+        // Every message held is for a busy chat: claim past them (a bounded number).
+        let mut stuck = false;
         let mut sends: JoinSet<(Mail, Delivery)> = JoinSet::new();
-        while !waiting.is_empty() {
+        loop {
+            let claiming = started.elapsed() < PASS;
+            let want = if stuck {
+                BATCH.min((4 * BATCH).saturating_sub(waiting.len()))
+            } else {
+                BATCH.saturating_sub(waiting.len())
+            };
+            if !exhausted && claiming && want > BATCH / 2 {
+                let now = self.app.clock.now();
+                let (claimed, dropped) = store.claim_due_mail(self.wall(), now, want as i64).await?;
+                for kind in &dropped {
+                    self.app.metrics.bulk(kind, BulkOutcome::Dropped);
+                }
+                pass.dropped += dropped.len();
+                exhausted = claimed.len() + dropped.len() < want;
+                let since = tokio::time::Instant::now();
+                waiting.extend(claimed.into_iter().map(|mail| Held { mail, since }));
+                waiting.sort_by_key(|h| (h.mail.priority, h.mail.id));
+            }
+            if waiting.is_empty() && (exhausted || !claiming) {
+                break;
+            }
             let mut later = Vec::new();
-            for mail in waiting {
+            let mut went = 0;
+            for held in waiting {
+                let interrupt = held.mail.priority == 0 || held.since.elapsed() >= INTERRUPT_AFTER;
                 let granted = loop {
-                    match self.app.out.budget().try_bulk(mail.chat_id) {
+                    match self.app.out.budget().try_bulk(held.mail.chat_id, interrupt) {
                         Ok(()) => break true,
                         Err(Busy::All(until)) => tokio::time::sleep_until(until).await,
                         Err(Busy::Chat(_)) => break false,
                     }
                 };
                 if !granted {
-                    later.push(mail);
+                    later.push(held);
                     continue;
                 }
+                went += 1;
+                let mail = held.mail;
                 let Some(screen) = read_letter(&mail.payload, mail.language.as_deref()) else {
                     let failed = MailOutcome::Failed { error: "unreadable payload".into() };
-                    store.record_mail(mail.id, &failed, now).await?;
+                    store.record_mail(mail.id, &failed, self.app.clock.now()).await?;
                     pass.failed += 1;
                     self.app.metrics.bulk(&mail.kind, BulkOutcome::Failed);
                     continue;
@@ -252,16 +320,21 @@ impl Postman {
                     pass.add(self.record(done?).await?);
                 }
             }
-            if !later.is_empty() {
-                pass.deferred += later.len();
-                // Their chats were sent to less than a second ago.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
             waiting = later;
+            stuck = went == 0 && !waiting.is_empty();
+            if stuck {
+                // Only busy chats are left: claim more if there is more, else hold them.
+                if exhausted || !claiming {
+                    break;
+                }
+                tokio::time::sleep(HELD_POLL).await;
+            }
         }
         while let Some(done) = sends.join_next().await {
             pass.add(self.record(done?).await?);
         }
+        pass.deferred += waiting.len();
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).extend(waiting);
         Ok(pass)
     }
 

@@ -160,8 +160,12 @@ pub fn make_sender(settings: &Settings, bot: &Bot) -> anyhow::Result<Sender> {
         .context("building the HTTP client")?;
     let token = settings.token.as_ref().context("no bot token (TELOXIDE_TOKEN)")?;
     let out_bot = Bot::with_client(token.expose(), client).set_api_url(bot.api_url());
-    let limits = Limits { per_window: settings.sends_per_second.max(1), ..Limits::default() }
-        .with_bulk_per_second(settings.bulk_per_second);
+    let limits = Limits {
+        per_window: settings.sends_per_second.max(1),
+        conversation: settings.conversation,
+        ..Limits::default()
+    }
+    .with_bulk_per_second(settings.bulk_per_second);
     let policy =
         RetryPolicy { first: settings.retry_first, max: settings.retry_max, ..RetryPolicy::default() };
     Ok(Sender::new(out_bot, limits, policy))

@@ -287,3 +287,42 @@ async fn a_blocked_notice_waits_for_the_first_admin() {
     let told = t.tg.wait_for(t.admin.id, |m| m.text.starts_with('⛔')).await;
     assert_eq!(told.text, vi("notice-blocked", &[("name", "Lan"), ("agency", "Sở Y tế"), ("left", "0")]));
 }
+
+/// A reminder due while a person is in the middle of their report does not land between their
+/// taps: it waits for the moment just after the bot answers them, when they read, so it never
+/// holds their next reply back by Telegram's second per chat (in the fan-out benchmark 12–25
+/// of 50 reporters' reminders did, and made most of their p99).
+#[tokio::test]
+async fn a_reminder_waits_for_a_gap_in_a_conversation_and_holds_no_reply_back() {
+    let t = TestApp::spawn_with("2022-03-07T08:00", |s| s.conversation = Duration::from_secs(10)).await;
+    let lan = t.tg.user(7601, "Lan", "vi");
+    t.join(&lan, Role::Focal, Some("SYT")).await;
+    let menu = t.say(&lan, "/baocao").await;
+    // 08:00: her reminder falls due while she reads the list.
+    t.scheduler.run_at(support::app::local("2022-03-07T08:00")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let early: Vec<_> = t.tg.messages(lan.id).into_iter().filter(|m| m.text.starts_with('⏰')).collect();
+    assert!(
+        early.is_empty(),
+        "the reminder landed in her conversation: {:?}",
+        early.first().map(|m| m.summary())
+    );
+    // She taps; the answer comes, and the reminder right after it.
+    let button = menu.all_buttons().first().and_then(|b| b.data.clone()).expect("a button on the list");
+    t.tg.press(&lan, menu.message_id, &button);
+    let answer = t.tg.wait_for(lan.id, |m| !m.text.starts_with('⏰')).await;
+    let reminder = t.tg.wait_for(lan.id, |m| m.text.starts_with('⏰')).await;
+    assert!(reminder.at >= answer.at, "{}", reminder.summary());
+    assert!(
+        reminder.at - answer.at < Duration::from_millis(500),
+        "it waited {:?} after the answer",
+        reminder.at - answer.at
+    );
+    // She reads, then asks again: nothing holds her reply back.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let asked = t.tg.send_text(&lan, "/baocao");
+    let reply = t.tg.next_message(lan.id).await;
+    let latency = reply.at - t.tg.delivered_at(asked).expect("delivered");
+    assert!(latency < Duration::from_millis(300), "her reply waited {latency:?}");
+    t.outbox_idle().await;
+}

@@ -238,8 +238,9 @@ impl Sender {
             }
             req.into_future()
         })
-        .await
-        .map(|_| ())
+        .await?;
+        self.budget.answered(chat.0);
+        Ok(())
     }
 
     /// Only the buttons of an earlier message (e.g. a reminder's, once answered).

@@ -315,6 +315,27 @@ impl Store {
         Ok(())
     }
 
+    /// Claimed rows that were never sent go back to the queue (the bot is stopping), so that
+    /// they are not counted as possibly sent twice at the next start.
+    pub async fn release_mail(&self, ids: &[i64], now: DateTime<Utc>) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for id in ids {
+            query(
+                "UPDATE outbox SET status = 'pending', attempts = attempts - 1, updated_at = $1
+                  WHERE id = $2 AND status = 'sending'",
+            )
+            .bind(now)
+            .bind(*id)
+            .execute(&mut tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// At start-up: rows a crash left in flight go again (they may have arrived: at least once).
     pub async fn recover_in_flight(&self, now: DateTime<Utc>) -> Result<u64> {
         Ok(query(

@@ -100,6 +100,9 @@ impl TestApp {
             retry_max: std::time::Duration::from_millis(200),
             // Stories run faster than any person types; the flood test sets its own.
             flood_per_minute: 1_000_000,
+            // A reminder does not wait for a person's conversation to pause (the fan-out
+            // benchmark and the outbox's own test keep the default).
+            conversation: std::time::Duration::ZERO,
             ..Settings::default()
         }
     }
