@@ -8,10 +8,6 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use dondoc::domain::AgencyCode;
-use dondoc::domain::people::{Lang, Role};
-use dondoc::store::{Invite, Newcomer, Store};
-use support::app::local;
 use support::process::Running;
 use support::telegram::{FakeTelegram, TOKEN};
 
@@ -35,25 +31,8 @@ async fn output(mut c: Command) -> Output {
 
 /// A database with the bundled plan and one focal point of the health department.
 async fn prepared(dir: &Path, telegram_id: i64) {
-    let store = Store::open(support::db::location(dir)).await.unwrap();
-    let now = local("2022-03-01T09:00");
-    store.import_plan(&dondoc::bundled::plan().unwrap(), now).await.unwrap();
-    let invite = Invite {
-        code: "CLIINVITECODE000000000".into(),
-        role: Role::Focal,
-        agency: AgencyCode::parse("SYT"),
-        expires_at: now + chrono::Duration::days(30),
-    };
-    store.create_invite(&invite, None, now).await.unwrap();
-    let who = Newcomer {
-        telegram_id,
-        chat_id: telegram_id,
-        name: "Lan".into(),
-        username: None,
-        language: Lang::Vi,
-    };
-    store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap().person();
-    store.close().await;
+    let lan = (telegram_id, "Lan".to_owned(), "SYT".to_owned());
+    support::db::with_focal_points(support::db::location(dir), &[lan]).await;
 }
 
 #[tokio::test]

@@ -10,9 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use dondoc::domain::AgencyCode;
-use dondoc::domain::people::{Lang, Role};
-use dondoc::store::{Invite, Newcomer, Store};
+use dondoc::store::Store;
 use support::app::{ADMIN_ID, local};
 use support::process::Running;
 use support::telegram::{FakeTelegram, TOKEN, TgUser};
@@ -53,35 +51,12 @@ fn kill(mut child: Running) {
     child.wait().expect("reaped");
 }
 
-/// A database with the bundled plan and `n` focal points spread over the agencies.
+/// A database with the bundled plan and `n` focal points spread over the agencies; their
+/// Telegram ids.
 async fn prepared(dir: &Path, n: usize) -> Vec<i64> {
-    let store = Store::open(support::db::location(dir)).await.unwrap();
-    let now = local("2022-03-01T09:00");
-    let plan = dondoc::bundled::plan().unwrap();
-    store.import_plan(&plan, now).await.unwrap();
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let agency = &plan.agencies[i % plan.agencies.len()].code;
-        let invite = Invite {
-            code: format!("CRASH{i:017}"),
-            role: Role::Focal,
-            agency: AgencyCode::parse(agency.as_str()),
-            expires_at: now + chrono::Duration::days(30),
-        };
-        store.create_invite(&invite, None, now).await.unwrap();
-        let id = FIRST + i as i64;
-        let who = Newcomer {
-            telegram_id: id,
-            chat_id: id,
-            name: format!("Đầu mối {i}"),
-            username: None,
-            language: Lang::Vi,
-        };
-        store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap();
-        ids.push(id);
-    }
-    store.close().await;
-    ids
+    let focal = support::db::spread(FIRST, n);
+    support::db::with_focal_points(support::db::location(dir), &focal).await;
+    focal.iter().map(|f| f.0).collect()
 }
 
 /// How many messages starting with `mark` each chat received.

@@ -9,14 +9,10 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dondoc::domain::AgencyCode;
-use dondoc::domain::people::{Lang, Role};
 use dondoc::metrics::Metrics;
 use dondoc::ops::listen::{Polling, watch_webhook};
-use dondoc::store::{Invite, Newcomer, Store};
 use futures_util::StreamExt;
 use serde_json::Value;
-use support::app::local;
 use support::process::Running;
 use support::telegram::{Failure, FakeTelegram, TOKEN};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
@@ -45,26 +41,8 @@ fn sample(metrics: &str, name: &str) -> f64 {
 
 /// A database with the bundled plan and one focal point of the health department; their id.
 async fn prepared(dir: &Path, telegram_id: i64) -> i64 {
-    let store = Store::open(support::db::location(dir)).await.unwrap();
-    let now = local("2022-03-01T09:00");
-    store.import_plan(&dondoc::bundled::plan().unwrap(), now).await.unwrap();
-    let invite = Invite {
-        code: "OPSINVITECODE0000000000".into(),
-        role: Role::Focal,
-        agency: AgencyCode::parse("SYT"),
-        expires_at: now + chrono::Duration::days(30),
-    };
-    store.create_invite(&invite, None, now).await.unwrap();
-    let who = Newcomer {
-        telegram_id,
-        chat_id: telegram_id,
-        name: "Lan".into(),
-        username: None,
-        language: Lang::Vi,
-    };
-    let person = store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap().person();
-    store.close().await;
-    person.id
+    let lan = (telegram_id, "Lan".to_owned(), "SYT".to_owned());
+    support::db::with_focal_points(support::db::location(dir), &[lan]).await[0]
 }
 
 async fn until(what: &str, limit: Duration, check: impl Fn() -> bool) {

@@ -16,11 +16,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use dondoc::domain::AgencyCode;
-use dondoc::domain::people::{Lang, Role};
-use dondoc::store::{Invite, Location, Newcomer, Store};
+use dondoc::store::Location;
 use serde_json::json;
-use support::app::{ADMIN_ID, local};
+use support::app::ADMIN_ID;
 use support::telegram::{FakeTelegram, TOKEN, TgUser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -30,35 +28,12 @@ const FOCAL_POINTS: usize = 30;
 /// What the log says when a replica starts running the scheduler and the postman.
 const HOLDS: &str = "this replica runs the scheduler and the postman";
 
-/// A database with the bundled plan and `n` focal points spread over the agencies.
+/// A database with the bundled plan and `n` focal points spread over the agencies; their
+/// Telegram ids.
 async fn prepared(url: &str, n: usize) -> Vec<i64> {
-    let store = Store::open(Location::Postgres(url.to_owned())).await.unwrap();
-    let now = local("2022-03-01T09:00");
-    let plan = dondoc::bundled::plan().unwrap();
-    store.import_plan(&plan, now).await.unwrap();
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let agency = &plan.agencies[i % plan.agencies.len()].code;
-        let invite = Invite {
-            code: format!("REPLICA{i:015}"),
-            role: Role::Focal,
-            agency: AgencyCode::parse(agency.as_str()),
-            expires_at: now + chrono::Duration::days(30),
-        };
-        store.create_invite(&invite, None, now).await.unwrap();
-        let id = FIRST + i as i64;
-        let who = Newcomer {
-            telegram_id: id,
-            chat_id: id,
-            name: format!("Đầu mối {i}"),
-            username: None,
-            language: Lang::Vi,
-        };
-        store.redeem_invite(&invite.code, &who, now).await.unwrap().unwrap();
-        ids.push(id);
-    }
-    store.close().await;
-    ids
+    let focal = support::db::spread(FIRST, n);
+    support::db::with_focal_points(Location::Postgres(url.to_owned()), &focal).await;
+    focal.iter().map(|f| f.0).collect()
 }
 
 struct Replica {

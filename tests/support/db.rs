@@ -106,3 +106,52 @@ fn with_database(server: &str, name: &str) -> String {
         None => format!("{base}/{name}"),
     }
 }
+
+/// A focal point to join: Telegram id (their chat too), name, agency code.
+pub type Focal = (i64, String, String);
+
+/// `n` focal points with Telegram ids from `first`, named "Đầu mối i", spread over the bundled
+/// plan's agencies.
+pub fn spread(first: i64, n: usize) -> Vec<Focal> {
+    let plan = dondoc::bundled::plan().expect("the bundled plan");
+    (0..n)
+        .map(|i| {
+            let agency = plan.agencies[i % plan.agencies.len()].code.as_str().to_owned();
+            (first + i as i64, format!("Đầu mối {i}"), agency)
+        })
+        .collect()
+}
+
+/// The database at `location` with the bundled plan and these focal points, each joined
+/// through an invite of their own on 1 March 2022; their people ids, in order.
+pub async fn with_focal_points(location: Location, focal: &[Focal]) -> Vec<i64> {
+    use dondoc::domain::AgencyCode;
+    use dondoc::domain::people::{Lang, Role};
+    use dondoc::store::{Invite, Newcomer, Store};
+
+    let store = Store::open(location).await.expect("store");
+    let now = super::app::local("2022-03-01T09:00");
+    store.import_plan(&dondoc::bundled::plan().expect("the bundled plan"), now).await.expect("import");
+    let mut ids = Vec::new();
+    for (telegram_id, name, agency) in focal {
+        let invite = Invite {
+            code: format!("FOCAL{telegram_id:017}"),
+            role: Role::Focal,
+            agency: AgencyCode::parse(agency),
+            expires_at: now + chrono::Duration::days(30),
+        };
+        store.create_invite(&invite, None, now).await.expect("invite");
+        let who = Newcomer {
+            telegram_id: *telegram_id,
+            chat_id: *telegram_id,
+            name: name.clone(),
+            username: None,
+            language: Lang::Vi,
+        };
+        ids.push(
+            store.redeem_invite(&invite.code, &who, now).await.expect("redeem").expect("joined").person().id,
+        );
+    }
+    store.close().await;
+    ids
+}
