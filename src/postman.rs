@@ -104,8 +104,6 @@ pub struct Pass {
     pub retry: usize,
     /// Dropped unsent: too late, or the report came in meanwhile.
     pub dropped: usize,
-    /// Times a message waited for its chat's second (sent to a moment ago).
-    pub deferred: usize,
 }
 
 impl Pass {
@@ -114,7 +112,6 @@ impl Pass {
         self.failed += o.failed;
         self.retry += o.retry;
         self.dropped += o.dropped;
-        self.deferred += o.deferred;
     }
     pub fn touched(&self) -> usize {
         self.sent + self.failed + self.retry + self.dropped
@@ -197,12 +194,16 @@ impl Postman {
         }
     }
 
+    fn held(&self) -> std::sync::MutexGuard<'_, Vec<Held>> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn take_held(&self) -> Vec<Held> {
-        std::mem::take(&mut *self.held.lock().unwrap_or_else(|p| p.into_inner()))
+        std::mem::take(&mut *self.held())
     }
 
     fn holding(&self) -> bool {
-        !self.held.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
+        !self.held().is_empty()
     }
 
     /// The bot is stopping: messages held for their chat's gap go back to the queue.
@@ -333,8 +334,7 @@ impl Postman {
         while let Some(done) = sends.join_next().await {
             pass.add(self.record(done?).await?);
         }
-        pass.deferred += waiting.len();
-        self.held.lock().unwrap_or_else(|p| p.into_inner()).extend(waiting);
+        self.held().extend(waiting);
         Ok(pass)
     }
 

@@ -103,7 +103,8 @@ struct State {
     replies: VecDeque<Instant>,
     /// Last send per chat, and whether it was the bulk's; pruned now and then.
     chats: HashMap<i64, (Instant, Lane)>,
-    /// When each chat was last answered (a reply sent or a screen edited); pruned now and then.
+    /// When each chat was last answered (a reply granted or a screen edited); pruned now and
+    /// then.
     answered: HashMap<i64, Instant>,
     replies_waiting: u32,
     paused_until: Option<Instant>,
@@ -258,9 +259,7 @@ fn expected_replies(limits: &Limits, st: &State, now: Instant) -> f64 {
 /// Whether the bulk would interrupt a conversation in `chat`: it was answered in the last
 /// `conversation`, and not just now (when the person reads the answer before acting again).
 fn in_conversation(limits: &Limits, st: &State, now: Instant, chat: i64) -> Result<(), Busy> {
-    let answered = st.answered.get(&chat).copied();
-    let replied = st.chats.get(&chat).filter(|(_, lane)| *lane == Lane::Reply).map(|(t, _)| *t);
-    let Some(last) = answered.into_iter().chain(replied).max() else { return Ok(()) };
+    let Some(last) = st.answered.get(&chat).copied() else { return Ok(()) };
     let since = now.saturating_duration_since(last);
     if since <= limits.after_answer || since >= limits.conversation {
         return Ok(());
@@ -275,7 +274,10 @@ fn grant(limits: &Limits, st: &mut State, now: Instant, chat: i64, lane: Lane) {
         st.replies.pop_front();
     }
     match lane {
-        Lane::Reply => st.replies.push_back(now),
+        Lane::Reply => {
+            st.replies.push_back(now);
+            st.answered.insert(chat, now);
+        }
         Lane::Bulk => {
             // Even spacing over what the replies leave, on a schedule of its own: a slot the
             // bulk could not take (a reply waited, a chat was busy) is made up, two at most.
