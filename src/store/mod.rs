@@ -25,6 +25,7 @@ mod plan_versions;
 mod reminders;
 mod replicas;
 mod report_history;
+mod report_states;
 mod reports;
 mod review_items;
 
