@@ -7,6 +7,7 @@
 //! ratios against the floor and the targets of issue 13.
 //!
 //! cargo bench --bench replies -- [--users 50,200,500] [--items 4] [--think-ms 0] [--runs 1]
+//! (`DONDOC_BENCH_BIN=path` measures that dondoc binary instead of this build's.)
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -195,7 +196,11 @@ fn start(bot: &Bot, tg: &FakeTelegram, dir: &Path, seed: &Path) -> Child {
             let db = dir.join(format!("run-{}.db", Instant::now().elapsed().as_nanos()));
             let _ = std::fs::remove_file(&db);
             std::fs::copy(seed, &db).expect("copy the database");
-            let mut c = Command::new(env!("CARGO_BIN_EXE_dondoc"));
+            // DONDOC_BENCH_BIN: another build of dondoc to measure (an earlier commit's, to
+            // compare); this build's by default.
+            let bin =
+                std::env::var_os("DONDOC_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_dondoc").into());
+            let mut c = Command::new(bin);
             c.args(["run", "--clock-start", CLOCK])
                 .env("DONDOC_DATABASE", &db)
                 .env("TELOXIDE_API_URL", tg.api_url().to_string())

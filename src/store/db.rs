@@ -17,8 +17,10 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow, Postgres};
-use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnection, SqlitePool, SqliteRow};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, FromRow, Transaction};
+
+use super::lender::{Connections, Lent, SqliteTx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -28,13 +30,14 @@ pub enum Backend {
 
 #[derive(Debug, Clone)]
 pub enum Pool {
-    Sqlite(SqlitePool),
+    /// Lent without sqlx's pool: see `lender.rs`.
+    Sqlite(Connections),
     Postgres(PgPool),
 }
 
 /// A transaction on either backend; dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -79,8 +82,8 @@ impl Tx {
 
 /// Where a query runs: a pool or an open transaction.
 pub enum On<'a> {
-    SqlitePool(&'a SqlitePool),
-    SqliteConn(&'a mut SqliteConnection),
+    SqlitePool(&'a Connections),
+    SqliteConn(&'a mut Lent),
     PgPool(&'a PgPool),
     PgConn(&'a mut PgConnection),
 }
@@ -97,7 +100,7 @@ impl<'a> From<&'a Pool> for On<'a> {
 impl<'a> From<&'a mut Tx> for On<'a> {
     fn from(tx: &'a mut Tx) -> On<'a> {
         match tx {
-            Tx::Sqlite(t) => On::SqliteConn(t),
+            Tx::Sqlite(t) => On::SqliteConn(t.lent()),
             Tx::Postgres(t) => On::PgConn(t),
         }
     }
@@ -173,12 +176,20 @@ fn pg_args(values: Vec<Value<'_>>) -> Result<PgArguments, sqlx::Error> {
 pub trait Rows: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
 impl<T> Rows for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
 
-/// One call of sqlx's `$make(sql, args).$method(executor)` on whichever backend `on` is.
+/// One call of sqlx's `$make(sql, args).$method(executor)` on whichever backend `on` is (on
+/// SQLite, a connection lent for the statement or the transaction's).
 macro_rules! run {
     ($on:expr, $make:ident, $sql:expr, $args:expr, $method:ident) => {
         match $on {
-            On::SqlitePool(e) => sqlx::$make($sql, sqlite_args($args)?).$method(e).await,
-            On::SqliteConn(e) => sqlx::$make($sql, sqlite_args($args)?).$method(e).await,
+            On::SqlitePool(e) => {
+                let mut lent = e.lend().await?;
+                let result = sqlx::$make($sql, sqlite_args($args)?).$method(&mut *lent).await;
+                lent.check(result)
+            }
+            On::SqliteConn(lent) => {
+                let result = sqlx::$make($sql, sqlite_args($args)?).$method(&mut **lent).await;
+                lent.check(result)
+            }
             On::PgPool(e) => sqlx::$make($sql, pg_args($args)?).$method(e).await,
             On::PgConn(e) => sqlx::$make($sql, pg_args($args)?).$method(e).await,
         }
@@ -214,8 +225,15 @@ impl<'q> Query<'q> {
     pub async fn execute<'e>(self, on: impl Into<On<'e>>) -> Result<Done, sqlx::Error> {
         let (sql, args) = (self.sql, self.args);
         Ok(Done(match on.into() {
-            On::SqlitePool(e) => sqlx::query_with(sql, sqlite_args(args)?).execute(e).await?.rows_affected(),
-            On::SqliteConn(e) => sqlx::query_with(sql, sqlite_args(args)?).execute(e).await?.rows_affected(),
+            On::SqlitePool(e) => {
+                let mut lent = e.lend().await?;
+                let result = sqlx::query_with(sql, sqlite_args(args)?).execute(&mut *lent).await;
+                lent.check(result)?.rows_affected()
+            }
+            On::SqliteConn(lent) => {
+                let result = sqlx::query_with(sql, sqlite_args(args)?).execute(&mut **lent).await;
+                lent.check(result)?.rows_affected()
+            }
             On::PgPool(e) => sqlx::query_with(sql, pg_args(args)?).execute(e).await?.rows_affected(),
             On::PgConn(e) => sqlx::query_with(sql, pg_args(args)?).execute(e).await?.rows_affected(),
         }))

@@ -12,6 +12,7 @@ mod conversation;
 pub mod db;
 mod extensions;
 mod leadership;
+mod lender;
 #[cfg(test)]
 pub(crate) mod migration_tests;
 mod names;
@@ -41,6 +42,7 @@ use sqlx::sqlite::{
 use crate::domain::Problems;
 pub use db::Backend;
 use db::{Pool, Tx, query, query_as};
+pub(crate) use lender::Connections;
 
 pub use carry_over::EarlierAnswer;
 pub use extensions::Extension;
@@ -227,23 +229,15 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         // The writer never checkpoints inline (a checkpoint syncs the disk and would stall a
         // person's reply); a background connection does it, beside the writes.
-        // A pool asks its connection's thread whether it is alive before lending it and again
-        // when it comes back: two round trips around every statement. Ours live as long as the
-        // process and are checked on release; the one before lending is skipped.
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
-            .await?;
-        sqlx::migrate!("./migrations").run(&write).await?;
+        // Lent without sqlx's pool, which pings a connection's thread each time it comes back
+        // (lender.rs).
+        let write = Connections::open(options.clone().pragma("wal_autocheckpoint", "0"), 1).await?;
+        sqlx::migrate!("./migrations").run(&mut *write.lend().await?).await?;
         // Readers: on two cores, four are as fast as eight at 500 people at once (benches/replies),
         // and each keeps a page cache of its own; a province's database is a few MB that the
         // kernel caches anyway, so half a MB each.
-        let read = SqlitePoolOptions::new()
-            .max_connections(READERS)
-            .test_before_acquire(false)
-            .connect_with(options.clone().read_only(true).pragma("cache_size", "-512"))
-            .await?;
+        let read =
+            Connections::open(options.clone().read_only(true).pragma("cache_size", "-512"), READERS).await?;
         let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
         let write = Pool::Sqlite(write);
