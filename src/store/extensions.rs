@@ -69,6 +69,24 @@ impl Store {
         row.map(extension).transpose()
     }
 
+    /// An agency's extensions, in every plan, for the periods of `periods` (a JSON list).
+    pub(super) async fn agency_extensions(
+        &self,
+        agency: &AgencyCode,
+        periods: &str,
+    ) -> Result<Vec<Extension>> {
+        let each = self.backend().dialect().each("$2");
+        let sql = format!(
+            "SELECT p.code AS plan, rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, \
+             e.granted_by, e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
+             JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id \
+             WHERE a.code = $1 AND e.period IN (SELECT value FROM {each})"
+        );
+        let rows =
+            query_as::<ExtensionRow>(&sql).bind(agency.as_str()).bind(periods).fetch_all(&self.read).await?;
+        rows.into_iter().map(extension).collect()
+    }
+
     /// Every extension of a plan.
     pub async fn extensions(&self, plan: &str) -> Result<Vec<Extension>> {
         let rows = query_as::<ExtensionRow>(SELECT).bind(plan).fetch_all(&self.read).await?;

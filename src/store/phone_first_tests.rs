@@ -197,3 +197,37 @@ async fn a_typed_name_stays_and_telegrams_follows_telegram_until_then() {
     };
     assert_eq!(moved.name, "Trần Thị Ngọc Lan");
 }
+
+/// A report's screen lists the agency's other open rounds on every step: their reports and
+/// extensions come in two statements whatever their number, each matched to its own round,
+/// period and plan, and never another agency's.
+#[tokio::test]
+async fn an_agencys_open_periods_are_read_with_their_reports_and_extensions() {
+    let (store, _dir, _lan) = seeded().await;
+    let plan = seed_plan();
+    let other = plan.rounds.iter().map(|r| r.code.as_str()).find(|c| *c != ROUND).expect("a second round");
+    let now = at("2022-03-02T01:00:00Z");
+    let q1 = store.open_report(&plan.code, ROUND, Q1, &code("SYT"), now).await.unwrap();
+    store.open_report(&plan.code, ROUND, Q2, &code("CTK"), now).await.unwrap();
+    let extend = |round: &str, period: PeriodKey, agency: &str, day: u32| crate::store::Extension {
+        plan: plan.code.clone(),
+        round: round.into(),
+        period,
+        agency: code(agency),
+        last_day: chrono::NaiveDate::from_ymd_opt(2022, 7, day).unwrap(),
+        reason: "Chờ số liệu".into(),
+        granted_by: None,
+        granted_at: now,
+    };
+    for e in [extend(ROUND, Q1, "SYT", 1), extend(ROUND, Q2, "SYT", 2), extend(ROUND, Q2, "CTK", 3)] {
+        store.grant_extension(&e, &[], now).await.unwrap();
+    }
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2022, 7, d);
+    let wanted =
+        [(plan.code.as_str(), ROUND, Q1), (plan.code.as_str(), ROUND, Q2), (plan.code.as_str(), other, Q2)];
+    let found = store.agency_periods(&code("SYT"), &wanted).await.unwrap();
+    let seen: Vec<(Option<i64>, Option<chrono::NaiveDate>)> =
+        found.iter().map(|(r, last)| (r.as_ref().map(|r| r.id), *last)).collect();
+    assert_eq!(seen, vec![(Some(q1.id), day(1)), (None, day(2)), (None, None)]);
+    assert_eq!(store.agency_periods(&code("SYT"), &[]).await.unwrap(), vec![]);
+}

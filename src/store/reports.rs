@@ -274,6 +274,58 @@ impl Store {
         row.map(report_row).transpose()
     }
 
+    /// An agency's reports and extensions for the `(plan, round, period)`s asked, in two
+    /// statements whatever their number (one when each has its report, which carries its
+    /// extension): a report's screen lists the agency's other open rounds on every step.
+    /// Returns, in the order asked, each one's report and the last day its extension sets.
+    pub async fn agency_periods(
+        &self,
+        agency: &AgencyCode,
+        wanted: &[(&str, &str, PeriodKey)],
+    ) -> Result<Vec<(Option<ReportRow>, Option<NaiveDate>)>> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut periods: Vec<String> = wanted.iter().map(|(_, _, period)| period.to_string()).collect();
+        periods.sort();
+        periods.dedup();
+        let periods = super::json_list(&periods);
+        let each = self.backend().dialect().each("$2");
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE a.code = $1 AND r.period IN (SELECT value FROM {each})"
+        );
+        let rows = query_as::<ReportColumns>(&sql)
+            .bind(agency.as_str())
+            .bind(&periods)
+            .fetch_all(&self.read)
+            .await?;
+        let reports = rows.into_iter().map(report_row).collect::<Result<Vec<ReportRow>>>()?;
+        let report_of = |(plan, round, period): &(&str, &str, PeriodKey)| {
+            reports.iter().find(|r| r.plan == *plan && r.round == *round && r.period == *period).cloned()
+        };
+        let mut out: Vec<(Option<ReportRow>, Option<NaiveDate>)> = wanted
+            .iter()
+            .map(report_of)
+            .map(|r| {
+                let extended_to = r.as_ref().and_then(|r| r.extended_to);
+                (r, extended_to)
+            })
+            .collect();
+        if out.iter().all(|(report, _)| report.is_some()) {
+            return Ok(out);
+        }
+        let extensions = self.agency_extensions(agency, &periods).await?;
+        for ((plan, round, period), (report, last_day)) in wanted.iter().zip(out.iter_mut()) {
+            if report.is_none() {
+                *last_day = extensions
+                    .iter()
+                    .find(|e| e.plan == *plan && e.round == *round && e.period == *period)
+                    .map(|e| e.last_day);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
         let sql = format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = $1");
         let row = query_as::<ReportColumns>(&sql).bind(id).fetch_optional(&self.read).await?;

@@ -2,7 +2,9 @@
 //! item, the value echoed), its note, a qualitative indicator's narrative, a task's full
 //! wording. Progress, values and "unchanged" are in their own files.
 
-use super::{Access, Denied, access, agency_name, editable, menu_screen, next_item, refuse, show_menu_next};
+use super::{
+    Access, Denied, access, agency_name, editable, menu_screen_over, next_item, refuse, show_menu_next,
+};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::Screen;
@@ -168,7 +170,7 @@ pub(super) async fn then_next(
             if !access.items.is_empty() {
                 notice.push(t!(ctx.lang, "report-all-filled"));
             }
-            let screen = menu_screen(app, ctx, &access, 0, notice, saved).await?;
+            let screen = menu_screen_over(app, ctx, &access, &entries, 0, notice, saved).await?;
             turn.show(screen).await?;
         }
     }

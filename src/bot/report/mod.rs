@@ -147,15 +147,21 @@ pub async fn locked_notice(app: &AppRef, ctx: &Ctx, access: &Access) -> anyhow::
 
 /// The report's screen on the page of the first item still empty (else the first page).
 pub async fn show_menu_next(turn: Turn<'_>, report_id: i64) -> HandlerResult {
-    let Turn { app, ctx, .. } = turn;
-    let entries = app.store.items(report_id).await?;
-    let page = match access(app, ctx, report_id).await? {
-        Ok(a) => {
-            ordered_items(&a, &entries).iter().position(|k| !is_filled(&entries, k)).map_or(0, |i| i / PAGE)
+    let Turn { app, ctx, conv, .. } = turn;
+    match access(app, ctx, report_id).await? {
+        Ok(access) => {
+            let entries = app.store.items(report_id).await?;
+            let page = ordered_items(&access, &entries)
+                .iter()
+                .position(|k| !is_filled(&entries, k))
+                .map_or(0, |i| i / PAGE);
+            conv.go(State::Report { report: report_id });
+            let screen = menu_screen_over(app, ctx, &access, &entries, page, vec![], None).await?;
+            turn.show(screen).await?;
         }
-        Err(_) => 0,
-    };
-    show_menu(turn, report_id, page).await
+        Err(denied) => refuse(turn, denied, report_id).await?,
+    }
+    Ok(())
 }
 
 /// The report's screen: its state and its items as buttons.
@@ -249,10 +255,23 @@ pub async fn menu_screen(
     notice: Vec<String>,
     note_for: Option<&ItemKey>,
 ) -> anyhow::Result<Screen> {
+    let entries = app.store.items(access.report.id).await?;
+    menu_screen_over(app, ctx, access, &entries, page, notice, note_for).await
+}
+
+/// The same over the report's items as the caller just read them (one read less on a step).
+pub async fn menu_screen_over(
+    app: &AppRef,
+    ctx: &Ctx,
+    access: &Access,
+    entries: &[ItemEntry],
+    page: usize,
+    notice: Vec<String>,
+    note_for: Option<&ItemKey>,
+) -> anyhow::Result<Screen> {
     let (plan, report, lang) = (&access.plan, &access.report, ctx.lang);
-    let entries = app.store.items(report.id).await?;
     let attachments = app.store.attachments(report.id).await?;
-    let filled = access.items.iter().filter(|k| is_filled(&entries, k)).count();
+    let filled = access.items.iter().filter(|k| is_filled(entries, k)).count();
     let mut text = notice.iter().map(|n| format!("{n}\n")).collect::<String>();
     if !text.is_empty() {
         text.push('\n');
@@ -293,11 +312,11 @@ pub async fn menu_screen(
         }
         ReportState::Returned => {
             text.push('\n');
-            text.push_str(&returned_lines(plan, lang, access, &entries));
+            text.push_str(&returned_lines(plan, lang, access, entries));
         }
         ReportState::Draft => {}
     }
-    let carry = carry::copyable(app, access, &entries).await?;
+    let carry = carry::copyable(app, access, entries).await?;
     if !carry.is_empty() {
         text.push_str("\n\n");
         text.push_str(&carry::preview(plan, lang, &carry));
@@ -308,12 +327,12 @@ pub async fn menu_screen(
     }
     text.push('\n');
     text.push_str(&t!(lang, if asks_document { "report-hint-document" } else { "report-hint" }));
-    let ordered = ordered_items(access, &entries);
-    let fixes = access.fixes.as_ref().map(|f| f.open(&entries)).unwrap_or_default();
+    let ordered = ordered_items(access, entries);
+    let fixes = access.fixes.as_ref().map(|f| f.open(entries)).unwrap_or_default();
     let pages = ordered.len().div_ceil(PAGE).max(1);
     let page = page.min(pages - 1);
     for key in ordered.iter().skip(page * PAGE).take(PAGE) {
-        let mut label = item_label(plan, lang, key, is_filled(&entries, key));
+        let mut label = item_label(plan, lang, key, is_filled(entries, key));
         if fixes.contains(key) {
             label = format!("❗{label}");
         }

@@ -67,7 +67,7 @@ impl Choice {
 pub(super) async fn choices(app: &AppRef, ctx: &Ctx) -> anyhow::Result<Vec<Choice>> {
     let Some(agency) = ctx.person.as_ref().and_then(|p| p.agency.clone()) else { return Ok(vec![]) };
     let today = calendar::local_date(&app.plan.get(), ctx.now);
-    let mut out = Vec::new();
+    let mut open = Vec::new();
     for plan in app.plan.all() {
         for d in calendar::open_deadlines(&plan, ctx.now) {
             let Some(round) = plan.round(&d.round) else { continue };
@@ -77,18 +77,17 @@ pub(super) async fn choices(app: &AppRef, ctx: &Ctx) -> anyhow::Result<Vec<Choic
             if !round.asks.document && items_for(&plan, round, &agency).is_empty() {
                 continue;
             }
-            let report = app.store.find_report(&plan.code, &d.round, d.period, &agency).await?;
-            // A report row carries its extension; only a period not opened yet asks for it.
-            let extended_to = match &report {
-                Some(r) => r.extended_to,
-                None => {
-                    app.store.extension(&plan.code, &d.round, d.period, &agency).await?.map(|e| e.last_day)
-                }
-            };
-            let deadline = d.extended(extended_to);
-            out.push(Choice { plan: plan.clone(), deadline, report });
+            open.push((plan.clone(), d));
         }
     }
+    let wanted: Vec<(&str, &str, PeriodKey)> =
+        open.iter().map(|(plan, d)| (plan.code.as_str(), d.round.as_str(), d.period)).collect();
+    let found = app.store.agency_periods(&agency, &wanted).await?;
+    let mut out: Vec<Choice> = open
+        .into_iter()
+        .zip(found)
+        .map(|((plan, d), (report, extended_to))| Choice { plan, deadline: d.extended(extended_to), report })
+        .collect();
     out.sort_by_key(|c| c.urgency(today));
     Ok(out)
 }
