@@ -9,18 +9,18 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use teloxide::dispatching::{DefaultKey, Dispatcher};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::app::{App, AppRef};
-use crate::bot::schema::{SchemaError, schema};
+use crate::bot::schema::{SchemaError, UPDATE_KINDS, schema};
 use crate::clock::{RehearsalClock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::domain::Plan;
 use crate::duties::Duties;
+use crate::ops::dispatch::Dispatch;
 use crate::ops::listen::{Polling, watch_webhook};
 use crate::ops::observe::observed;
 use crate::outbound::{Limits, RetryPolicy, Sender};
@@ -34,7 +34,7 @@ use crate::t;
 pub struct Application {
     app: AppRef,
     bot: Bot,
-    dispatcher: Dispatcher<Bot, SchemaError, DefaultKey>,
+    dispatch: Arc<Dispatch<SchemaError>>,
     settings: Settings,
     stop: watch::Sender<bool>,
     scheduler: Arc<Scheduler>,
@@ -270,22 +270,13 @@ impl Application {
         if let Err(e) = crate::bot::set_default_menus(&bot).await {
             tracing::warn!(error = %e, "could not set the command menus");
         }
-        let dispatcher = Dispatcher::builder(bot.clone(), observed(schema(), app.metrics.clone()))
-            .dependencies(dptree::deps![app.clone()])
-            .error_handler(LoggingErrorHandler::with_custom_text("A handler failed"))
-            .build();
+        let dispatch = Dispatch::new(
+            observed(schema(), app.metrics.clone()),
+            dptree::deps![app.clone()],
+            LoggingErrorHandler::with_custom_text("A handler failed"),
+        );
         let (stop, _) = watch::channel(false);
-        Ok(Application {
-            app,
-            bot,
-            dispatcher,
-            settings,
-            stop,
-            scheduler,
-            postman,
-            http,
-            _instance: instance,
-        })
+        Ok(Application { app, bot, dispatch, settings, stop, scheduler, postman, http, _instance: instance })
     }
 
     /// The outbox's postman, to drive by hand in tests.
@@ -312,23 +303,18 @@ impl Application {
 
     /// Runs until SIGINT, SIGTERM or the shutdown handle; then lets in-flight updates finish.
     pub async fn run_until_stopped(mut self) -> anyhow::Result<()> {
-        let token = self.dispatcher.shutdown_token();
+        // The dispatcher is told to stop first and lets the updates in flight finish; the
+        // postman and the scheduler stop after it, so their replies still go out.
+        let (stop_updates, updates_stopped) = watch::channel(false);
         let mut stopped = self.stop.subscribe();
         let stopper = tokio::spawn(async move {
             tokio::select! {
                 _ = stopped.wait_for(|s| *s) => {}
                 _ = terminate() => tracing::info!("asked to stop; finishing the updates in flight"),
             }
-            // The dispatcher may not have started listening yet.
-            loop {
-                match token.shutdown() {
-                    Ok(done) => {
-                        done.await;
-                        break;
-                    }
-                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-                }
-            }
+            let _ = stop_updates.send(true);
+            // Kept until the dispatcher has returned (a dropped sender would read as a stop).
+            stop_updates
         });
         let duties = Duties {
             app: self.app.clone(),
@@ -345,6 +331,7 @@ impl Application {
             tokio::spawn(crate::ops::http::serve(socket, self.app.clone(), self.stop.subscribe()));
         }
         let errors = LoggingErrorHandler::with_custom_text("Telegram updates could not be fetched");
+        let dispatch = self.dispatch.clone();
         let metrics = self.app.metrics.clone();
         match self.settings.webhook_url.clone() {
             Some(url) => {
@@ -352,13 +339,14 @@ impl Application {
                 let listener =
                     crate::ops::listen::webhook(self.bot.clone(), &url, listen, metrics.clone()).await?;
                 tokio::spawn(watch_webhook(self.bot.clone(), metrics, self.stop.subscribe()));
-                self.dispatcher.dispatch_with_listener(listener, errors).await;
+                dispatch.run(listener, &UPDATE_KINDS, errors, updates_stopped).await;
             }
             None => {
                 let listener = Polling::start(self.bot.clone(), POLL_TIMEOUT, metrics).await;
-                self.dispatcher.dispatch_with_listener(listener, errors).await;
+                dispatch.run(listener, &UPDATE_KINDS, errors, updates_stopped).await;
             }
         }
+        stopper.abort();
         let _ = stopper.await;
         let _ = self.stop.send(true);
         // The postman and a tick in flight finish before the store closes.

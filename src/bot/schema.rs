@@ -5,7 +5,7 @@
 
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::Update;
+use teloxide::types::{AllowedUpdate, Update};
 
 use super::callback::Callback;
 use super::commands::{self, Command, Parsed};
@@ -23,6 +23,12 @@ use crate::store::StoreError;
 use crate::t;
 
 pub type SchemaError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The kinds of update the tree below has a branch for: the only ones asked of Telegram
+/// (teloxide's description of the tree names every kind, because its first steps, who the
+/// person is and whether they are flooding, look at any update).
+pub const UPDATE_KINDS: [AllowedUpdate; 3] =
+    [AllowedUpdate::Message, AllowedUpdate::EditedMessage, AllowedUpdate::CallbackQuery];
 
 pub fn schema() -> UpdateHandler<SchemaError> {
     dptree::entry()

@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use crate::metrics::Metrics;
 
-/// Updates handled at once, at most. The dispatcher runs one task per chat: with 500 people
+/// Updates handled at once, at most. The dispatcher runs a task per chat with work: with 500 people
 /// tapping at the same moment, 500 handlers' states (tens of KB each) were alive together while
 /// two cores served them a few at a time (75 MB at 500 people in benches/replies). The rest now
 /// wait as bare updates; 64 keep the database's writer batching and both cores busy.
