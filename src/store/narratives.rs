@@ -11,8 +11,9 @@ use super::{Result, Store};
 use crate::domain::narrative::{Narrative, NarrativePart};
 use crate::domain::{AgencyCode, PeriodKey};
 
-/// A report's narrative as stored, with what a change needs to know.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A report's narrative as stored, with what a change needs to know (the default: none, and
+/// nothing to prefill from).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredNarrative {
     pub text: Narrative,
     /// 0 when the report has none yet (then `text` is the previous report's, as a prefill).
@@ -49,13 +50,15 @@ impl From<&Parts> for Narrative {
     }
 }
 
+/// The report's own narrative (`prefill` 0) or, when it has none, the previous report's
+/// (`prefill` 1, version 0).
 #[derive(sqlx::FromRow)]
-struct OwnRow {
+struct NarrativeRow {
     #[sqlx(flatten)]
     parts: Parts,
     version: i64,
     updated_by: Option<i64>,
-    updated_at: DateTime<Utc>,
+    updated_at: Option<DateTime<Utc>>,
     copied_period: Option<String>,
 }
 
@@ -64,7 +67,6 @@ struct PreviousRow {
     #[sqlx(flatten)]
     parts: Parts,
     report: i64,
-    period: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -74,40 +76,44 @@ struct AgencyParts {
     parts: Parts,
 }
 
-/// The narrative of the same agency's latest earlier report of the same round, and its period.
-const PREVIOUS: &str = "SELECT n.results, n.shortcomings, n.causes, n.proposals, p.id AS report, p.period
+/// The narrative of the same agency's latest earlier report of the same round, and that report.
+const PREVIOUS: &str = "SELECT n.results, n.shortcomings, n.causes, n.proposals, p.id AS report
      FROM report r JOIN report p ON p.round_id = r.round_id AND p.agency_id = r.agency_id AND p.period < r.period
      JOIN report_narrative n ON n.report_id = p.id
      WHERE r.id = $1 ORDER BY p.period DESC LIMIT 1";
+
+/// The report's own narrative, then the previous report's of the same round and agency (the
+/// prefill), own first.
+const NARRATIVE: &str = "SELECT results, shortcomings, causes, proposals, version, updated_by, updated_at, copied_period
+     FROM (
+       SELECT CAST(0 AS BIGINT) AS prefill, n.results, n.shortcomings, n.causes, n.proposals, n.version,
+         n.updated_by, n.updated_at, p.period AS copied_period
+       FROM report_narrative n LEFT JOIN report p ON p.id = n.copied_from WHERE n.report_id = $1
+       UNION ALL
+       SELECT * FROM (
+         SELECT CAST(1 AS BIGINT) AS prefill, n.results, n.shortcomings, n.causes, n.proposals,
+           CAST(0 AS BIGINT) AS version, CAST(NULL AS BIGINT) AS updated_by,
+           CAST(NULL AS TIMESTAMPTZ) AS updated_at, p.period AS copied_period
+         FROM report r JOIN report p ON p.round_id = r.round_id AND p.agency_id = r.agency_id AND p.period < r.period
+         JOIN report_narrative n ON n.report_id = p.id
+         WHERE r.id = $1 ORDER BY p.period DESC LIMIT 1
+       ) previous
+     ) found ORDER BY prefill";
 
 impl Store {
     /// The report's narrative; when it has none yet, the previous report's as a prefill
     /// (version 0); an empty one when there is neither.
     pub async fn narrative(&self, report_id: i64) -> Result<StoredNarrative> {
-        let own = query_as::<OwnRow>(
-            "SELECT n.results, n.shortcomings, n.causes, n.proposals, n.version, n.updated_by, n.updated_at,
-                p.period AS copied_period
-             FROM report_narrative n LEFT JOIN report p ON p.id = n.copied_from WHERE n.report_id = $1",
-        )
-        .bind(report_id)
-        .fetch_optional(&self.read)
-        .await?;
-        if let Some(row) = own {
-            return Ok(StoredNarrative {
-                text: Narrative::from(&row.parts),
-                version: row.version,
-                updated_by: row.updated_by,
-                updated_at: Some(row.updated_at),
-                copied_from: row.copied_period.and_then(|p| p.parse().ok()),
-            });
-        }
-        let previous = query_as::<PreviousRow>(PREVIOUS).bind(report_id).fetch_optional(&self.read).await?;
+        // One statement for both (a report's screen shows how many parts are written, on every
+        // step): its own row first, then the previous report's as the prefill.
+        let rows = query_as::<NarrativeRow>(NARRATIVE).bind(report_id).fetch_all(&self.read).await?;
+        let Some(row) = rows.into_iter().next() else { return Ok(StoredNarrative::default()) };
         Ok(StoredNarrative {
-            text: previous.as_ref().map(|p| Narrative::from(&p.parts)).unwrap_or_default(),
-            version: 0,
-            updated_by: None,
-            updated_at: None,
-            copied_from: previous.and_then(|r| r.period.parse().ok()),
+            text: Narrative::from(&row.parts),
+            version: row.version,
+            updated_by: row.updated_by,
+            updated_at: row.updated_at,
+            copied_from: row.copied_period.and_then(|p| p.parse().ok()),
         })
     }
 
