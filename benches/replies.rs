@@ -192,9 +192,13 @@ fn start(bot: &Bot, tg: &FakeTelegram, dir: &Path, seed: &Path) -> Child {
             c
         }
         Bot::Dondoc => {
-            // A fresh copy of the seeded database each time.
-            let db = dir.join(format!("run-{}.db", Instant::now().elapsed().as_nanos()));
-            let _ = std::fs::remove_file(&db);
+            // A fresh copy of the seeded database each time, under a name of its own: the
+            // killed run before leaves its write-ahead log beside its file, and SQLite would
+            // replay it into a copy of the same name (`Instant::now().elapsed()` named them,
+            // a few nanoseconds each: names repeated and a run sometimes could not start).
+            static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let db = dir.join(format!("run-{n}.db"));
             std::fs::copy(seed, &db).expect("copy the database");
             // DONDOC_BENCH_BIN: another build of dondoc to measure (an earlier commit's, to
             // compare); this build's by default.
