@@ -36,11 +36,15 @@ pub(super) async fn copyable(
     if !access.report.state.is_editable() {
         return Ok(vec![]);
     }
+    let open: Vec<&ItemKey> =
+        access.items.iter().filter(|k| !is_filled(entries, k) && copies(&access.plan, k)).collect();
+    // Every item answered (or none that could be copied): nothing to read.
+    if open.is_empty() {
+        return Ok(vec![]);
+    }
     let mut earlier = app.store.earlier_answers(&access.report).await?;
-    Ok(access
-        .items
-        .iter()
-        .filter(|k| !is_filled(entries, k) && copies(&access.plan, k))
+    Ok(open
+        .into_iter()
         .filter_map(|k| earlier.remove(k))
         .filter(|a| a.entry.is_filled())
         .collect())
