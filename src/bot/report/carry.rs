@@ -43,11 +43,7 @@ pub(super) async fn copyable(
         return Ok(vec![]);
     }
     let mut earlier = app.store.earlier_answers(&access.report).await?;
-    Ok(open
-        .into_iter()
-        .filter_map(|k| earlier.remove(k))
-        .filter(|a| a.entry.is_filled())
-        .collect())
+    Ok(open.into_iter().filter_map(|k| earlier.remove(k)).filter(|a| a.entry.is_filled()).collect())
 }
 
 /// What "keep all" would copy, shown before it is tapped.
