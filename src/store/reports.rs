@@ -192,26 +192,36 @@ pub(super) fn item_entry(row: &ItemColumns) -> Result<ItemEntry> {
     })
 }
 
-/// The column and the id of the thing an item is about, in the report's own plan.
-async fn item_target(tx: &mut Tx, report_id: i64, key: &ItemKey) -> Result<(&'static str, i64)> {
-    let active = "plan_id = (SELECT rr.plan_id FROM report r JOIN reporting_round rr ON rr.id = r.round_id \
-                  WHERE r.id = $1)";
-    let (column, sql, code) = match key {
-        ItemKey::Task(c) => {
-            ("task_id", format!("SELECT id FROM task WHERE {active} AND code = $2"), c.clone())
-        }
-        ItemKey::Metric(c) => {
-            ("metric_id", format!("SELECT id FROM metric WHERE {active} AND code = $2"), c.clone())
-        }
-        ItemKey::Narrative(n) => (
-            "indicator_id",
-            // The number is bound as text with the codes; PostgreSQL compares like types only.
-            format!("SELECT id FROM indicator WHERE {active} AND number = CAST($2 AS BIGINT)"),
-            n.to_string(),
-        ),
+/// What saving an item needs of its report, read (and on PostgreSQL locked) in one statement:
+/// that the report may be changed, the column and id of what the item is about in the report's
+/// own plan, and that plan's current version (an answer records the version it answered).
+async fn save_target(tx: &mut Tx, report_id: i64, key: &ItemKey) -> Result<(&'static str, i64, Option<i64>)> {
+    let (column, table, condition, code) = match key {
+        ItemKey::Task(c) => ("task_id", "task", "code = $2", c.clone()),
+        ItemKey::Metric(c) => ("metric_id", "metric", "code = $2", c.clone()),
+        // The number is bound as text with the codes; PostgreSQL compares like types only.
+        ItemKey::Narrative(n) => ("indicator_id", "indicator", "number = CAST($2 AS BIGINT)", n.to_string()),
     };
-    let id: Option<i64> = query_scalar(&sql).bind(report_id).bind(code).fetch_optional(&mut *tx).await?;
-    id.map(|id| (column, id)).ok_or_else(|| StoreError::NotFound(format!("item {}", key.encode())))
+    let sql = format!(
+        "SELECT r.state, (SELECT id FROM {table} WHERE plan_id = rr.plan_id AND {condition}) AS target,
+            (SELECT max(v.id) FROM plan_version v WHERE v.plan_id = rr.plan_id) AS plan_version
+         FROM report r JOIN reporting_round rr ON rr.id = r.round_id WHERE r.id = $1{}",
+        tx.backend().dialect().for_update("r")
+    );
+    let row: Option<(String, Option<i64>, Option<i64>)> =
+        query_as(&sql).bind(report_id).bind(code).fetch_optional(&mut *tx).await?;
+    let Some((state, target, plan_version)) = row else {
+        return Err(StoreError::NotFound(format!("report {report_id}")));
+    };
+    match ReportState::parse(&state) {
+        None => return Err(StoreError::NotFound(format!("report {report_id}"))),
+        Some(s) if !s.is_editable() => {
+            return Err(StoreError::Conflict(format!("report {report_id} is {}", s.as_str())));
+        }
+        Some(_) => {}
+    }
+    let target = target.ok_or_else(|| StoreError::NotFound(format!("item {}", key.encode())))?;
+    Ok((column, target, plan_version))
 }
 
 fn entry_json(e: &ItemEntry) -> serde_json::Value {
@@ -381,14 +391,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<ItemEntry, SaveRefused>> {
         let mut tx = self.begin().await?;
-        if let Err(e) = editable(&mut tx, report_id).await {
-            drop(tx);
-            return match (e, self.report(report_id).await?) {
-                (StoreError::Conflict(_), Some(report)) => Ok(Err(SaveRefused::Locked { report })),
-                (e, _) => Err(e),
-            };
-        }
-        let (column, target) = item_target(&mut tx, report_id, key).await?;
+        let (column, target, plan_version) = match save_target(&mut tx, report_id, key).await {
+            Ok(found) => found,
+            Err(e) => {
+                drop(tx);
+                return match (e, self.report(report_id).await?) {
+                    (StoreError::Conflict(_), Some(report)) => Ok(Err(SaveRefused::Locked { report })),
+                    (e, _) => Err(e),
+                };
+            }
+        };
         let sql = format!("{ITEM_SELECT} WHERE i.report_id = $1 AND i.{column} = $2");
         let existing =
             query_as::<ItemColumns>(&sql).bind(report_id).bind(target).fetch_optional(&mut tx).await?;
@@ -430,13 +442,6 @@ impl Store {
             after.note.clone(),
         );
         // The answer records the plan version it answered (its wording, its target).
-        let plan_version: Option<i64> = query_scalar(
-            "SELECT max(v.id) FROM plan_version v WHERE v.plan_id =
-                (SELECT rr.plan_id FROM report r JOIN reporting_round rr ON rr.id = r.round_id WHERE r.id = $1)",
-        )
-        .bind(report_id)
-        .fetch_one(&mut tx)
-        .await?;
         after.plan_version = plan_version;
         after.asked_as = None;
         let item_id = match item_id {
