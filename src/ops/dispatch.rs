@@ -90,15 +90,13 @@ impl<E: Send + Sync + 'static> Dispatch<E> {
         let mut tasks = JoinSet::new();
         loop {
             // A permit per update received: past WAITING, nothing more is fetched meanwhile.
-            let permit = tokio::select! {
-                permit = self.waiting.clone().acquire_owned() => permit.expect("never closed"),
-                _ = stop.wait_for(|s| *s), if stop_listening.is_some() => {
-                    if let Some(stop) = stop_listening.take() { stop() }
-                    continue;
-                }
+            let waiting = self.waiting.clone();
+            let received = async {
+                let permit = waiting.acquire_owned().await.expect("never closed");
+                (permit, stream.next().await)
             };
-            let next = tokio::select! {
-                next = stream.next() => next,
+            let (permit, next) = tokio::select! {
+                received = received => received,
                 _ = stop.wait_for(|s| *s), if stop_listening.is_some() => {
                     if let Some(stop) = stop_listening.take() { stop() }
                     continue;
@@ -202,43 +200,46 @@ mod tests {
             .to_string(),
         )
         .expect("an update");
-        assert!(matches!(update.kind, teloxide::types::UpdateKind::Message(_)), "{:?}", update.kind);
+        assert!(matches!(update.kind, UpdateKind::Message(_)), "{:?}", update.kind);
         update
     }
 
-    /// A tree that records each update's text as it starts and ends, and holds an update whose
-    /// text is "wait" until `release` is sent something.
-    fn recording(
-        log: Arc<Mutex<Vec<String>>>,
-        release: Arc<tokio::sync::Mutex<mpsc::Receiver<()>>>,
-    ) -> UpdateHandler<Infallible> {
-        dptree::entry().endpoint(move |u: Update| {
+    type Log = Arc<Mutex<Vec<String>>>;
+
+    /// A dispatcher over a tree that logs each update's text as it starts and ends, panics on
+    /// "panic", and holds an update whose text starts with "wait" until the returned sender
+    /// sends something.
+    fn recording() -> (Arc<Dispatch<Infallible>>, Log, mpsc::Sender<()>) {
+        let log: Log = Arc::new(Mutex::new(Vec::new()));
+        let (release, held) = mpsc::channel(1);
+        let held = Arc::new(tokio::sync::Mutex::new(held));
+        let handler = dptree::entry().endpoint({
             let log = log.clone();
-            let release = release.clone();
-            async move {
-                let text = match &u.kind {
-                    teloxide::types::UpdateKind::Message(m) => m.text().unwrap_or_default().to_owned(),
-                    _ => String::new(),
-                };
-                log.lock().unwrap().push(format!("start {text}"));
-                if text == "panic" {
-                    panic!("a handler's bug");
+            move |u: Update| {
+                let (log, held) = (log.clone(), held.clone());
+                async move {
+                    let text = match &u.kind {
+                        UpdateKind::Message(m) => m.text().unwrap_or_default().to_owned(),
+                        _ => String::new(),
+                    };
+                    log.lock().unwrap().push(format!("start {text}"));
+                    if text == "panic" {
+                        panic!("a handler's bug");
+                    }
+                    if text.starts_with("wait") {
+                        held.lock().await.recv().await;
+                    }
+                    log.lock().unwrap().push(format!("end {text}"));
+                    Ok(())
                 }
-                if text.starts_with("wait") {
-                    release.lock().await.recv().await;
-                }
-                log.lock().unwrap().push(format!("end {text}"));
-                Ok(())
             }
-        })
+        });
+        (Dispatch::new(handler, DependencyMap::new(), IgnoringErrorHandler::new()), log, release)
     }
 
     #[tokio::test]
     async fn a_chats_updates_keep_their_order_while_other_chats_go_on() {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (release, held) = mpsc::channel(1);
-        let handler = recording(log.clone(), Arc::new(tokio::sync::Mutex::new(held)));
-        let dispatch = Dispatch::new(handler, DependencyMap::new(), IgnoringErrorHandler::new());
+        let (dispatch, log, release) = recording();
         let (updates, incoming) = mpsc::unbounded_channel::<Result<Update, Infallible>>();
         let (_stop, stopped) = watch::channel(false);
         let running = {
@@ -266,10 +267,7 @@ mod tests {
 
     #[tokio::test]
     async fn stopping_stops_the_listener_and_finishes_what_was_received() {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (release, held) = mpsc::channel(1);
-        let handler = recording(log.clone(), Arc::new(tokio::sync::Mutex::new(held)));
-        let dispatch = Dispatch::new(handler, DependencyMap::new(), IgnoringErrorHandler::new());
+        let (dispatch, log, release) = recording();
         let (updates, incoming) = mpsc::unbounded_channel::<Result<Update, Infallible>>();
         let (stop, stopped) = watch::channel(false);
         let listening = Arc::new(std::sync::atomic::AtomicBool::new(true));
@@ -296,10 +294,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_update_that_cannot_be_read_is_logged_and_skipped() {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (_release, held) = mpsc::channel(1);
-        let handler = recording(log.clone(), Arc::new(tokio::sync::Mutex::new(held)));
-        let dispatch = Dispatch::new(handler, DependencyMap::new(), IgnoringErrorHandler::new());
+        let (dispatch, log, _release) = recording();
         let unreadable: Update =
             serde_json::from_str(r#"{"update_id": 1, "my_chat_member": "not a real shape"}"#)
                 .expect("an update of kind Error");
@@ -312,10 +307,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_handler_that_panics_does_not_stop_its_chat() {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (_release, held) = mpsc::channel(1);
-        let handler = recording(log.clone(), Arc::new(tokio::sync::Mutex::new(held)));
-        let dispatch = Dispatch::new(handler, DependencyMap::new(), IgnoringErrorHandler::new());
+        let (dispatch, log, _release) = recording();
         let updates = [update(1, 10, "panic"), update(2, 10, "a"), update(3, 10, "b")];
         let stream = futures_util::stream::iter(updates.map(Ok::<_, Infallible>));
         let (_stop, stopped) = watch::channel(false);

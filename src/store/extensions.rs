@@ -20,9 +20,10 @@ pub struct Extension {
     pub granted_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT p.code AS plan, rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, \
+/// Extensions with their plan, round and agency; each query adds its `WHERE`.
+const EXTENSIONS: &str = "SELECT p.code AS plan, rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, \
      e.granted_by, e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
-     JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id WHERE p.code = $1";
+     JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id";
 
 #[derive(sqlx::FromRow)]
 struct ExtensionRow {
@@ -58,7 +59,8 @@ impl Store {
         period: PeriodKey,
         agency: &AgencyCode,
     ) -> Result<Option<Extension>> {
-        let sql = format!("{SELECT} AND rr.code = $2 AND e.period = $3 AND a.code = $4");
+        let sql =
+            format!("{EXTENSIONS} WHERE p.code = $1 AND rr.code = $2 AND e.period = $3 AND a.code = $4");
         let row = query_as::<ExtensionRow>(&sql)
             .bind(plan)
             .bind(round)
@@ -76,12 +78,7 @@ impl Store {
         periods: &str,
     ) -> Result<Vec<Extension>> {
         let each = self.backend().dialect().each("$2");
-        let sql = format!(
-            "SELECT p.code AS plan, rr.code AS round, e.period, a.code AS agency, e.last_day, e.reason, \
-             e.granted_by, e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
-             JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id \
-             WHERE a.code = $1 AND e.period IN (SELECT value FROM {each})"
-        );
+        let sql = format!("{EXTENSIONS} WHERE a.code = $1 AND e.period IN (SELECT value FROM {each})");
         let rows =
             query_as::<ExtensionRow>(&sql).bind(agency.as_str()).bind(periods).fetch_all(&self.read).await?;
         rows.into_iter().map(extension).collect()
@@ -89,7 +86,8 @@ impl Store {
 
     /// Every extension of a plan.
     pub async fn extensions(&self, plan: &str) -> Result<Vec<Extension>> {
-        let rows = query_as::<ExtensionRow>(SELECT).bind(plan).fetch_all(&self.read).await?;
+        let sql = format!("{EXTENSIONS} WHERE p.code = $1");
+        let rows = query_as::<ExtensionRow>(&sql).bind(plan).fetch_all(&self.read).await?;
         rows.into_iter().map(extension).collect()
     }
 

@@ -210,16 +210,11 @@ async fn save_target(tx: &mut Tx, report_id: i64, key: &ItemKey) -> Result<(&'st
     );
     let row: Option<(String, Option<i64>, Option<i64>)> =
         query_as(&sql).bind(report_id).bind(code).fetch_optional(&mut *tx).await?;
-    let Some((state, target, plan_version)) = row else {
-        return Err(StoreError::NotFound(format!("report {report_id}")));
+    let (state, target, plan_version) = match row {
+        Some((state, target, version)) => (Some(state), target, version),
+        None => (None, None, None),
     };
-    match ReportState::parse(&state) {
-        None => return Err(StoreError::NotFound(format!("report {report_id}"))),
-        Some(s) if !s.is_editable() => {
-            return Err(StoreError::Conflict(format!("report {report_id} is {}", s.as_str())));
-        }
-        Some(_) => {}
-    }
+    check_editable(report_id, state.as_deref())?;
     let target = target.ok_or_else(|| StoreError::NotFound(format!("item {}", key.encode())))?;
     Ok((column, target, plan_version))
 }
@@ -589,7 +584,12 @@ pub(super) fn report_state_sql(tx: &Tx) -> String {
 pub(super) async fn editable(tx: &mut Tx, report_id: i64) -> Result<()> {
     let state: Option<String> =
         query_scalar(&report_state_sql(tx)).bind(report_id).fetch_optional(&mut *tx).await?;
-    match state.as_deref().and_then(ReportState::parse) {
+    check_editable(report_id, state.as_deref())
+}
+
+/// A report's state as read: missing or unreadable, not found; handed in or accepted, a conflict.
+fn check_editable(report_id: i64, state: Option<&str>) -> Result<()> {
+    match state.and_then(ReportState::parse) {
         None => Err(StoreError::NotFound(format!("report {report_id}"))),
         Some(s) if s.is_editable() => Ok(()),
         Some(s) => Err(StoreError::Conflict(format!("report {report_id} is {}", s.as_str()))),
