@@ -11,6 +11,7 @@ mod carry_over;
 mod conversation;
 pub mod db;
 mod extensions;
+mod item_saves;
 mod leadership;
 mod lender;
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub(crate) use lender::Connections;
 
 pub use carry_over::EarlierAnswer;
 pub use extensions::Extension;
+pub use item_saves::{ItemChange, SaveRefused};
 pub use leadership::{HandedInItem, ItemKinds};
 pub use narratives::{NarrativeNewer, StoredNarrative};
 pub use ops::{CopySummary, OutboxGauge};
@@ -56,7 +58,7 @@ pub use plan_versions::{PlanStamp, PlanVersion};
 pub use reminders::DueGroup;
 pub use replicas::SchedulerLock;
 pub use report_history::ReportEvent;
-pub use reports::{Attachment, ItemChange, ReportRow, SaveRefused};
+pub use reports::{Attachment, ReportRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
