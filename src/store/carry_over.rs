@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::db::query_as;
+use super::on_sqlite::row;
 use super::reports::{ITEM_SELECT, ItemColumns, decimal, item_entry};
 use super::{Result, Store};
 use crate::domain::report::{ItemEntry, ItemKey};
@@ -20,13 +21,15 @@ pub struct EarlierAnswer {
     pub entry: ItemEntry,
 }
 
-/// An item of an earlier report, with the report and its period.
-#[derive(sqlx::FromRow)]
-struct EarlierRow {
-    report_id: i64,
-    period: String,
-    #[sqlx(flatten)]
-    item: ItemColumns,
+row! {
+    /// An item of an earlier report, with the report and its period.
+    #[derive(sqlx::FromRow)]
+    struct EarlierRow {
+        report_id: i64,
+        period: String,
+        #[sqlx(flatten)]
+        item: ItemColumns,
+    }
 }
 
 impl Store {

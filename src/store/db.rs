@@ -2,25 +2,27 @@
 //! placeholders (SQLite reads them as well as PostgreSQL does), and built with [`query`],
 //! [`query_as`] or [`query_scalar`] as with sqlx's functions of the same names; it runs on a
 //! [`Pool`] or a [`Tx`] of either backend. Its parameters are held as [`Value`]s until the backend
-//! is known, then bound as sqlx binds them, so a value is stored the same way as before.
+//! is known, then bound as sqlx binds them, so a value is stored the same way as before. On
+//! PostgreSQL sqlx runs it; on SQLite `on_sqlite.rs` does, on the caller's thread (`lender.rs`
+//! says why).
 //!
 //! Where the SQL must differ, the two texts sit side by side in [`Dialect`].
 //!
 //! Why not `sqlx::Any`: it knows neither chrono's types nor PostgreSQL's TIMESTAMPTZ (instants
 //! would be text on PostgreSQL), and rows come back as its own values. Why not a `Store` generic
 //! over `sqlx::Database`: every function and `App` would carry the bounds. Here the rest of the
-//! store keeps concrete types, row structs derive `sqlx::FromRow` (generic over the row), and each
-//! query compiles for both backends.
+//! store keeps concrete types, row structs are written inside `row!` (which derives the reading of
+//! a row for both), and each query compiles for both backends.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow, Postgres};
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, FromRow, Transaction};
 
 use super::lender::{Connections, Lent, SqliteTx};
+use super::on_sqlite::{self, FromSqlite};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -144,20 +146,6 @@ value_from! {
     Option<DateTime<Utc>> => |v| Value::Time(v);
 }
 
-fn sqlite_args(values: Vec<Value<'_>>) -> Result<SqliteArguments<'_>, sqlx::Error> {
-    let mut args = SqliteArguments::default();
-    for v in values {
-        match v {
-            Value::Int(v) => args.add(v),
-            Value::Bool(v) => args.add(v),
-            Value::Text(v) => args.add(v),
-            Value::Time(v) => args.add(v),
-        }
-        .map_err(sqlx::Error::Encode)?;
-    }
-    Ok(args)
-}
-
 fn pg_args(values: Vec<Value<'_>>) -> Result<PgArguments, sqlx::Error> {
     let mut args = PgArguments::default();
     for v in values {
@@ -172,28 +160,37 @@ fn pg_args(values: Vec<Value<'_>>) -> Result<PgArguments, sqlx::Error> {
     Ok(args)
 }
 
-/// Rows a query maps to, on both backends (what `#[derive(sqlx::FromRow)]` and tuples give).
-pub trait Rows: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Rows for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+/// Rows a query maps to, on both backends (what `row!` and tuples give).
+pub trait Rows: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Rows for T where T: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
 
-/// One call of sqlx's `$make(sql, args).$method(executor)` on whichever backend `on` is (on
-/// SQLite, a connection lent for the statement or the transaction's).
+/// The rows of a query on whichever backend `on` is: on SQLite read here (`on_sqlite.rs`) as
+/// `T`, at most `$most`; on PostgreSQL by sqlx's `$make(sql, args).$method(executor)`.
 macro_rules! run {
-    ($on:expr, $make:ident, $sql:expr, $args:expr, $method:ident) => {
+    ($on:expr, $t:ty, $sql:expr, $args:expr, $most:expr, $make:ident, $method:ident) => {
         match $on {
             On::SqlitePool(e) => {
-                let mut lent = e.lend().await?;
-                let result = sqlx::$make($sql, sqlite_args($args)?).$method(&mut *lent).await;
-                lent.check(result)
+                let lent = e.lend().await?;
+                on_sqlite::fetch::<$t>(&lent, $sql, &$args, $most)
             }
-            On::SqliteConn(lent) => {
-                let result = sqlx::$make($sql, sqlite_args($args)?).$method(&mut **lent).await;
-                lent.check(result)
-            }
-            On::PgPool(e) => sqlx::$make($sql, pg_args($args)?).$method(e).await,
-            On::PgConn(e) => sqlx::$make($sql, pg_args($args)?).$method(e).await,
+            On::SqliteConn(lent) => on_sqlite::fetch::<$t>(lent, $sql, &$args, $most),
+            On::PgPool(e) => return sqlx::$make($sql, pg_args($args)?).$method(e).await,
+            On::PgConn(e) => return sqlx::$make($sql, pg_args($args)?).$method(e).await,
         }
     };
+}
+
+/// The first row, or sqlx's `RowNotFound`.
+fn first<T>(rows: Result<Vec<T>, sqlx::Error>) -> Result<T, sqlx::Error> {
+    rows?.into_iter().next().ok_or(sqlx::Error::RowNotFound)
+}
+
+fn optional<T>(rows: Result<Vec<T>, sqlx::Error>) -> Result<Option<T>, sqlx::Error> {
+    Ok(rows?.into_iter().next())
+}
+
+fn scalars<T>(rows: Result<Vec<(T,)>, sqlx::Error>) -> Result<Vec<T>, sqlx::Error> {
+    Ok(rows?.into_iter().map(|(t,)| t).collect())
 }
 
 /// What a statement changed.
@@ -226,14 +223,10 @@ impl<'q> Query<'q> {
         let (sql, args) = (self.sql, self.args);
         Ok(Done(match on.into() {
             On::SqlitePool(e) => {
-                let mut lent = e.lend().await?;
-                let result = sqlx::query_with(sql, sqlite_args(args)?).execute(&mut *lent).await;
-                lent.check(result)?.rows_affected()
+                let lent = e.lend().await?;
+                on_sqlite::execute(&lent, sql, &args)?
             }
-            On::SqliteConn(lent) => {
-                let result = sqlx::query_with(sql, sqlite_args(args)?).execute(&mut **lent).await;
-                lent.check(result)?.rows_affected()
-            }
+            On::SqliteConn(lent) => on_sqlite::execute(lent, sql, &args)?,
             On::PgPool(e) => sqlx::query_with(sql, pg_args(args)?).execute(e).await?.rows_affected(),
             On::PgConn(e) => sqlx::query_with(sql, pg_args(args)?).execute(e).await?.rows_affected(),
         }))
@@ -253,15 +246,15 @@ impl<'q, T: Rows> QueryAs<'q, T> {
     }
 
     pub async fn fetch_all<'e>(self, on: impl Into<On<'e>>) -> Result<Vec<T>, sqlx::Error> {
-        run!(on.into(), query_as_with, self.0.sql, self.0.args, fetch_all)
+        run!(on.into(), T, self.0.sql, self.0.args, usize::MAX, query_as_with, fetch_all)
     }
 
     pub async fn fetch_one<'e>(self, on: impl Into<On<'e>>) -> Result<T, sqlx::Error> {
-        run!(on.into(), query_as_with, self.0.sql, self.0.args, fetch_one)
+        first(run!(on.into(), T, self.0.sql, self.0.args, 1, query_as_with, fetch_one))
     }
 
     pub async fn fetch_optional<'e>(self, on: impl Into<On<'e>>) -> Result<Option<T>, sqlx::Error> {
-        run!(on.into(), query_as_with, self.0.sql, self.0.args, fetch_optional)
+        optional(run!(on.into(), T, self.0.sql, self.0.args, 1, query_as_with, fetch_optional))
     }
 }
 
@@ -286,15 +279,23 @@ where
     }
 
     pub async fn fetch_all<'e>(self, on: impl Into<On<'e>>) -> Result<Vec<T>, sqlx::Error> {
-        run!(on.into(), query_scalar_with, self.0.sql, self.0.args, fetch_all)
+        scalars(run!(on.into(), (T,), self.0.sql, self.0.args, usize::MAX, query_scalar_with, fetch_all))
     }
 
     pub async fn fetch_one<'e>(self, on: impl Into<On<'e>>) -> Result<T, sqlx::Error> {
-        run!(on.into(), query_scalar_with, self.0.sql, self.0.args, fetch_one)
+        first(scalars(run!(on.into(), (T,), self.0.sql, self.0.args, 1, query_scalar_with, fetch_one)))
     }
 
     pub async fn fetch_optional<'e>(self, on: impl Into<On<'e>>) -> Result<Option<T>, sqlx::Error> {
-        run!(on.into(), query_scalar_with, self.0.sql, self.0.args, fetch_optional)
+        optional(scalars(run!(
+            on.into(),
+            (T,),
+            self.0.sql,
+            self.0.args,
+            1,
+            query_scalar_with,
+            fetch_optional
+        )))
     }
 }
 

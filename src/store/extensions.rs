@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::db::{query, query_as};
+use super::on_sqlite::row;
 use super::outbox::NewMail;
 use super::{Result, Store, StoreError};
 use crate::domain::{AgencyCode, PeriodKey};
@@ -25,16 +26,18 @@ const EXTENSIONS: &str = "SELECT p.code AS plan, rr.code AS round, e.period, a.c
      e.granted_by, e.granted_at FROM deadline_extension e JOIN reporting_round rr ON rr.id = e.round_id \
      JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = e.agency_id";
 
-#[derive(sqlx::FromRow)]
-struct ExtensionRow {
-    plan: String,
-    round: String,
-    period: String,
-    agency: String,
-    last_day: String,
-    reason: String,
-    granted_by: Option<i64>,
-    granted_at: DateTime<Utc>,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct ExtensionRow {
+        plan: String,
+        round: String,
+        period: String,
+        agency: String,
+        last_day: String,
+        reason: String,
+        granted_by: Option<i64>,
+        granted_at: DateTime<Utc>,
+    }
 }
 
 fn extension(row: ExtensionRow) -> Result<Extension> {

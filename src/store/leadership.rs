@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::db::{query_as, query_scalar};
+use super::on_sqlite::row;
 use super::reports::{REPORT_COLUMNS, REPORT_FROM, ReportColumns, decimal, report_row};
 use super::{Result, Store, StoreError, parse_json};
 use crate::domain::report::{ItemEntry, ItemKey, ReportState, TaskStatus};
@@ -81,10 +82,12 @@ impl Store {
         round: &str,
         period: PeriodKey,
     ) -> Result<Vec<(AgencyCode, Option<String>)>> {
+        row! {
         #[derive(sqlx::FromRow)]
         struct Row {
             agency: String,
             file_name: Option<String>,
+        }
         }
         let rows: Vec<Row> = query_as(
             "SELECT a.code AS agency, f.file_name FROM report_attachment f

@@ -50,7 +50,7 @@ pub(crate) async fn database_at(
     let dir = migrations_up_to(pool.backend(), version);
     let migrator = sqlx::migrate::Migrator::new(dir.path()).await.unwrap();
     match pool {
-        Pool::Sqlite(p) => migrator.run(&mut *p.lend().await.unwrap()).await.unwrap(),
+        Pool::Sqlite(p) => p.file().migrate(&migrator).await.unwrap(),
         Pool::Postgres(p) => migrator.run(p).await.unwrap(),
     }
     let p = &file.plan;
@@ -293,10 +293,8 @@ async fn a_sqlite_database_of_every_version_migrates_with_nothing_lost() {
     let dir = tempfile::tempdir().unwrap();
     let made = std::sync::atomic::AtomicUsize::new(0);
     each_version_migrates(Backend::Sqlite, async || {
-        use sqlx::sqlite::SqliteConnectOptions;
         let path = dir.path().join(format!("v{}.db", made.fetch_add(1, std::sync::atomic::Ordering::SeqCst)));
-        let options = SqliteConnectOptions::new().filename(&path).create_if_missing(true).foreign_keys(true);
-        let pool = crate::store::Connections::open(options, 1).await.unwrap();
+        let pool = crate::store::Connections::open(crate::store::SqliteFile::new(&path), 1).await.unwrap();
         (Location::File(path), Pool::Sqlite(pool))
     })
     .await;

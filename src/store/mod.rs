@@ -1,10 +1,11 @@
-//! Every query lives here, on SQLite or PostgreSQL through sqlx (`db.rs` is what differs).
+//! Every query lives here, on SQLite or PostgreSQL (`db.rs` is what differs).
 //!
 //! SQLite: WAL, foreign keys, a busy timeout, and the migrations of `migrations/` applied on
-//! open. Writes go through a pool of one connection, so they queue in memory instead of sleeping
-//! in SQLite's busy handler; reads use their own pool and see every committed write (WAL).
+//! open (by sqlx). Statements run on the caller's thread (`lender.rs`, `on_sqlite.rs`). Writes
+//! go through one connection, so they queue in memory instead of sleeping in SQLite's busy
+//! handler; reads use four of their own and see every committed write (WAL).
 //!
-//! PostgreSQL (`postgres://…`): one pool for reads and writes, the migrations of
+//! PostgreSQL (`postgres://…`): through sqlx, one pool for reads and writes, the migrations of
 //! `migrations/postgres/`; several replicas may share the database (`replicas.rs`).
 
 mod carry_over;
@@ -18,6 +19,7 @@ mod lender;
 pub(crate) mod migration_tests;
 mod names;
 mod narratives;
+mod on_sqlite;
 mod ops;
 mod outbox;
 mod people;
@@ -43,7 +45,7 @@ use sqlx::sqlite::{
 use crate::domain::Problems;
 pub use db::Backend;
 use db::{Pool, Tx, query, query_as};
-pub(crate) use lender::Connections;
+pub(crate) use lender::{Connections, SqliteFile};
 
 pub use carry_over::EarlierAnswer;
 pub use extensions::Extension;
@@ -221,25 +223,22 @@ impl Store {
     }
 
     async fn open_sqlite(path: &Path) -> Result<Store> {
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(StoreError::Database)?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+        let file = SqliteFile::new(path).pragma("synchronous", "NORMAL");
+        file.migrate(&sqlx::migrate!("./migrations")).await?;
         // The writer never checkpoints inline (a checkpoint syncs the disk and would stall a
         // person's reply); a background connection does it, beside the writes.
-        // Lent without sqlx's pool, which pings a connection's thread each time it comes back
-        // (lender.rs).
-        let write = Connections::open(options.clone().pragma("wal_autocheckpoint", "0"), 1).await?;
-        sqlx::migrate!("./migrations").run(&mut *write.lend().await?).await?;
+        let writer = file.clone().pragma("journal_mode", "WAL").pragma("wal_autocheckpoint", "0");
+        let write = Connections::open(writer, 1).await?;
         // Readers: on two cores, four are as fast as eight at 500 people at once (benches/replies),
         // and each keeps a page cache of its own; a province's database is a few MB that the
         // kernel caches anyway, so half a MB each.
-        let read =
-            Connections::open(options.clone().read_only(true).pragma("cache_size", "-512"), READERS).await?;
+        let read = Connections::open(file.read_only().pragma("cache_size", "-512"), READERS).await?;
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(StoreError::Database)?
+            .filename(path)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10));
         let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
         let write = Pool::Sqlite(write);

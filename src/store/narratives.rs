@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::db::{Tx, query, query_as};
+use super::on_sqlite::row;
 use super::{Result, Store};
 use crate::domain::narrative::{Narrative, NarrativePart};
 use crate::domain::{AgencyCode, PeriodKey};
@@ -30,13 +31,15 @@ pub struct NarrativeNewer {
     pub current: StoredNarrative,
 }
 
-/// The four parts, as every query here reads them.
-#[derive(sqlx::FromRow)]
-struct Parts {
-    results: Option<String>,
-    shortcomings: Option<String>,
-    causes: Option<String>,
-    proposals: Option<String>,
+row! {
+    /// The four parts, as every query here reads them.
+    #[derive(sqlx::FromRow)]
+    struct Parts {
+        results: Option<String>,
+        shortcomings: Option<String>,
+        causes: Option<String>,
+        proposals: Option<String>,
+    }
 }
 
 impl From<&Parts> for Narrative {
@@ -50,30 +53,36 @@ impl From<&Parts> for Narrative {
     }
 }
 
-/// The report's own narrative (`prefill` 0) or, when it has none, the previous report's
-/// (`prefill` 1, version 0).
-#[derive(sqlx::FromRow)]
-struct NarrativeRow {
-    #[sqlx(flatten)]
-    parts: Parts,
-    version: i64,
-    updated_by: Option<i64>,
-    updated_at: Option<DateTime<Utc>>,
-    copied_period: Option<String>,
+row! {
+    /// The report's own narrative (`prefill` 0) or, when it has none, the previous report's
+    /// (`prefill` 1, version 0).
+    #[derive(sqlx::FromRow)]
+    struct NarrativeRow {
+        #[sqlx(flatten)]
+        parts: Parts,
+        version: i64,
+        updated_by: Option<i64>,
+        updated_at: Option<DateTime<Utc>>,
+        copied_period: Option<String>,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct PreviousRow {
-    #[sqlx(flatten)]
-    parts: Parts,
-    report: i64,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct PreviousRow {
+        #[sqlx(flatten)]
+        parts: Parts,
+        report: i64,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct AgencyParts {
-    agency: String,
-    #[sqlx(flatten)]
-    parts: Parts,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct AgencyParts {
+        agency: String,
+        #[sqlx(flatten)]
+        parts: Parts,
+    }
 }
 
 /// The narrative of the same agency's latest earlier report of the same round, and that report.

@@ -12,16 +12,19 @@ use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 use super::db::{query_as, query_scalar};
+use super::on_sqlite::row;
 use super::{Result, Store, StoreError};
 
-/// Outbox rows not yet sent, of one kind and status (`pending` or `sending`); `due`: how many
-/// of them the postman may send now.
-#[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
-pub struct OutboxGauge {
-    pub kind: String,
-    pub status: String,
-    pub count: i64,
-    pub due: i64,
+row! {
+    /// Outbox rows not yet sent, of one kind and status (`pending` or `sending`); `due`: how many
+    /// of them the postman may send now.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
+    pub struct OutboxGauge {
+        pub kind: String,
+        pub status: String,
+        pub count: i64,
+        pub due: i64,
+    }
 }
 
 /// What a database copy holds, checked.

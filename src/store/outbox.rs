@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::db::{Tx, query, query_as, query_scalar};
+use super::on_sqlite::row;
 use super::{Result, Store};
 use crate::domain::{AgencyCode, PeriodKey};
 
@@ -47,19 +48,21 @@ pub struct NewMail {
     pub broadcast: Option<i64>,
 }
 
-/// A queued message due now.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Mail {
-    pub id: i64,
-    pub key: String,
-    pub kind: String,
-    pub priority: i64,
-    pub person_id: Option<i64>,
-    pub chat_id: i64,
-    pub language: Option<String>,
-    pub payload: String,
-    pub attempts: i64,
-    pub broadcast_id: Option<i64>,
+row! {
+    /// A queued message due now.
+    #[derive(Debug, Clone, sqlx::FromRow)]
+    pub struct Mail {
+        pub id: i64,
+        pub key: String,
+        pub kind: String,
+        pub priority: i64,
+        pub person_id: Option<i64>,
+        pub chat_id: i64,
+        pub language: Option<String>,
+        pub payload: String,
+        pub attempts: i64,
+        pub broadcast_id: Option<i64>,
+    }
 }
 
 /// How one try of a claimed row ended.
@@ -79,13 +82,15 @@ pub enum MailOutcome {
     },
 }
 
-/// Progress of a broadcast.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
-pub struct BroadcastProgress {
-    pub total: i64,
-    pub sent: i64,
-    pub failed: i64,
-    pub cancelled: i64,
+row! {
+    /// Progress of a broadcast.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+    pub struct BroadcastProgress {
+        pub total: i64,
+        pub sent: i64,
+        pub failed: i64,
+        pub cancelled: i64,
+    }
 }
 
 impl BroadcastProgress {
@@ -104,17 +109,19 @@ pub struct NewBroadcast<'a> {
     pub language: &'a str,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Broadcast {
-    pub id: i64,
-    pub text: String,
-    pub created_by: Option<i64>,
-    pub chat_id: i64,
-    pub progress_message_id: Option<i64>,
-    pub language: String,
-    pub total: i64,
-    pub status: String,
-    pub created_at: DateTime<Utc>,
+row! {
+    #[derive(Debug, Clone, sqlx::FromRow)]
+    pub struct Broadcast {
+        pub id: i64,
+        pub text: String,
+        pub created_by: Option<i64>,
+        pub chat_id: i64,
+        pub progress_message_id: Option<i64>,
+        pub language: String,
+        pub total: i64,
+        pub status: String,
+        pub created_at: DateTime<Utc>,
+    }
 }
 
 const PLAN: &str = "(SELECT id FROM plan WHERE code = $16)";

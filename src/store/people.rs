@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::db::{Tx, query, query_as, query_scalar};
+use super::on_sqlite::row;
 use super::{Result, Store, StoreError};
 use crate::domain::AgencyCode;
 use crate::domain::people::{InviteRefusal, Lang, Role, invite_hash};
@@ -65,37 +66,41 @@ impl Redeemed {
     }
 }
 
-/// An invite as the admins list it (never its code).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct InviteRow {
-    pub id: i64,
-    pub role: String,
-    pub agency: Option<String>,
-    pub created_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub used_by: Option<String>,
-    pub used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
+row! {
+    /// An invite as the admins list it (never its code).
+    #[derive(Debug, Clone, sqlx::FromRow)]
+    pub struct InviteRow {
+        pub id: i64,
+        pub role: String,
+        pub agency: Option<String>,
+        pub created_by: Option<String>,
+        pub created_at: DateTime<Utc>,
+        pub expires_at: DateTime<Utc>,
+        pub used_by: Option<String>,
+        pub used_at: Option<DateTime<Utc>>,
+        pub revoked_at: Option<DateTime<Utc>>,
+    }
 }
 
 const PERSON_COLUMNS: &str = "p.id, p.telegram_id, p.chat_id, p.name, p.username, p.language, p.role, \
      a.code AS agency, p.reachable, p.joined_at, p.name_source";
 
-/// A person as `PERSON_COLUMNS` reads them.
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: i64,
-    telegram_id: i64,
-    chat_id: i64,
-    name: String,
-    username: Option<String>,
-    language: String,
-    role: String,
-    agency: Option<String>,
-    reachable: bool,
-    joined_at: DateTime<Utc>,
-    name_source: String,
+row! {
+    /// A person as `PERSON_COLUMNS` reads them.
+    #[derive(sqlx::FromRow)]
+    struct PersonRow {
+        id: i64,
+        telegram_id: i64,
+        chat_id: i64,
+        name: String,
+        username: Option<String>,
+        language: String,
+        role: String,
+        agency: Option<String>,
+        reachable: bool,
+        joined_at: DateTime<Utc>,
+        name_source: String,
+    }
 }
 
 impl TryFrom<PersonRow> for Person {
@@ -119,23 +124,25 @@ impl TryFrom<PersonRow> for Person {
     }
 }
 
-/// What `update_context` reads: a person's columns (all NULL when nobody is behind the user),
-/// the conversation's step and the handled mark.
-#[derive(sqlx::FromRow)]
-struct ContextRow {
-    id: Option<i64>,
-    telegram_id: Option<i64>,
-    chat_id: Option<i64>,
-    name: Option<String>,
-    username: Option<String>,
-    language: Option<String>,
-    role: Option<String>,
-    agency: Option<String>,
-    reachable: Option<bool>,
-    joined_at: Option<DateTime<Utc>>,
-    name_source: Option<String>,
-    dialogue: Option<String>,
-    handled: bool,
+row! {
+    /// What `update_context` reads: a person's columns (all NULL when nobody is behind the user),
+    /// the conversation's step and the handled mark.
+    #[derive(sqlx::FromRow)]
+    struct ContextRow {
+        id: Option<i64>,
+        telegram_id: Option<i64>,
+        chat_id: Option<i64>,
+        name: Option<String>,
+        username: Option<String>,
+        language: Option<String>,
+        role: Option<String>,
+        agency: Option<String>,
+        reachable: Option<bool>,
+        joined_at: Option<DateTime<Utc>>,
+        name_source: Option<String>,
+        dialogue: Option<String>,
+        handled: bool,
+    }
 }
 
 impl ContextRow {
@@ -335,6 +342,7 @@ impl Store {
         now: DateTime<Utc>,
         confirmed: bool,
     ) -> Result<std::result::Result<Redeemed, InviteRefusal>> {
+        row! {
         #[derive(sqlx::FromRow)]
         struct InviteState {
             role: String,
@@ -343,6 +351,7 @@ impl Store {
             expires_at: DateTime<Utc>,
             used_at: Option<DateTime<Utc>>,
             revoked_at: Option<DateTime<Utc>>,
+        }
         }
         let mut tx = self.begin().await?;
         let Some(row) = query_as::<InviteState>(

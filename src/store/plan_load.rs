@@ -3,80 +3,91 @@
 use std::collections::BTreeMap;
 
 use super::db::{query_as, query_scalar};
+use super::on_sqlite::row;
 use super::{Result, Store, StoreError, parse_json};
 use crate::domain::Plan;
 use crate::domain::plan_file::*;
 
-#[derive(sqlx::FromRow)]
-struct PlanRow {
-    id: i64,
-    code: String,
-    title: String,
-    title_en: Option<String>,
-    province: String,
-    year: i64,
-    issued: Option<String>,
-    time_zone: String,
-    coordinator: String,
-    reminders: String,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct PlanRow {
+        id: i64,
+        code: String,
+        title: String,
+        title_en: Option<String>,
+        province: String,
+        year: i64,
+        issued: Option<String>,
+        time_zone: String,
+        coordinator: String,
+        reminders: String,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct IndicatorRow {
-    number: i64,
-    name_vi: String,
-    name_en: String,
-    text: String,
-    agencies: String,
-    agencies_inferred: bool,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct IndicatorRow {
+        number: i64,
+        name_vi: String,
+        name_en: String,
+        text: String,
+        agencies: String,
+        agencies_inferred: bool,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct AgencyRow {
-    code: String,
-    name_vi: String,
-    name_en: String,
-    short_vi: Option<String>,
-    short_en: Option<String>,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct AgencyRow {
+        code: String,
+        name_vi: String,
+        name_en: String,
+        short_vi: Option<String>,
+        short_en: Option<String>,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct TaskRow {
-    number: i64,
-    letter: String,
-    text: String,
-    lead: String,
-    cooperating: String,
-    due_by: Option<String>,
-    due_before: Option<String>,
-    output: Option<String>,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct TaskRow {
+        number: i64,
+        letter: String,
+        text: String,
+        lead: String,
+        cooperating: String,
+        due_by: Option<String>,
+        due_before: Option<String>,
+        output: Option<String>,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct MetricRow {
-    number: i64,
-    code: String,
-    name_vi: String,
-    name_en: String,
-    unit: String,
-    target: String,
-    target_out_of: Option<String>,
-    target_high: Option<String>,
-    direction: String,
-    strict: bool,
-    about: bool,
-    reduction: Option<String>,
-    wording: String,
-    agency: String,
-    agency_from_indicator: bool,
-    agency_inferred: bool,
-    owners: String,
-    combine: Option<String>,
-    part_of: Option<String>,
-    kind: Option<String>,
-    last_year: Option<String>,
-    same_period_last_year: String,
-    estimate: bool,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct MetricRow {
+        number: i64,
+        code: String,
+        name_vi: String,
+        name_en: String,
+        unit: String,
+        target: String,
+        target_out_of: Option<String>,
+        target_high: Option<String>,
+        direction: String,
+        strict: bool,
+        about: bool,
+        reduction: Option<String>,
+        wording: String,
+        agency: String,
+        agency_from_indicator: bool,
+        agency_inferred: bool,
+        owners: String,
+        combine: Option<String>,
+        part_of: Option<String>,
+        kind: Option<String>,
+        last_year: Option<String>,
+        same_period_last_year: String,
+        estimate: bool,
+    }
 }
 
 impl MetricRow {
@@ -114,18 +125,20 @@ impl MetricRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct RoundRow {
-    code: String,
-    name_vi: String,
-    name_en: String,
-    wording: String,
-    asks: String,
-    recipients: String,
-    to_agency: String,
-    schedule: String,
-    sections: Option<String>,
-    indicators: Option<String>,
+row! {
+    #[derive(sqlx::FromRow)]
+    struct RoundRow {
+        code: String,
+        name_vi: String,
+        name_en: String,
+        wording: String,
+        asks: String,
+        recipients: String,
+        to_agency: String,
+        schedule: String,
+        sections: Option<String>,
+        indicators: Option<String>,
+    }
 }
 
 impl RoundRow {

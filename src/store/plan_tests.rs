@@ -160,9 +160,7 @@ async fn a_plan_of_another_shape_reads_back_the_same_and_its_new_fields_count_as
 /// A database as round 1 left it: only the first migration, the plan in its columns, and a
 /// submitted report with its items.
 async fn round_one_database(path: &std::path::Path, file: &crate::domain::PlanFile) {
-    use sqlx::sqlite::SqliteConnectOptions;
-    let options = SqliteConnectOptions::new().filename(path).create_if_missing(true).foreign_keys(true);
-    let pool = crate::store::Connections::open(options, 1).await.unwrap();
+    let pool = crate::store::Connections::open(crate::store::SqliteFile::new(path), 1).await.unwrap();
     let pool = crate::store::db::Pool::Sqlite(pool);
     crate::store::migration_tests::database_at(&pool, 1, file, now()).await;
     pool.close().await;

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::db::{Tx, query, query_as, query_scalar};
+use super::on_sqlite::row;
 use super::{Result, Store, StoreError};
 use crate::domain::report::{ItemEntry, ItemKey, ReportState, TaskStatus};
 use crate::domain::{AgencyCode, PeriodKey};
@@ -32,15 +33,17 @@ pub struct ReportRow {
     pub extended_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Attachment {
-    pub file_id: String,
-    pub file_unique_id: String,
-    pub file_name: Option<String>,
-    pub file_size: Option<i64>,
-    pub mime_type: Option<String>,
-    pub added_by: Option<i64>,
-    pub added_at: DateTime<Utc>,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+    pub struct Attachment {
+        pub file_id: String,
+        pub file_unique_id: String,
+        pub file_name: Option<String>,
+        pub file_size: Option<i64>,
+        pub mime_type: Option<String>,
+        pub added_by: Option<i64>,
+        pub added_at: DateTime<Utc>,
+    }
 }
 
 pub(super) const REPORT_COLUMNS: &str = "r.id, p.code AS plan, rr.code AS round, r.period, a.code AS agency, r.state, r.first_submitted_at, \
@@ -50,23 +53,25 @@ pub(super) const REPORT_COLUMNS: &str = "r.id, p.code AS plan, rr.code AS round,
 pub(super) const REPORT_FROM: &str = "report r JOIN reporting_round rr ON rr.id = r.round_id \
      JOIN plan p ON p.id = rr.plan_id JOIN agency a ON a.id = r.agency_id";
 
-/// A report as `REPORT_COLUMNS` reads it.
-#[derive(sqlx::FromRow)]
-pub(super) struct ReportColumns {
-    id: i64,
-    plan: String,
-    round: String,
-    period: String,
-    agency: String,
-    state: String,
-    first_submitted_at: Option<DateTime<Utc>>,
-    submitted_at: Option<DateTime<Utc>>,
-    submitted_by: Option<i64>,
-    reviewed_at: Option<DateTime<Utc>>,
-    reviewed_by: Option<i64>,
-    review_comment: Option<String>,
-    updated_at: DateTime<Utc>,
-    extended_to: Option<String>,
+row! {
+    /// A report as `REPORT_COLUMNS` reads it.
+    #[derive(sqlx::FromRow)]
+    pub(super) struct ReportColumns {
+        id: i64,
+        plan: String,
+        round: String,
+        period: String,
+        agency: String,
+        state: String,
+        first_submitted_at: Option<DateTime<Utc>>,
+        submitted_at: Option<DateTime<Utc>>,
+        submitted_by: Option<i64>,
+        reviewed_at: Option<DateTime<Utc>>,
+        reviewed_by: Option<i64>,
+        review_comment: Option<String>,
+        updated_at: DateTime<Utc>,
+        extended_to: Option<String>,
+    }
 }
 
 pub(super) fn report_row(row: ReportColumns) -> Result<ReportRow> {
@@ -118,23 +123,25 @@ pub(super) fn decimal(text: Option<String>) -> Result<Option<Decimal>> {
         .transpose()
 }
 
-/// An item as `ITEM_SELECT` reads it.
-#[derive(sqlx::FromRow)]
-pub(super) struct ItemColumns {
-    pub(super) id: i64,
-    status: Option<String>,
-    percent: Option<i64>,
-    value: Option<String>,
-    value_out_of: Option<String>,
-    note: Option<String>,
-    updated_at: DateTime<Utc>,
-    updated_by: Option<i64>,
-    version: i64,
-    plan_version_id: Option<i64>,
-    task: Option<String>,
-    metric: Option<String>,
-    indicator: Option<i64>,
-    asked_as: Option<String>,
+row! {
+    /// An item as `ITEM_SELECT` reads it.
+    #[derive(sqlx::FromRow)]
+    pub(super) struct ItemColumns {
+        pub(super) id: i64,
+        status: Option<String>,
+        percent: Option<i64>,
+        value: Option<String>,
+        value_out_of: Option<String>,
+        note: Option<String>,
+        updated_at: DateTime<Utc>,
+        updated_by: Option<i64>,
+        version: i64,
+        plan_version_id: Option<i64>,
+        task: Option<String>,
+        metric: Option<String>,
+        indicator: Option<i64>,
+        asked_as: Option<String>,
+    }
 }
 
 pub(super) fn item_entry(row: &ItemColumns) -> Result<ItemEntry> {
