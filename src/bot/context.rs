@@ -1,5 +1,7 @@
 //! Who is writing, resolved once per update from the database.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use teloxide::types::{ChatId, Update, User};
 
@@ -52,7 +54,7 @@ pub fn display_name(user: &User) -> String {
 /// them, and for a duplicate delivery (an update or callback query handled before changes
 /// nothing; the mark is written when an update ends, so one a crash interrupted is handled
 /// again when redelivered).
-pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
+pub async fn resolve(app: AppRef, update: Arc<Update>) -> Option<Arc<Ctx>> {
     let mut keys = vec![format!("u:{}", update.id.0)];
     if let teloxide::types::UpdateKind::CallbackQuery(q) = &update.kind {
         keys.push(format!("cq:{}", q.id.0));
@@ -108,5 +110,5 @@ pub async fn resolve(app: AppRef, update: Update) -> Option<Ctx> {
         }
     }
     ctx.person = person;
-    Some(ctx)
+    Some(Arc::new(ctx))
 }

@@ -3,9 +3,11 @@
 //! the same way: once its reply is delivered, its handled mark and the conversation's next
 //! step are written together.
 
-use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use std::sync::Arc;
+
+use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{AllowedUpdate, Update};
+use teloxide::types::{AllowedUpdate, Update, UpdateKind};
 
 use super::callback::Callback;
 use super::commands::{self, Command, Parsed};
@@ -30,18 +32,29 @@ pub type SchemaError = Box<dyn std::error::Error + Send + Sync>;
 pub const UPDATE_KINDS: [AllowedUpdate; 3] =
     [AllowedUpdate::Message, AllowedUpdate::EditedMessage, AllowedUpdate::CallbackQuery];
 
+/// The update and its context are shared (`Arc`), not copied: dptree hands each step a clone of
+/// what it asks for, and a tap's update, message and keyboard included, is a few hundred small
+/// values (copying and dropping them was about a tenth of the bot's CPU, benches/replies).
 pub fn schema() -> UpdateHandler<SchemaError> {
-    dptree::entry()
-        .filter_map_async(context::resolve)
-        .filter_async(within_limits)
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_edited_message().endpoint(on_edited))
-        .branch(Update::filter_callback_query().endpoint(on_callback))
+    dptree::entry().filter_map_async(context::resolve).filter_async(within_limits).endpoint(on_update)
+}
+
+async fn on_update(app: AppRef, ctx: Arc<Ctx>, update: Arc<Update>) -> Result<(), SchemaError> {
+    match &update.kind {
+        UpdateKind::Message(msg) => on_message(&app, &ctx, msg).await,
+        UpdateKind::EditedMessage(_) => on_edited(&app, &ctx).await,
+        UpdateKind::CallbackQuery(q) => on_callback(&app, &ctx, q).await,
+        // Not asked of Telegram (`UPDATE_KINDS`).
+        other => {
+            tracing::debug!(kind = ?std::mem::discriminant(other), "an update of a kind the bot does not handle")
+        }
+    }
+    Ok(())
 }
 
 /// One sender cannot cost everyone else: a flood is told once to slow down, then ignored until
 /// it calms; a stranger is answered once every few minutes (an invite link always goes through).
-async fn within_limits(app: AppRef, ctx: Ctx, update: Update) -> bool {
+async fn within_limits(app: AppRef, ctx: Arc<Ctx>, update: Arc<Update>) -> bool {
     let joining = matches!(
         update.kind,
         teloxide::types::UpdateKind::Message(ref m)
@@ -94,35 +107,32 @@ async fn finish(app: &AppRef, ctx: &Ctx, conv: &Conversation, result: HandlerRes
     }
 }
 
-async fn on_message(app: AppRef, ctx: Ctx, msg: Message) -> Result<(), SchemaError> {
+async fn on_message(app: &AppRef, ctx: &Ctx, msg: &Message) {
     let conv = Conversation::default();
-    let turn = Turn { out: &app.out, app: &app, ctx: &ctx, conv: &conv, origin: Origin::Typed };
-    let result = route_message(turn, &msg).await;
-    finish(&app, &ctx, &conv, result).await;
-    Ok(())
+    let turn = Turn { out: &app.out, app, ctx, conv: &conv, origin: Origin::Typed };
+    let result = route_message(turn, msg).await;
+    finish(app, ctx, &conv, result).await;
 }
 
-async fn on_edited(app: AppRef, ctx: Ctx) -> Result<(), SchemaError> {
+async fn on_edited(app: &AppRef, ctx: &Ctx) {
     if ctx.private
         && let Err(e) = super::send::say(&app.out, ctx.chat, t!(ctx.lang, "edited-ignored")).await
     {
         tracing::warn!(error = %e, "could not answer an edited message");
     }
-    finish(&app, &ctx, &Conversation::default(), Ok(())).await;
-    Ok(())
+    finish(app, ctx, &Conversation::default(), Ok(())).await;
 }
 
-async fn on_callback(app: AppRef, ctx: Ctx, q: CallbackQuery) -> Result<(), SchemaError> {
+async fn on_callback(app: &AppRef, ctx: &Ctx, q: &CallbackQuery) {
     let origin = q.message.as_ref().map_or(Origin::Typed, |m| Origin::Tapped(m.id()));
-    let data = q.data.clone().unwrap_or_default();
+    let data = q.data.as_deref().unwrap_or_default();
     let conv = Conversation::default();
-    let turn = Turn { out: &app.out, app: &app, ctx: &ctx, conv: &conv, origin };
-    let (answered, routed) = tokio::join!(app.out.answer_callback(&q, None), route_callback(turn, &data));
+    let turn = Turn { out: &app.out, app, ctx, conv: &conv, origin };
+    let (answered, routed) = tokio::join!(app.out.answer_callback(q, None), route_callback(turn, data));
     if let Err(e) = answered {
         tracing::warn!(error = %e, "could not answer a callback query");
     }
-    finish(&app, &ctx, &conv, routed).await;
-    Ok(())
+    finish(app, ctx, &conv, routed).await;
 }
 
 /// Steps where the person types free text: there, "/word" is not run as a command (only

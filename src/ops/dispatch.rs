@@ -158,12 +158,13 @@ impl<E: Send + Sync + 'static> Dispatch<E> {
 
     async fn handle(&self, update: Update, _permit: OwnedSemaphorePermit) {
         let mut deps = self.deps.clone();
-        deps.insert(update);
+        // Shared: dptree hands each step that asks for it a clone of what it holds.
+        deps.insert(Arc::new(update));
         match self.handler.dispatch(deps).await {
             ControlFlow::Break(Ok(())) => {}
             ControlFlow::Break(Err(e)) => self.errors.clone().handle_error(e).await,
             ControlFlow::Continue(deps) => {
-                let id = deps.try_get::<Update>().map(|u| u.id.0);
+                let id = deps.try_get::<Arc<Update>>().map(|u| u.id.0);
                 tracing::debug!(update = ?id, "an update of a kind the bot does not handle");
             }
         }
@@ -215,7 +216,7 @@ mod tests {
         let held = Arc::new(tokio::sync::Mutex::new(held));
         let handler = dptree::entry().endpoint({
             let log = log.clone();
-            move |u: Update| {
+            move |u: Arc<Update>| {
                 let (log, held) = (log.clone(), held.clone());
                 async move {
                     let text = match &u.kind {

@@ -35,7 +35,7 @@ pub fn observed<E: 'static>(handler: UpdateHandler<E>, metrics: Arc<Metrics>) ->
                 // The time waited counts: it is part of what the person waits.
                 let started = Instant::now();
                 let _turn = in_flight.acquire_owned().await;
-                let span = update_span(deps.try_get::<Update>().as_deref());
+                let span = update_span(deps.try_get::<Arc<Update>>().as_deref().map(|u| &**u));
                 // Made only once its turn came, so a waiting update holds no handler state.
                 let handling = Box::pin(handler.execute(deps, cont).instrument(span));
                 let flow = handling.await;
