@@ -155,7 +155,7 @@ impl Connections {
     /// A transaction on one connection, held until [`SqliteTx::commit`] or its drop.
     pub async fn begin(&self) -> Result<SqliteTx, sqlx::Error> {
         let lent = self.lend().await?;
-        lent.execute_batch("BEGIN").map_err(failure)?;
+        run(&lent, "BEGIN")?;
         Ok(SqliteTx { lent })
     }
 }
@@ -206,12 +206,18 @@ pub struct SqliteTx {
 
 impl SqliteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.lent.execute_batch("COMMIT").map_err(failure)
+        run(&self.lent, "COMMIT")
     }
 
     pub fn lent(&mut self) -> &mut Lent {
         &mut self.lent
     }
+}
+
+/// `BEGIN` or `COMMIT`, prepared once per connection.
+fn run(conn: &Connection, sql: &str) -> Result<(), sqlx::Error> {
+    tracing::debug!(target: "dondoc::sql", statement = sql);
+    conn.prepare_cached(sql).and_then(|mut s| s.execute([])).map(drop).map_err(failure)
 }
 
 /// SQLite's refusal, as sqlx reports a database's: its code is SQLite's extended result code

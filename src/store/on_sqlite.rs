@@ -228,12 +228,14 @@ fn sql_value<'a>(value: &'a Value<'_>) -> ToSqlOutput<'a> {
 }
 
 /// `sql` prepared (from the connection's cache) with `args` bound: `$n` takes the n-th value
-/// wherever it stands, as sqlx binds it; `?` takes the next.
+/// wherever it stands, as sqlx binds it; `?` takes the next. `RUST_LOG=dondoc::sql=debug` logs
+/// every statement (as sqlx's `sqlx::query=debug` did).
 fn prepared<'c>(
     conn: &'c Connection,
     sql: &str,
     args: &[Value<'_>],
 ) -> Result<rusqlite::CachedStatement<'c>, sqlx::Error> {
+    tracing::debug!(target: "dondoc::sql", statement = sql, values = args.len());
     let mut stmt = conn.prepare_cached(sql).map_err(failure)?;
     for index in 1..=stmt.parameter_count() {
         let which = match stmt.parameter_name(index) {

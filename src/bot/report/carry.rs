@@ -79,7 +79,7 @@ pub async fn no_change(turn: Turn<'_>, report: i64, key: ItemKey, seen: Option<i
                 code = item_code(&key),
                 value = describe(ctx.lang, &access.plan, &saved)
             );
-            return saved_then_next(turn, report, &key, |_| echo).await;
+            return saved_then_next(turn, access, &key, |_| echo).await;
         }
     };
     let (screen, state) = item_screen(app, ctx, &access, &key, Some(t!(ctx.lang, refused)), None).await?;
@@ -114,5 +114,5 @@ pub async fn keep_all(turn: Turn<'_>, report: i64) -> HandlerResult {
         echo.push('\n');
         echo.push_str(&t!(ctx.lang, "keep-all-skipped", count = skipped));
     }
-    then_next(turn, report, None, |_| echo).await
+    then_next(turn, access, None, |_| echo).await
 }

@@ -2,9 +2,7 @@
 //! item, the value echoed), its note, a qualitative indicator's narrative, a task's full
 //! wording. Progress, values and "unchanged" are in their own files.
 
-use super::{
-    Access, Denied, access, agency_name, editable, menu_screen_over, next_item, refuse, show_menu_next,
-};
+use super::{Access, Denied, agency_name, editable, menu_screen_over, next_item, refuse, show_menu_next};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::Screen;
@@ -133,27 +131,27 @@ pub async fn ask_item(turn: Turn<'_>, report: i64, key: ItemKey) -> HandlerResul
 /// After an item was saved: what was saved, in one line, and on the same screen the next item
 /// to fill (one asked to fix first), or the report's list when every item has its answer; a
 /// note on the item just saved is a tap away. One message, whatever came before.
+///
+/// `access` is the one checked before the save: the save itself refused a report no longer
+/// open for changes, so it is not read again.
 pub(super) async fn saved_then_next(
     turn: Turn<'_>,
-    report: i64,
+    access: Access,
     saved: &ItemKey,
     echo: impl FnOnce(&Plan) -> String,
 ) -> HandlerResult {
-    then_next(turn, report, Some(saved), echo).await
+    then_next(turn, access, Some(saved), echo).await
 }
 
 /// The same after `after` (from the start when `None`, with no note offered).
 pub(super) async fn then_next(
     turn: Turn<'_>,
-    report: i64,
+    access: Access,
     saved: Option<&ItemKey>,
     echo: impl FnOnce(&Plan) -> String,
 ) -> HandlerResult {
     let Turn { app, ctx, conv, .. } = turn;
-    let access = match access(app, ctx, report).await? {
-        Ok(a) => a,
-        Err(denied) => return refuse(turn, denied, report).await,
-    };
+    let report = access.report.id;
     // What was saved, said in the report's own plan.
     let echo = echo(&access.plan);
     let entries = app.store.items(report).await?;
@@ -490,7 +488,7 @@ async fn save_text(
 ) -> HandlerResult {
     let Turn { ctx, .. } = turn;
     let Some(text) = typed_text(turn, text, max).await? else { return Ok(()) };
-    let Some(_) = item_access(turn.typed(), report, &key).await? else {
+    let Some(access) = item_access(turn.typed(), report, &key).await? else {
         return Ok(());
     };
     let Some(saved) = save_seen(turn.typed(), report, &key, ItemChange::Note(Some(text)), seen).await? else {
@@ -501,7 +499,7 @@ async fn save_text(
         ItemKey::Narrative(_) => saved_line(lang, plan, &saved),
         _ => t!(lang, "item-note-saved", code = item_code(&key)),
     };
-    saved_then_next(turn.typed(), report, &key, echo).await
+    saved_then_next(turn.typed(), access, &key, echo).await
 }
 
 /// "Skip" on a note prompt of an older screen: the list, on the first empty item's page.

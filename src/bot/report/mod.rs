@@ -66,6 +66,16 @@ pub fn effective_deadline(plan: &Plan, report: &ReportRow) -> Option<Deadline> {
 /// the period is open. A foreign report is logged as a forged button.
 pub async fn access(app: &AppRef, ctx: &Ctx, report_id: i64) -> anyhow::Result<Result<Access, Denied>> {
     let report = app.store.report(report_id).await?;
+    access_over(app, ctx, report_id, report).await
+}
+
+/// Same, over the report's row just read (or just opened) from the database.
+pub async fn access_over(
+    app: &AppRef,
+    ctx: &Ctx,
+    report_id: i64,
+    report: Option<ReportRow>,
+) -> anyhow::Result<Result<Access, Denied>> {
     let person = ctx.person.as_ref();
     let mine =
         |r: &ReportRow| person.is_some_and(|p| p.role == Role::Focal && p.agency.as_ref() == Some(&r.agency));

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Access, access, menu_screen, refuse, round_name};
+use super::{Access, access_over, menu_screen, refuse, round_name};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, label};
 use crate::bot::send::Screen;
@@ -175,14 +175,15 @@ async fn open_round(turn: Turn<'_>, choice: Option<&Choice>, notice: Vec<String>
     };
     let (round, period) = (&choice.deadline.round, choice.deadline.period);
     let report = app.store.open_report(&choice.plan.code, round, period, &agency, ctx.now).await?;
-    match access(app, ctx, report.id).await? {
+    let id = report.id;
+    match access_over(app, ctx, id, Some(report)).await? {
         Ok(access) => {
-            conv.go(State::Report { report: report.id });
+            conv.go(State::Report { report: id });
             let screen = menu_screen(app, ctx, &access, 0, notice, None).await?;
             turn.show(screen).await?;
             Ok(())
         }
-        Err(denied) => refuse(turn, denied, report.id).await,
+        Err(denied) => refuse(turn, denied, id).await,
     }
 }
 

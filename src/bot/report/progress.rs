@@ -3,6 +3,7 @@
 //! blocks it. The status, its percent (and a blocked task's note) are saved together, over the
 //! version the person saw.
 
+use super::Access;
 use super::items::{current, item_access, item_code, save_seen, saved_line, saved_then_next, typed_text};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
@@ -22,7 +23,7 @@ pub async fn choose_status(
 ) -> HandlerResult {
     let Turn { ctx, conv, .. } = turn;
     let key = ItemKey::Task(task.clone());
-    let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
+    let Some(access) = item_access(turn, report, &key).await? else { return Ok(()) };
     // "Done" is all of it and "not started" none of it: no need to ask.
     let implied = match status {
         TaskStatus::Done => Some(100),
@@ -30,7 +31,7 @@ pub async fn choose_status(
         _ => None,
     };
     if let Some(p) = implied {
-        return save_progress(turn, report, key, status, Some(p), Some(seen)).await;
+        return save_progress(turn, access, key, status, Some(p), Some(seen)).await;
     }
     let text = t!(
         ctx.lang,
@@ -65,8 +66,8 @@ pub async fn choose_percent(
     seen: i64,
 ) -> HandlerResult {
     let key = ItemKey::Task(task);
-    let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
-    save_progress(turn, report, key, status, percent, Some(seen)).await
+    let Some(access) = item_access(turn, report, &key).await? else { return Ok(()) };
+    save_progress(turn, access, key, status, percent, Some(seen)).await
 }
 
 /// A typed percent: a whole number from 0 to 100, with or without "%".
@@ -85,7 +86,7 @@ pub async fn receive_percent(
         return Ok(());
     };
     let key = ItemKey::Task(task);
-    let Some(_) = item_access(turn.typed(), report, &key).await? else { return Ok(()) };
+    let Some(access) = item_access(turn.typed(), report, &key).await? else { return Ok(()) };
     // A step stored before statuses waited here had saved its status already.
     let status = match status {
         Some(s) => s,
@@ -93,18 +94,19 @@ pub async fn receive_percent(
             .and_then(|e| e.status)
             .unwrap_or(TaskStatus::InProgress),
     };
-    save_progress(turn.typed(), report, key, status, Some(p), seen).await
+    save_progress(turn.typed(), access, key, status, Some(p), seen).await
 }
 
 /// Saves a status and its percent, then the next item; "blocked" first asks what blocks it.
 async fn save_progress(
     turn: Turn<'_>,
-    report: i64,
+    access: Access,
     key: ItemKey,
     status: TaskStatus,
     percent: Option<u8>,
     seen: Option<i64>,
 ) -> HandlerResult {
+    let report = access.report.id;
     if status == TaskStatus::Blocked {
         return ask_blocked_note(turn, report, key, percent, seen).await;
     }
@@ -113,7 +115,7 @@ async fn save_progress(
         return Ok(());
     };
     let lang = turn.ctx.lang;
-    saved_then_next(turn, report, &key, |plan| saved_line(lang, plan, &saved)).await
+    saved_then_next(turn, access, &key, |plan| saved_line(lang, plan, &saved)).await
 }
 
 /// "Blocked" needs to say by what: nothing is saved until it is typed.
@@ -150,9 +152,9 @@ pub async fn receive_blocked_note(
     let turn = turn.typed();
     let Some(note) = typed_text(turn, text, MAX_NOTE_CHARS).await? else { return Ok(()) };
     let key = ItemKey::Task(task);
-    let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
+    let Some(access) = item_access(turn, report, &key).await? else { return Ok(()) };
     let change = ItemChange::ProgressNote(TaskStatus::Blocked, percent, note);
     let Some(saved) = save_seen(turn, report, &key, change, seen).await? else { return Ok(()) };
     let lang = turn.ctx.lang;
-    saved_then_next(turn, report, &key, |plan| saved_line(lang, plan, &saved)).await
+    saved_then_next(turn, access, &key, |plan| saved_line(lang, plan, &saved)).await
 }

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::items::{ask_item, item_access, save_seen, saved_line, saved_then_next};
-use super::show_menu;
+use super::{Access, show_menu};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::Screen;
@@ -159,22 +159,23 @@ pub async fn receive_value(
         });
         return Ok(());
     }
-    save_value(turn.typed(), report, key, quantity.value, quantity.out_of, seen).await
+    save_value(turn.typed(), access, key, quantity.value, quantity.out_of, seen).await
 }
 
 async fn save_value(
     turn: Turn<'_>,
-    report: i64,
+    access: Access,
     key: ItemKey,
     value: Decimal,
     out_of: Option<Decimal>,
     seen: Option<i64>,
 ) -> HandlerResult {
+    let report = access.report.id;
     let Some(saved) = save_seen(turn, report, &key, ItemChange::Value { value, out_of }, seen).await? else {
         return Ok(());
     };
     let lang = turn.ctx.lang;
-    saved_then_next(turn, report, &key, |plan| saved_line(lang, plan, &saved)).await
+    saved_then_next(turn, access, &key, |plan| saved_line(lang, plan, &saved)).await
 }
 
 /// "Yes, save" on a doubtful value: only valid while that value is the one waiting.
@@ -193,8 +194,8 @@ pub async fn confirm_value(turn: Turn<'_>, report: i64, metric: String) -> Handl
         return show_menu(turn.typed(), report, 0).await;
     };
     let key = ItemKey::Metric(metric);
-    let Some(_) = item_access(turn, report, &key).await? else { return Ok(()) };
-    save_value(turn, report, key, value, out_of, seen).await
+    let Some(access) = item_access(turn, report, &key).await? else { return Ok(()) };
+    save_value(turn, access, key, value, out_of, seen).await
 }
 
 pub async fn retype(turn: Turn<'_>, report: i64, metric: String) -> HandlerResult {
