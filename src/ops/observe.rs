@@ -13,11 +13,15 @@ use tracing::Instrument;
 
 use crate::metrics::Metrics;
 
-/// Updates handled at once, at most. The dispatcher runs a task per chat with work: with 500 people
-/// tapping at the same moment, 500 handlers' states (tens of KB each) were alive together while
-/// two cores served them a few at a time (75 MB at 500 people in benches/replies). The rest now
-/// wait as bare updates; 64 keep the database's writer batching and both cores busy.
-pub const IN_FLIGHT: usize = 64;
+/// Updates handled at once, at most; the rest wait as bare updates (`dispatch.rs`). With 500
+/// people tapping at the same moment, 500 handlers' states (tens of KB each) were alive together
+/// while two cores served them a few at a time (75 MB at 500 people in benches/replies). 64 at
+/// once peaked at 41–42 MB there, 32 at 35–36 MB for the same CPU per reply (two cores do not
+/// run more than a few at a time; the database runs on the handlers' own threads). Against
+/// Telegram, where each call takes a tenth of a second or more, 32 updates of about three calls
+/// each are still 60 or more updates a second, twice the 30 messages a second Telegram lets a
+/// bot send.
+pub const IN_FLIGHT: usize = 32;
 
 /// `handler`, with each update inside its span and timed. The wrapper takes the handler's own
 /// description and signature, so the dispatcher checks and routes it exactly as before.
