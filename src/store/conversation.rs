@@ -19,8 +19,8 @@ pub(super) struct Finish {
 }
 
 /// Writes the ends of updates as they come, those waiting together in one transaction: under
-/// load, one commit and two statements for many updates instead of five round trips to the
-/// database's thread for each.
+/// load, one commit and two statements for many updates instead of a transaction of their own
+/// for each.
 pub(super) fn start_finisher(write: Pool) -> mpsc::UnboundedSender<Finish> {
     let (send, mut receive) = mpsc::unbounded_channel::<Finish>();
     tokio::spawn(async move {
