@@ -219,7 +219,7 @@ impl<E: Send + Sync + 'static> Dispatch<E> {
             ControlFlow::Break(Err(e)) => self.errors.clone().handle_error(e).await,
             ControlFlow::Continue(deps) => {
                 let id = deps.try_get::<Arc<Update>>().map(|u| u.id.0);
-                tracing::debug!(update = ?id, "an update of a kind the bot does not handle");
+                tracing::debug!(update = ?id, "an update the handler tree passed over");
             }
         }
     }
@@ -300,18 +300,23 @@ mod tests {
         )
     }
 
+    type Feed = mpsc::UnboundedSender<Result<Update, Infallible>>;
+
+    /// `dispatch` running over updates sent on the returned channel, until it is dropped.
+    fn fed(dispatch: &Arc<Dispatch<Infallible>>) -> (Feed, tokio::task::JoinHandle<()>) {
+        let (updates, incoming) = mpsc::unbounded_channel();
+        let dispatch = dispatch.clone();
+        let running = tokio::spawn(async move {
+            let (_stop, stopped) = watch::channel(false);
+            dispatch.run_stream(tokio_stream_of(incoming), IgnoringErrorHandler::new(), stopped, || {}).await;
+        });
+        (updates, running)
+    }
+
     #[tokio::test]
     async fn more_chats_than_runners_wait_their_turn_and_a_busy_chat_lets_others_go_first() {
         let (dispatch, log, release) = recording_with(2);
-        let (updates, incoming) = mpsc::unbounded_channel::<Result<Update, Infallible>>();
-        let (_stop, stopped) = watch::channel(false);
-        let running = {
-            let dispatch = dispatch.clone();
-            let stream = tokio_stream_of(incoming);
-            tokio::spawn(async move {
-                dispatch.run_stream(stream, IgnoringErrorHandler::new(), stopped, || {}).await;
-            })
-        };
+        let (updates, running) = fed(&dispatch);
         updates.send(Ok(update(1, 10, "wait a1"))).unwrap();
         updates.send(Ok(update(2, 20, "wait b1"))).unwrap();
         updates.send(Ok(update(3, 30, "c1"))).unwrap();
@@ -337,15 +342,7 @@ mod tests {
     #[tokio::test]
     async fn a_chats_updates_keep_their_order_while_other_chats_go_on() {
         let (dispatch, log, release) = recording();
-        let (updates, incoming) = mpsc::unbounded_channel::<Result<Update, Infallible>>();
-        let (_stop, stopped) = watch::channel(false);
-        let running = {
-            let dispatch = dispatch.clone();
-            let stream = tokio_stream_of(incoming);
-            tokio::spawn(async move {
-                dispatch.run_stream(stream, IgnoringErrorHandler::new(), stopped, || {}).await;
-            })
-        };
+        let (updates, running) = fed(&dispatch);
         updates.send(Ok(update(1, 10, "wait a1"))).unwrap();
         updates.send(Ok(update(2, 10, "a2"))).unwrap();
         updates.send(Ok(update(3, 20, "b1"))).unwrap();

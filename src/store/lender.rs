@@ -27,6 +27,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// Prepared statements each connection keeps: every query of the store, with room to spare.
 const STATEMENTS_KEPT: usize = 160;
 
+/// How long a statement waits for another process's write lock before it fails.
+const BUSY: Duration = Duration::from_secs(10);
+
 /// How to open the connections to one SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteFile {
@@ -65,7 +68,7 @@ impl SqliteFile {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
         };
         let conn = Connection::open_with_flags(&self.path, flags)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY)?;
         for (name, value) in &self.pragmas {
             // `journal_mode` answers with a row; the others with none.
             conn.query_row(&format!("PRAGMA {name} = {value}"), [], |_| Ok(())).or_else(|e| match e {
@@ -77,18 +80,25 @@ impl SqliteFile {
         Ok(conn)
     }
 
+    /// The same file and pragmas for a connection of sqlx's (the migrations, the checkpoints),
+    /// in WAL mode.
+    pub fn sqlx_options(&self) -> SqliteConnectOptions {
+        let options = SqliteConnectOptions::new()
+            .filename(&self.path)
+            .create_if_missing(!self.read_only)
+            .read_only(self.read_only)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .busy_timeout(BUSY);
+        self.pragmas.iter().fold(options, |o, (name, value)| o.pragma(*name, value.clone()))
+    }
+
     /// Applies `migrator` through a connection of sqlx's, opened for it and closed after (the
     /// file in WAL mode from then on).
     pub async fn migrate(
         &self,
         migrator: &sqlx::migrate::Migrator,
     ) -> Result<(), sqlx::migrate::MigrateError> {
-        let options = SqliteConnectOptions::new()
-            .filename(&self.path)
-            .create_if_missing(true)
-            .foreign_keys(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
-        let mut conn = SqliteConnection::connect_with(&options).await?;
+        let mut conn = SqliteConnection::connect_with(&self.sqlx_options()).await?;
         let applied = migrator.run(&mut conn).await;
         conn.close().await?;
         applied

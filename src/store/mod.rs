@@ -38,9 +38,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 
 use crate::domain::Problems;
 pub use db::Backend;
@@ -232,14 +230,9 @@ impl Store {
         // Readers: on two cores, four are as fast as eight at 500 people at once (benches/replies),
         // and each keeps a page cache of its own; a province's database is a few MB that the
         // kernel caches anyway, so half a MB each.
-        let read = Connections::open(file.read_only().pragma("cache_size", "-512"), READERS).await?;
-        let options = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(StoreError::Database)?
-            .filename(path)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10));
-        let maintenance = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        let read = Connections::open(file.clone().read_only().pragma("cache_size", "-512"), READERS).await?;
+        let maintenance =
+            SqlitePoolOptions::new().max_connections(1).connect_with(file.sqlx_options()).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
         let write = Pool::Sqlite(write);
         Ok(Store {

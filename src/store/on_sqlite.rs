@@ -90,7 +90,9 @@ tuples! {
 }
 
 fn at<T: Column>(row: &Row<'_>, index: usize) -> Result<T, sqlx::Error> {
-    let value = row.get_ref(index).map_err(|_| sqlx::Error::ColumnIndexOutOfBounds { index, len: 0 })?;
+    let value = row
+        .get_ref(index)
+        .map_err(|_| sqlx::Error::ColumnIndexOutOfBounds { index, len: row.as_ref().column_count() })?;
     T::column(value).map_err(|e| sqlx::Error::ColumnDecode { index: index.to_string(), source: e.into() })
 }
 
