@@ -3,14 +3,16 @@
 mod carry;
 mod items;
 mod narrative;
+mod notes;
 mod open;
 mod progress;
 mod submit;
 mod values;
 
 pub use carry::{keep_all, no_change};
-pub use items::{add_note, ask_item, describe, receive_narrative, receive_note, skip_note, wording};
+pub use items::{ask_item, describe, wording};
 pub use narrative::{ask_part, clear_part, narrative_lines, receive_part, show_narrative};
+pub use notes::{add_note, receive_narrative, receive_note, skip_note};
 use open::other_rounds;
 pub use open::{choose, open};
 pub use progress::{choose_percent, choose_status, receive_blocked_note, receive_percent};

@@ -2,7 +2,7 @@
 //! prefilled from the agency's previous report of the round. One part at a time, over the
 //! version the person saw.
 
-use super::items::typed_text;
+use super::notes::typed_text;
 use super::{Denied, editable, refuse};
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard, label};

@@ -4,7 +4,8 @@
 //! version the person saw.
 
 use super::Access;
-use super::items::{current, item_access, item_code, save_seen, saved_line, saved_then_next, typed_text};
+use super::items::{current, item_access, item_code, save_seen, saved_line, saved_then_next};
+use super::notes::typed_text;
 use crate::bot::callback::Callback;
 use crate::bot::keyboards::{button, keyboard};
 use crate::bot::send::Screen;
