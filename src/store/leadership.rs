@@ -67,7 +67,7 @@ impl Store {
             .bind(round)
             .bind(period.map(|p| p.to_string()))
             .bind(plan)
-            .fetch_one(&self.read)
+            .fetch_one(&self.scan)
             .await?;
         let mut rows: Vec<JsonItem> = parse_json(&json, "handed-in items")?;
         rows.sort_by(|x, y| (&x.0, x.3, x.4).cmp(&(&y.0, y.3, y.4)));
@@ -100,7 +100,7 @@ impl Store {
         .bind(plan)
         .bind(round)
         .bind(period.to_string())
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -119,7 +119,7 @@ impl Store {
              ORDER BY r.period, rr.position"
         );
         let rows =
-            query_as::<ReportColumns>(&sql).bind(agency.as_str()).bind(plan).fetch_all(&self.read).await?;
+            query_as::<ReportColumns>(&sql).bind(agency.as_str()).bind(plan).fetch_all(&self.scan).await?;
         rows.into_iter().map(report_row).collect()
     }
 
@@ -130,7 +130,7 @@ impl Store {
             "SELECT id, name FROM person WHERE id IN (SELECT CAST(value AS BIGINT) FROM {})",
             self.backend().dialect().each("$1")
         );
-        let rows = query_as::<(i64, String)>(&sql).bind(list).fetch_all(&self.read).await?;
+        let rows = query_as::<(i64, String)>(&sql).bind(list).fetch_all(&self.scan).await?;
         Ok(rows.into_iter().collect())
     }
 }

@@ -105,9 +105,13 @@ impl SqliteFile {
     }
 }
 
-/// `size` connections to one SQLite database, lent one at a time.
+/// `size` connections to one SQLite database, lent one at a time; and, for the readers of a
+/// writer ([`Connections::behind`]), the writer's connection first when it is free.
 #[derive(Clone)]
-pub struct Connections(Arc<Inner>);
+pub struct Connections {
+    own: Arc<Inner>,
+    first: Option<Arc<Inner>>,
+}
 
 struct Inner {
     file: SqliteFile,
@@ -118,7 +122,7 @@ struct Inner {
 
 impl std::fmt::Debug for Connections {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connections").field("size", &self.0.size).finish_non_exhaustive()
+        f.debug_struct("Connections").field("size", &self.own.size).finish_non_exhaustive()
     }
 }
 
@@ -127,34 +131,67 @@ impl Connections {
     pub async fn open(file: SqliteFile, size: u32) -> Result<Connections, sqlx::Error> {
         let size = size.max(1);
         let idle = (0..size).map(|_| file.open()).collect::<rusqlite::Result<Vec<_>>>().map_err(failure)?;
-        Ok(Connections(Arc::new(Inner {
+        let own = Arc::new(Inner {
             file,
             idle: Mutex::new(idle),
             permits: Arc::new(Semaphore::new(size as usize)),
             size,
-        })))
+        });
+        Ok(Connections { own, first: None })
+    }
+
+    /// `size` connections to `file` that lend the `writer`'s own connection instead whenever it
+    /// is free at once.
+    ///
+    /// A SQLite connection that begins a read after another connection wrote drops its whole
+    /// page cache; with a write every few milliseconds, the readers read every page of every
+    /// statement again (through the WAL's index, and a system call each), and that was about a
+    /// sixth of a reply's CPU (benches/replies at 200 and 500 people: 0.20–0.22 ms per reply
+    /// against 0.24). The writer's cache is never dropped (it made the changes), so a read goes
+    /// there when it can; when the writer is in a transaction or reading for someone else, the
+    /// readers read beside it, as before. Long reads (the leadership's, a whole period) take
+    /// [`Connections::alone`], so that they never hold the writer.
+    pub async fn behind(
+        writer: &Connections,
+        file: SqliteFile,
+        size: u32,
+    ) -> Result<Connections, sqlx::Error> {
+        let own = Connections::open(file, size).await?;
+        Ok(Connections { first: Some(writer.own.clone()), ..own })
+    }
+
+    /// The same connections, without the writer's in front.
+    pub fn alone(&self) -> Connections {
+        Connections { own: self.own.clone(), first: None }
     }
 
     pub fn file(&self) -> &SqliteFile {
-        &self.0.file
+        &self.own.file
     }
 
     /// A connection, once one is free; [`sqlx::Error::PoolClosed`] after [`Connections::close`].
     pub async fn lend(&self) -> Result<Lent, sqlx::Error> {
-        let permit = self.0.permits.clone().acquire_owned().await.map_err(|_| sqlx::Error::PoolClosed)?;
-        let conn = self.0.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        if let Some(first) = &self.first
+            && let Ok(permit) = first.permits.clone().try_acquire_owned()
+            && let Some(conn) = first.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+        {
+            return Ok(Lent { conn: Some(conn), home: first.clone(), _permit: permit });
+        }
+        let permit = self.own.permits.clone().acquire_owned().await.map_err(|_| sqlx::Error::PoolClosed)?;
+        let conn = self.own.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         // A permit is given back only with its connection.
         let conn = conn.ok_or(sqlx::Error::PoolClosed)?;
-        Ok(Lent { conn: Some(conn), home: self.0.clone(), _permit: permit })
+        Ok(Lent { conn: Some(conn), home: self.own.clone(), _permit: permit })
     }
 
-    /// Waits for every lent connection to come back, closes them all, and lends no more.
+    /// Waits for every lent connection of its own to come back, closes them all, and lends no
+    /// more (the writer in front is closed by its own).
     pub async fn close(&self) {
-        let Ok(all) = self.0.permits.acquire_many(self.0.size).await else { return };
-        self.0.permits.close();
+        let Ok(all) = self.own.permits.acquire_many(self.own.size).await else { return };
+        self.own.permits.close();
         all.forget();
         let conns: Vec<Connection> =
-            std::mem::take(&mut *self.0.idle.lock().unwrap_or_else(|e| e.into_inner()));
+            std::mem::take(&mut *self.own.idle.lock().unwrap_or_else(|e| e.into_inner()));
         for conn in conns {
             if let Err((_, e)) = conn.close() {
                 tracing::warn!(error = %e, "a database connection did not close cleanly");
@@ -358,6 +395,32 @@ mod tests {
         drop(lent);
         tokio::time::timeout(Duration::from_secs(5), closing).await.unwrap().unwrap();
         assert!(matches!(conns.lend().await, Err(sqlx::Error::PoolClosed)));
+    }
+
+    #[tokio::test]
+    async fn readers_behind_the_writer_borrow_it_when_it_is_free_and_their_own_when_not() {
+        let (write, _dir) = open(1).await;
+        let read = Connections::behind(&write, write.file().clone().read_only(), 2).await.unwrap();
+        let writer = |c: &Lent| !c.is_readonly(rusqlite::MAIN_DB).unwrap();
+        let first = read.lend().await.unwrap();
+        assert!(writer(&first), "a free writer was not lent first");
+        let second = read.lend().await.unwrap();
+        assert!(!writer(&second), "the writer was lent twice");
+        drop((first, second));
+        // A write transaction holds the writer: reads go on beside it, on their own.
+        let mut tx = write.begin().await.unwrap();
+        tx.lent().execute("INSERT INTO t (x) VALUES (1)", []).unwrap();
+        let beside = read.lend().await.unwrap();
+        assert!(!writer(&beside));
+        assert_eq!(beside.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+        drop(beside);
+        tx.commit().await.unwrap();
+        assert_eq!(count(&read).await, 1);
+        // Closed, the writer is no longer lent; the readers still are, until closed themselves.
+        write.close().await;
+        assert!(!writer(&read.lend().await.unwrap()));
+        read.close().await;
+        assert!(matches!(read.lend().await, Err(sqlx::Error::PoolClosed)));
     }
 
     #[tokio::test]

@@ -193,7 +193,11 @@ impl From<&Location> for Location {
 
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Short reads: on SQLite, the writer's connection when it is free (its page cache is never
+    /// stale), else a reader's (`lender.rs`, `Connections::behind`).
     read: Pool,
+    /// Long reads (a whole period, a plan): the readers only, so that they never hold the writer.
+    scan: Pool,
     write: Pool,
     /// SQLite: the connection that folds the write-ahead log into the file, and its task.
     maintenance: Option<(SqlitePool, std::sync::Arc<tokio::task::AbortHandle>)>,
@@ -230,12 +234,15 @@ impl Store {
         // Readers: on two cores, four are as fast as eight at 500 people at once (benches/replies),
         // and each keeps a page cache of its own; a province's database is a few MB that the
         // kernel caches anyway, so half a MB each.
-        let read = Connections::open(file.clone().read_only().pragma("cache_size", "-512"), READERS).await?;
+        let read =
+            Connections::behind(&write, file.clone().read_only().pragma("cache_size", "-512"), READERS)
+                .await?;
         let maintenance =
             SqlitePoolOptions::new().max_connections(1).connect_with(file.sqlx_options()).await?;
         let checkpoints = tokio::spawn(checkpoint_now_and_then(maintenance.clone()));
         let write = Pool::Sqlite(write);
         Ok(Store {
+            scan: Pool::Sqlite(read.alone()),
             read: Pool::Sqlite(read),
             finisher: conversation::start_finisher(write.clone()),
             write,
@@ -254,6 +261,7 @@ impl Store {
         let pool = Pool::Postgres(pool);
         Ok(Store {
             read: pool.clone(),
+            scan: pool.clone(),
             finisher: conversation::start_finisher(pool.clone()),
             write: pool,
             maintenance: None,
@@ -277,6 +285,7 @@ impl Store {
             checkpoints.abort();
         }
         self.write.close().await;
+        // The readers of `scan` are those of `read`.
         self.read.close().await;
         if let Some((maintenance, _)) = &self.maintenance {
             if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(maintenance).await {

@@ -163,7 +163,7 @@ impl RoundRow {
 impl Store {
     /// Whether any plan has been imported.
     pub async fn has_plan(&self) -> Result<bool> {
-        Ok(query_scalar::<i64>("SELECT count(*) FROM plan").fetch_one(&self.read).await? > 0)
+        Ok(query_scalar::<i64>("SELECT count(*) FROM plan").fetch_one(&self.scan).await? > 0)
     }
 
     /// A plan as its tables hold it, in the file's shape (the latest version is the same; the
@@ -174,7 +174,7 @@ impl Store {
              FROM plan WHERE id = $1",
         )
         .bind(plan_id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&self.scan)
         .await?
         else {
             return Ok(None);
@@ -198,7 +198,7 @@ impl Store {
              WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         .into_iter()
         .map(|a| AgencyEntry {
@@ -215,7 +215,7 @@ impl Store {
             "SELECT code, name_vi, name_en, members FROM agency_group WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         {
             groups.push(GroupEntry { code, name_vi, name_en, members: parse_json(&members, "agency_group.members")? });
@@ -230,7 +230,7 @@ impl Store {
              WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         {
             let indicators = parse_json(&numbers, "indicator_group.indicators")?;
@@ -242,7 +242,7 @@ impl Store {
              FROM reporting_round WHERE plan_id = $1 AND retired = FALSE ORDER BY position",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         .into_iter()
         .map(RoundRow::into_entry)
@@ -252,7 +252,7 @@ impl Store {
             "SELECT first_day, last_day, name FROM holiday WHERE plan_id = $1 AND retired = FALSE ORDER BY first_day",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         .into_iter()
         .map(|(from, to, name)| HolidayEntry { to: (to != from).then_some(to), from, name })
@@ -262,7 +262,7 @@ impl Store {
             "SELECT day, name FROM working_day WHERE plan_id = $1 AND retired = FALSE ORDER BY day",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         .into_iter()
         .map(|(date, name)| WorkingDayEntry { date, name })
@@ -289,7 +289,7 @@ impl Store {
              WHERE t.plan_id = $1 AND t.retired = FALSE ORDER BY s.number, t.position",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?;
         let mut sections = Vec::new();
         for (number, heading, inferred, assignees) in query_as::<(i64, String, bool, String)>(
@@ -297,7 +297,7 @@ impl Store {
              WHERE plan_id = $1 AND retired = FALSE ORDER BY number",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         {
             let mut entries = Vec::new();
@@ -334,7 +334,7 @@ impl Store {
              WHERE m.plan_id = $1 AND m.retired = FALSE ORDER BY i.number, m.position",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         .into_iter()
         .peekable();
@@ -344,7 +344,7 @@ impl Store {
              WHERE plan_id = $1 AND retired = FALSE ORDER BY number",
         )
         .bind(plan_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.scan)
         .await?
         {
             let number = row.number;

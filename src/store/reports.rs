@@ -393,7 +393,7 @@ impl Store {
             .bind(round)
             .bind(period.to_string())
             .bind(plan)
-            .fetch_all(&self.read)
+            .fetch_all(&self.scan)
             .await?;
         rows.into_iter().map(report_row).collect()
     }
