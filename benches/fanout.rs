@@ -164,10 +164,20 @@ async fn main() {
     settings.bulk_per_second = 29;
     settings.conversation = dondoc::config::Settings::default().conversation;
     settings.flood_per_minute = 1_000_000;
-    let application = Application::build(settings, ManualClock::new(now)).await.expect("application");
-    let scheduler = application.scheduler();
-    let handle = application.shutdown_handle();
-    let running = tokio::spawn(application.run_until_stopped());
+    // The bot on a runtime of its own, the one `dondoc run` uses, in a thread of its own (as a
+    // process of its own would be): the fake and the reporters do not share its thread.
+    let (ready, started) = tokio::sync::oneshot::channel();
+    let running = std::thread::spawn(move || {
+        let runtime = dondoc::startup::runtime().expect("the bot's runtime");
+        runtime.block_on(async move {
+            let application = Application::build(settings, ManualClock::new(now)).await.expect("application");
+            let bot =
+                (application.scheduler(), application.shutdown_handle(), tokio::runtime::Handle::current());
+            let _ = ready.send(bot);
+            application.run_until_stopped().await
+        })
+    });
+    let (scheduler, handle, bot_runtime) = started.await.expect("the bot started");
 
     let run = Arc::new(Run {
         samples: Mutex::new(Vec::new()),
@@ -187,7 +197,8 @@ async fn main() {
 
     // 08:00: the fan-out among them.
     let fan_from = Instant::now();
-    let tick = scheduler.run_at(now).await.expect("tick");
+    let tick =
+        bot_runtime.spawn(async move { scheduler.run_at(now).await }).await.expect("tick").expect("tick");
     let reminded: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
     let received = |tg: &FakeTelegram| -> HashMap<i64, usize> {
         reminded
@@ -212,7 +223,7 @@ async fn main() {
         let _ = t.await;
     }
     handle.shutdown();
-    let _ = running.await;
+    let _ = tokio::task::spawn_blocking(move || running.join()).await;
 
     // Figures.
     let stats = tg.stats();

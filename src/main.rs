@@ -2,7 +2,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    dondoc::cli::run(dondoc::cli::Cli::parse()).await
+fn main() -> ExitCode {
+    let cli = dondoc::cli::Cli::parse();
+    match dondoc::startup::runtime() {
+        Ok(runtime) => runtime.block_on(dondoc::cli::run(cli)),
+        Err(e) => {
+            eprintln!("dondoc: could not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

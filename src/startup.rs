@@ -55,6 +55,20 @@ pub struct InstanceLock {
     _file: File,
 }
 
+/// The runtime dondoc runs on: one thread.
+///
+/// Every update's work is short CPU work (SQLite on the caller's thread, a screen to render);
+/// what could take long runs elsewhere (documents and charts on the blocking pool, the
+/// checkpoints on sqlx's own thread). On two threads the same work cost a fifth more CPU per
+/// reply, spent handing tasks and memory between the threads (wake-ups, task switches, the
+/// allocator's locks): benches/replies at 50, 200 and 500 people, two runs each beside the
+/// two-thread build, 0.17-0.21 ms per reply against 0.21-0.30, replies/s 4,620-5,600 against
+/// 3,830-4,960, peak RSS 3 MB lower; benches/fanout runs the bot on it too. One thread serves
+/// far more than Telegram lets a bot send (30 messages a second).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build()
+}
+
 /// The lock file of a database.
 pub fn lock_path(database: &Path) -> PathBuf {
     let mut name = database.as_os_str().to_owned();
