@@ -217,7 +217,7 @@ impl Store {
         let sql = format!(
             "SELECT {PERSON_COLUMNS},
                 (SELECT state FROM dialogue_state WHERE chat_id = $2) AS dialogue,
-                EXISTS (SELECT 1 FROM handled_update WHERE update_key IN ($3, $4)) AS handled
+                EXISTS (SELECT 1 FROM handled_update WHERE update_key = $3 OR update_key = $4) AS handled
              FROM (SELECT 1) one
              LEFT JOIN person p ON p.telegram_id = $1 AND p.removed_at IS NULL
              LEFT JOIN agency a ON a.id = p.agency_id"
