@@ -41,14 +41,12 @@ impl Names {
         names
     }
 
-    /// Where `name` stands, compared as SQLite compares names (ASCII case aside).
-    fn position(&self, name: &str) -> Option<usize> {
-        let mut start = 0;
-        self.ends.iter().position(|&end| {
-            let found = self.text[start..end].eq_ignore_ascii_case(name);
-            start = end;
-            found
-        })
+    /// Where `name` stands, compared as SQLite compares names (ASCII case aside), looked for
+    /// from `from` on first: a row struct's fields mostly come in the order of its columns.
+    fn position(&self, name: &str, from: usize) -> Option<usize> {
+        let cell = |i: usize| &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]];
+        let n = self.ends.len();
+        (0..n).map(|k| (from + k) % n).find(|&i| cell(i).eq_ignore_ascii_case(name))
     }
 }
 
@@ -56,11 +54,15 @@ impl Names {
 pub struct Cells<'a, 'r> {
     row: &'a Row<'r>,
     names: &'a Names,
+    /// Past the column last read by name.
+    next: std::cell::Cell<usize>,
 }
 
 impl Cells<'_, '_> {
     fn by_name(&self, name: &str) -> Option<ValueRef<'_>> {
-        self.row.get_ref(self.names.position(name)?).ok()
+        let at = self.names.position(name, self.next.get())?;
+        self.next.set(at + 1);
+        self.row.get_ref(at).ok()
     }
 }
 
@@ -316,7 +318,7 @@ pub fn fetch<T: FromSqlite>(
     while out.len() < most
         && let Some(row) = rows.next().map_err(failure)?
     {
-        out.push(T::from_sqlite(&Cells { row, names: &names })?);
+        out.push(T::from_sqlite(&Cells { row, names: &names, next: Default::default() })?);
     }
     Ok(out)
 }
