@@ -82,13 +82,18 @@ async fn finish_all(write: &Pool, batch: &[Finish]) -> Result<()> {
     Ok(())
 }
 
-/// `($1, $2), ($3, $4)…`: `rows` rows of `width` numbered placeholders.
+/// `($1, $2), ($3, $4)…`: `rows` rows of `width` numbered placeholders, in one string.
 fn placeholders(rows: usize, width: usize) -> String {
-    let row = |r: usize| {
-        let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-        format!("({})", cells.join(", "))
-    };
-    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows * width * 6);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 1..=width {
+            let _ = write!(out, "{}${}", if c == 1 { "" } else { ", " }, r * width + c);
+        }
+        out.push(')');
+    }
+    out
 }
 
 impl Store {
@@ -178,5 +183,15 @@ impl Store {
         )
         .fetch_one(&self.read)
         .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_row_by_row() {
+        assert_eq!(super::placeholders(1, 2), "($1, $2)");
+        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::placeholders(0, 3), "");
     }
 }

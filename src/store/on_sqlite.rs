@@ -33,7 +33,8 @@ pub struct Names {
 
 impl Names {
     fn of(stmt: &rusqlite::Statement<'_>) -> Names {
-        let mut names = Names { text: String::new(), ends: Vec::with_capacity(stmt.column_count()) };
+        let count = stmt.column_count();
+        let mut names = Names { text: String::with_capacity(count * 12), ends: Vec::with_capacity(count) };
         for i in 0..stmt.column_count() {
             names.text.push_str(stmt.column_name(i).unwrap_or_default());
             names.ends.push(names.text.len());
