@@ -16,8 +16,8 @@ use crate::metrics::Metrics;
 /// Updates handled at once, at most; the rest wait as bare updates (`dispatch.rs`). With 500
 /// people tapping at the same moment, 500 handlers' states (tens of KB each) were alive together
 /// while two cores served them a few at a time (75 MB at 500 people in benches/replies). 64 at
-/// once peaked at 41–42 MB there, 32 at 34–36 MB (two cores do not run more than a few at a
-/// time; the database runs on the handlers' own threads), for about a tenth fewer replies a
+/// once peaked at 41–42 MB there, 32 at 34–36 MB (the runtime's thread runs one step of one
+/// handler at a time, the database's statements included), for about a tenth fewer replies a
 /// second at 500 people tapping with no pause (fewer updates end together, so their handled
 /// marks share fewer commits) and no difference measurable at 200. Against
 /// Telegram, where each call takes a tenth of a second or more, 32 updates of about three calls
