@@ -6,6 +6,7 @@
 //! fan-out over their p99 alone, and the fan-out's rate over what the replies leave of 30/s.
 //!
 //! cargo bench --bench fanout -- [--agencies 1000] [--reporters 50] [--think-ms 1500] [--baseline-s 15]
+//! [--reply-reserve 3] (the setting `reply_reserve`: the slots the bulk leaves for replies)
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -163,6 +164,8 @@ async fn main() {
     settings.admins.clear();
     settings.bulk_per_second = 29;
     settings.conversation = dondoc::config::Settings::default().conversation;
+    let reply_reserve = arg("--reply-reserve", 3u32);
+    settings.reply_reserve = reply_reserve;
     settings.flood_per_minute = 1_000_000;
     // The bot on a runtime of its own, the one `dondoc run` uses, in a thread of its own (as a
     // process of its own would be): the fake and the reporters do not share its thread.
@@ -247,9 +250,10 @@ async fn main() {
     let rate = (reminded.len() - missing) as f64 / seconds;
     let left = 30.0 - reply_sends;
     println!(
-        "fan-out benchmark: {} reminders due at once, {reporters} focal points reporting (~{} ms between taps)",
+        "fan-out benchmark: {} reminders due at once, {reporters} focal points reporting (~{} ms between taps), {} slots a second left for replies",
         reminded.len(),
-        think.as_millis()
+        think.as_millis(),
+        reply_reserve
     );
     println!("  queued groups: {}   sends during the run: {}", tick.queued, stats.sends - sends_before.sends);
     println!("  429 answers: {}   (target 0)", stats.too_many_requests);

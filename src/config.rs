@@ -63,6 +63,10 @@ pub struct Settings {
     /// Messages sent per second in all, replies included: Telegram's limit is about 30; a bot
     /// with paid broadcasts, or a local Bot API server, may be allowed more.
     pub sends_per_second: u32,
+    /// Slots of Telegram's second that reminders, digests and broadcasts leave free for replies:
+    /// more keeps replies from waiting on a busy morning, fewer sends the bulk sooner (README,
+    /// "Benchmarks": 3 keeps 99 % of replies from waiting).
+    pub reply_reserve: u32,
     /// A person answered less than this ago is in a conversation with the bot: a reminder,
     /// digest or broadcast to them waits for the moment just after an answer, or for quiet.
     pub conversation: Duration,
@@ -103,6 +107,7 @@ impl Default for Settings {
             http_listen: None,
             bulk_per_second: 29,
             sends_per_second: 30,
+            reply_reserve: 3,
             conversation: Duration::from_secs(10),
             max_value_change_percent: 100,
             run_scheduler: true,
@@ -136,6 +141,7 @@ struct FileSettings {
     flood_per_minute: Option<u64>,
     takeover_secs: Option<u64>,
     sends_per_second: Option<u64>,
+    reply_reserve: Option<u64>,
     conversation_secs: Option<u64>,
 }
 
@@ -273,6 +279,9 @@ impl Settings {
         if let Some(n) = number("DONDOC_SENDS_PER_SECOND", file.sends_per_second, 1..=100_000)? {
             s.sends_per_second = n as u32;
         }
+        if let Some(n) = number("DONDOC_REPLY_RESERVE", file.reply_reserve, 1..=10)? {
+            s.reply_reserve = n as u32;
+        }
         if let Some(secs) = number("DONDOC_CONVERSATION_SECS", file.conversation_secs, 0..=600)? {
             s.conversation = Duration::from_secs(secs);
         }
@@ -331,6 +340,7 @@ mod tests {
             "DONDOC_SEND_TIMEOUT_SECS" => Some("2".to_owned()),
             "DONDOC_TAKEOVER_SECS" => Some("1".to_owned()),
             "DONDOC_CONVERSATION_SECS" => Some("0".to_owned()),
+            "DONDOC_REPLY_RESERVE" => Some("2".to_owned()),
             _ => None,
         };
         let s = Settings::from_sources(None, env).unwrap();
@@ -341,6 +351,9 @@ mod tests {
         assert_eq!(s.send_timeout, Duration::from_secs(2));
         assert_eq!(s.conversation, Duration::ZERO);
         assert_eq!(Settings::default().conversation, Duration::from_secs(10));
+        assert_eq!((s.reply_reserve, Settings::default().reply_reserve), (2, 3));
+        let env = |name: &str| (name == "DONDOC_REPLY_RESERVE").then(|| "0".to_owned());
+        assert!(Settings::from_sources(None, env).unwrap_err().to_string().contains("DONDOC_REPLY_RESERVE"));
         let env = |name: &str| (name == "DONDOC_RETRY_FIRST_MS").then(|| "0".to_owned());
         assert!(Settings::from_sources(None, env).unwrap_err().to_string().contains("DONDOC_RETRY_FIRST_MS"));
     }

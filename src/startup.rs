@@ -176,6 +176,7 @@ pub fn make_sender(settings: &Settings, bot: &Bot) -> anyhow::Result<Sender> {
     let out_bot = Bot::with_client(token.expose(), client).set_api_url(bot.api_url());
     let limits = Limits {
         per_window: settings.sends_per_second.max(1),
+        reply_reserve: settings.reply_reserve.clamp(1, settings.sends_per_second.max(1)),
         conversation: settings.conversation,
         ..Limits::default()
     }
