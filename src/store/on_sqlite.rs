@@ -35,7 +35,7 @@ impl Names {
     fn of(stmt: &rusqlite::Statement<'_>) -> Names {
         let count = stmt.column_count();
         let mut names = Names { text: String::with_capacity(count * 12), ends: Vec::with_capacity(count) };
-        for i in 0..stmt.column_count() {
+        for i in 0..count {
             names.text.push_str(stmt.column_name(i).unwrap_or_default());
             names.ends.push(names.text.len());
         }
