@@ -28,13 +28,15 @@ use teloxide::update_listeners::{AsUpdateStream, UpdateListener, webhooks};
 use tokio::sync::watch;
 
 use crate::metrics::Metrics;
+use crate::outbound::Wire;
 
 /// How often a webhook's delivery is checked with Telegram.
 const WEBHOOK_CHECK: Duration = Duration::from_secs(30);
 
 /// Long polling that notes every answer of `getUpdates` as a contact.
 pub struct Polling {
-    bot: Bot,
+    /// `getUpdates` posted and read without teloxide's buffering (see `outbound::Wire`).
+    wire: Wire,
     /// How long Telegram may hold a `getUpdates` open with nothing to give.
     timeout: Duration,
     allowed: Option<Vec<AllowedUpdate>>,
@@ -65,7 +67,7 @@ impl Polling {
         }
         let (token, flag) = mk_stop_token();
         Polling {
-            bot,
+            wire: Wire::of(&bot),
             timeout,
             allowed: None,
             metrics,
@@ -93,7 +95,7 @@ impl Polling {
             if self.flag.is_stopped() {
                 self.finished = true;
                 // Confirm what was handed out, so that the next start does not get it again.
-                let confirm = self.bot.get_updates().offset(self.offset).limit(1).timeout(0).await;
+                let confirm = self.wire.get_updates(self.offset, Some(1), 0, None).await;
                 return confirm.err().map(Err);
             }
             if let Some(wait) = self.wait.take() {
@@ -103,12 +105,14 @@ impl Polling {
                 }
                 continue;
             }
-            let mut call = self.bot.get_updates().offset(self.offset).timeout(self.timeout.as_secs() as u32);
-            if let Some(allowed) = &self.allowed {
-                call = call.allowed_updates(allowed.clone());
-            }
+            let call = self.wire.get_updates(
+                self.offset,
+                None,
+                self.timeout.as_secs() as u32,
+                self.allowed.as_deref(),
+            );
             let answer = tokio::select! {
-                answer = call.send() => answer,
+                answer = call => answer,
                 // Stopping drops the call in flight; what it would have brought stays queued at
                 // Telegram for the next start.
                 _ = self.flag.clone() => continue,

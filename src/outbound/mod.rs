@@ -6,6 +6,7 @@
 
 mod budget;
 mod screen;
+mod wire;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +18,7 @@ use teloxide::{ApiError, RequestError};
 
 pub use budget::{Budget, Busy, Lane, Limits};
 pub use screen::{MAX_TEXT, Screen, split};
+pub use wire::Wire;
 
 /// How failures are retried; from the settings, so that tests wait milliseconds.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +88,7 @@ impl Stats {
 #[derive(Clone)]
 pub struct Sender {
     bot: Bot,
+    wire: Wire,
     budget: Arc<Budget>,
     policy: RetryPolicy,
     stats: Arc<Stats>,
@@ -132,7 +135,8 @@ fn classify(e: RequestError) -> Failure {
 
 impl Sender {
     pub fn new(bot: Bot, limits: Limits, policy: RetryPolicy) -> Sender {
-        Sender { bot, budget: Arc::new(Budget::new(limits)), policy, stats: Arc::new(Stats::default()) }
+        let wire = Wire::of(&bot);
+        Sender { bot, wire, budget: Arc::new(Budget::new(limits)), policy, stats: Arc::new(Stats::default()) }
     }
 
     /// For the calls that are not messages (getFile, setMyCommands): no budget.
@@ -215,16 +219,9 @@ impl Sender {
     pub async fn send(&self, chat: ChatId, screen: &Screen) -> Result<MessageId, RequestError> {
         let mut last = None;
         for (text, keyboard) in screen.parts() {
-            let sent = self
-                .reply_request(Some(chat.0), || {
-                    let mut req = self.bot.send_message(chat, text.clone());
-                    if let Some(kb) = &keyboard {
-                        req = req.reply_markup(kb.clone());
-                    }
-                    req.into_future()
-                })
-                .await?;
-            last = Some(sent.id);
+            let sent =
+                self.reply_request(Some(chat.0), || self.wire.send_message(chat, &text, keyboard)).await?;
+            last = Some(sent);
         }
         last.ok_or_else(|| RequestError::Api(ApiError::Unknown("Bad Request: message text is empty".into())))
     }
@@ -232,11 +229,7 @@ impl Sender {
     /// A screen over an earlier message (no budget: edits are not sends).
     pub async fn edit(&self, chat: ChatId, message: MessageId, screen: &Screen) -> Result<(), RequestError> {
         self.reply_request(None, || {
-            let mut req = self.bot.edit_message_text(chat, message, screen.text.clone());
-            if let Some(kb) = &screen.keyboard {
-                req = req.reply_markup(kb.clone());
-            }
-            req.into_future()
+            self.wire.edit_text(chat, message, &screen.text, screen.keyboard.as_ref())
         })
         .await?;
         self.budget.answered(chat.0);
@@ -250,15 +243,7 @@ impl Sender {
         message: MessageId,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> Result<(), RequestError> {
-        self.reply_request(None, || {
-            let mut req = self.bot.edit_message_reply_markup(chat, message);
-            if let Some(kb) = &keyboard {
-                req = req.reply_markup(kb.clone());
-            }
-            req.into_future()
-        })
-        .await
-        .map(|_| ())
+        self.reply_request(None, || self.wire.edit_markup(chat, message, keyboard.as_ref())).await
     }
 
     /// Stops the spinner on a tapped button, with a short notice when given.
@@ -267,15 +252,7 @@ impl Sender {
         query: &CallbackQuery,
         notice: Option<String>,
     ) -> Result<(), RequestError> {
-        self.reply_request(None, || {
-            let mut req = self.bot.answer_callback_query(query.id.clone());
-            if let Some(n) = &notice {
-                req = req.text(n.clone());
-            }
-            req.into_future()
-        })
-        .await
-        .map(|_| ())
+        self.reply_request(None, || self.wire.answer_query(&query.id.0, notice.as_deref())).await
     }
 
     /// A picture (PNG bytes) with its caption.
@@ -313,14 +290,10 @@ impl Sender {
             if i > 0 {
                 self.budget.bulk(chat.0).await;
             }
-            let mut req = self.bot.send_message(chat, text);
-            if let Some(kb) = keyboard {
-                req = req.reply_markup(kb);
-            }
-            delivery = match req.await {
-                Ok(m) => {
+            delivery = match self.wire.send_message(chat, &text, keyboard).await {
+                Ok(id) => {
                     Stats::bump(&self.stats.bulk_sent);
-                    Delivery::Sent { message_id: i64::from(m.id.0) }
+                    Delivery::Sent { message_id: i64::from(id.0) }
                 }
                 Err(e) => self.bulk_failure(e),
             };

@@ -1,5 +1,7 @@
 //! A screen is a text and its buttons: what one reply, reminder or notice shows.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use teloxide::types::InlineKeyboardMarkup;
 
@@ -20,14 +22,23 @@ impl Screen {
     pub fn with(text: impl Into<String>, keyboard: InlineKeyboardMarkup) -> Screen {
         Screen { text: text.into(), keyboard: Some(keyboard) }
     }
-    /// The parts Telegram takes, split at line ends; the buttons go with the last.
-    pub fn parts(&self) -> Vec<(String, Option<InlineKeyboardMarkup>)> {
+    /// The parts Telegram takes, split at line ends; the buttons go with the last. A text
+    /// within the limit is one part, borrowed.
+    pub fn parts(&self) -> Vec<(Cow<'_, str>, Option<&InlineKeyboardMarkup>)> {
+        if self.text.chars().count() <= MAX_TEXT {
+            let text = self.text.trim_end_matches('\n');
+            return if text.is_empty() {
+                vec![]
+            } else {
+                vec![(Cow::Borrowed(text), self.keyboard.as_ref())]
+            };
+        }
         let parts = split(&self.text, MAX_TEXT);
         let last = parts.len().saturating_sub(1);
         parts
             .into_iter()
             .enumerate()
-            .map(|(i, p)| (p, if i == last { self.keyboard.clone() } else { None }))
+            .map(|(i, p)| (Cow::Owned(p), if i == last { self.keyboard.as_ref() } else { None }))
             .collect()
     }
 }
@@ -69,6 +80,26 @@ mod tests {
         let one = "x".repeat(2500);
         assert_eq!(split(&one, 1000).len(), 3);
         assert_eq!(split("ngắn", 1000), vec!["ngắn"]);
+    }
+
+    #[test]
+    fn a_screens_parts_are_its_split_text_with_the_buttons_on_the_last() {
+        let kb = InlineKeyboardMarkup::new(vec![vec![teloxide::types::InlineKeyboardButton::callback(
+            "x", "o:1",
+        )]]);
+        let long = (0..400).map(|i| format!("dòng số {i} của báo cáo\n")).collect::<String>();
+        for text in ["ngắn", "hai\ndòng\n\n", "", "\n\n", long.as_str()] {
+            let screen = Screen::with(text, kb.clone());
+            let parts = screen.parts();
+            let texts: Vec<String> = parts.iter().map(|(t, _)| t.to_string()).collect();
+            assert_eq!(texts, split(text, MAX_TEXT), "{text:?}");
+            let buttons: Vec<bool> = parts.iter().map(|(_, k)| k.is_some()).collect();
+            let mut expected = vec![false; parts.len()];
+            if let Some(last) = expected.last_mut() {
+                *last = true;
+            }
+            assert_eq!(buttons, expected, "{text:?}");
+        }
     }
 
     #[test]
