@@ -53,7 +53,7 @@ fn render_listing(lang: Lang, problems: &[PlanProblem], header: &str, line: &str
     for p in problems {
         let args: Vec<(&'static str, crate::i18n::Arg)> =
             p.kind.args().into_iter().map(|(k, v)| (k, crate::i18n::Arg::from(v))).collect();
-        let message = crate::i18n::tr_args(lang, p.kind.key(), &args);
+        let message = crate::i18n::tr_args(lang, p.kind.key(), args);
         out.push('\n');
         out.push_str(&t!(lang, line, place = p.place.clone(), message = message));
     }

@@ -192,7 +192,7 @@ fn every_problem_has_a_message_in_both_languages() {
         let args: Vec<(&'static str, crate::i18n::Arg)> =
             kind.args().into_iter().map(|(k, v)| (k, crate::i18n::Arg::from(v))).collect();
         for lang in crate::i18n::Lang::ALL {
-            let text = crate::i18n::tr_args(lang, kind.key(), &args);
+            let text = crate::i18n::tr_args(lang, kind.key(), args.iter().cloned());
             assert_ne!(text, kind.key(), "{} missing in {lang:?}", kind.key());
         }
     }

@@ -27,9 +27,7 @@ pub fn local(t: &str) -> DateTime<Utc> {
 
 /// A locale text as a person reads it.
 pub fn text(lang: Lang, key: &str, args: &[(&'static str, &str)]) -> String {
-    let args: Vec<(&'static str, dondoc::i18n::Arg)> =
-        args.iter().map(|(k, v)| (*k, dondoc::i18n::Arg::from(v.to_string()))).collect();
-    dondoc::i18n::tr_args(lang, key, &args)
+    dondoc::i18n::tr_args(lang, key, args.iter().map(|(k, v)| (*k, dondoc::i18n::Arg::from(v.to_string()))))
 }
 
 pub struct TestApp {
