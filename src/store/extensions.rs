@@ -80,8 +80,7 @@ impl Store {
         agency: &AgencyCode,
         periods: &str,
     ) -> Result<Vec<Extension>> {
-        let each = self.backend().dialect().each("$2");
-        let sql = format!("{EXTENSIONS} WHERE a.code = $1 AND e.period IN (SELECT value FROM {each})");
+        let sql = agency_extensions_sql(&self.backend().dialect().each("$2"));
         let rows =
             query_as::<ExtensionRow>(&sql).bind(agency.as_str()).bind(periods).fetch_all(&self.read).await?;
         rows.into_iter().map(extension).collect()
@@ -124,4 +123,9 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// An agency's extensions for the periods of `each` (`$2`), its code `$1`.
+pub(super) fn agency_extensions_sql(each: &str) -> String {
+    format!("{EXTENSIONS} WHERE a.code = $1 AND e.period IN (SELECT value FROM {each})")
 }

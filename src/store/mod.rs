@@ -361,6 +361,8 @@ fn target_text(value: &str, out_of: Option<&str>, high: Option<&str>) -> Result<
 
 #[cfg(test)]
 mod phone_first_tests;
+#[cfg(test)]
+mod query_plan_tests;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -234,10 +234,7 @@ impl Store {
         periods.sort();
         periods.dedup();
         let periods = super::json_list(&periods);
-        let each = self.backend().dialect().each("$2");
-        let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE a.code = $1 AND r.period IN (SELECT value FROM {each})"
-        );
+        let sql = agency_periods_sql(&self.backend().dialect().each("$2"));
         let rows = query_as::<ReportColumns>(&sql)
             .bind(agency.as_str())
             .bind(&periods)
@@ -397,4 +394,11 @@ impl Store {
             .await?;
         rows.into_iter().map(report_row).collect()
     }
+}
+
+/// An agency's reports (its code `$1`) of the periods of `each` (`$2`).
+pub(super) fn agency_periods_sql(each: &str) -> String {
+    format!(
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE a.code = $1 AND r.period IN (SELECT value FROM {each})"
+    )
 }

@@ -1,0 +1,70 @@
+//! What every update reads, read by index: a focal point's screens look up their agency's
+//! reports and extensions on every step, and a scan there costs O(reports) per screen, a few
+//! thousand rows a quarter at a province's size (issue 13). SQLite's own plans, checked on a
+//! database migrated to the last version.
+
+use rusqlite::Connection;
+
+use super::extensions::agency_extensions_sql;
+use super::people::context_sql;
+use super::reports::agency_periods_sql;
+use crate::store::db::Backend;
+use crate::store::testing::temp_file_store;
+
+/// SQLite's plan of `sql`, a line per step ("SEARCH r USING INDEX …", "SCAN r", …).
+fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("prepare");
+    let mut rows = stmt.raw_query();
+    let mut steps = Vec::new();
+    while let Some(row) = rows.next().expect("step") {
+        steps.push(row.get::<_, String>(3).expect("detail"));
+    }
+    steps
+}
+
+/// The virtual machine's operations of `sql`.
+fn operations(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN {sql}")).expect("prepare");
+    let mut rows = stmt.raw_query();
+    let mut ops = Vec::new();
+    while let Some(row) = rows.next().expect("step") {
+        ops.push(row.get::<_, String>(1).expect("opcode"));
+    }
+    ops
+}
+
+/// A step that reads a whole table (or index) through; the list bound as JSON and a constant
+/// row are not tables.
+fn scans(steps: &[String]) -> Vec<&String> {
+    steps
+        .iter()
+        .filter(|s| s.starts_with("SCAN ") && !s.contains("json_each") && !s.contains("CONSTANT ROW"))
+        .collect()
+}
+
+async fn migrated() -> (Connection, tempfile::TempDir) {
+    let (store, dir) = temp_file_store().await;
+    store.close().await;
+    let conn = Connection::open(dir.path().join("test.db")).expect("open");
+    (conn, dir)
+}
+
+#[tokio::test]
+async fn a_focal_points_screens_find_their_agencys_reports_and_extensions_by_index() {
+    let (conn, _dir) = migrated().await;
+    let each = Backend::Sqlite.dialect().each("$2");
+    for sql in [agency_periods_sql(&each), agency_extensions_sql(&each)] {
+        let steps = plan(&conn, &sql);
+        assert!(scans(&steps).is_empty(), "{sql}\nreads a table through: {steps:#?}");
+    }
+}
+
+#[tokio::test]
+async fn an_updates_context_is_read_without_a_temporary_index() {
+    let (conn, _dir) = migrated().await;
+    let sql = context_sql();
+    let steps = plan(&conn, &sql);
+    assert!(scans(&steps).iter().all(|s| s.starts_with("SCAN one")), "{steps:#?}");
+    let ops = operations(&conn, &sql);
+    assert!(!ops.iter().any(|op| op == "OpenEphemeral"), "{sql}\nbuilds a temporary index: {ops:?}");
+}
