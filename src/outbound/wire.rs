@@ -26,7 +26,6 @@ use teloxide::types::{AllowedUpdate, InlineKeyboardMarkup, MessageId, ResponsePa
 use teloxide::{ApiError, RequestError};
 
 /// One method's address, parsed once.
-#[derive(Clone)]
 struct Method(Url);
 
 impl Method {
@@ -109,16 +108,9 @@ struct Sent {
 #[derive(Deserialize)]
 struct Answer<T> {
     ok: bool,
-    #[serde(default = "none")]
     result: Option<T>,
-    #[serde(default)]
     description: Option<ApiError>,
-    #[serde(default)]
     parameters: Option<ResponseParameters>,
-}
-
-fn none<T>() -> Option<T> {
-    None
 }
 
 /// Reads an answer's bytes as teloxide would: the result, or the error Telegram described.

@@ -11,26 +11,21 @@ use super::reports::agency_periods_sql;
 use crate::store::db::Backend;
 use crate::store::testing::temp_file_store;
 
-/// SQLite's plan of `sql`, a line per step ("SEARCH r USING INDEX …", "SCAN r", …).
-fn plan(conn: &Connection, sql: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("prepare");
+/// Column `column` of each row of `explain sql` (`EXPLAIN QUERY PLAN`: the steps; `EXPLAIN`:
+/// the virtual machine's operations).
+fn explained(conn: &Connection, explain: &str, sql: &str, column: usize) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("{explain} {sql}")).expect("prepare");
     let mut rows = stmt.raw_query();
-    let mut steps = Vec::new();
+    let mut out = Vec::new();
     while let Some(row) = rows.next().expect("step") {
-        steps.push(row.get::<_, String>(3).expect("detail"));
+        out.push(row.get::<_, String>(column).expect("text"));
     }
-    steps
+    out
 }
 
-/// The virtual machine's operations of `sql`.
-fn operations(conn: &Connection, sql: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(&format!("EXPLAIN {sql}")).expect("prepare");
-    let mut rows = stmt.raw_query();
-    let mut ops = Vec::new();
-    while let Some(row) = rows.next().expect("step") {
-        ops.push(row.get::<_, String>(1).expect("opcode"));
-    }
-    ops
+/// SQLite's plan of `sql`, a line per step ("SEARCH r USING INDEX …", "SCAN r", …).
+fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    explained(conn, "EXPLAIN QUERY PLAN", sql, 3)
 }
 
 /// A step that reads a whole table (or index) through; the list bound as JSON and a constant
@@ -65,6 +60,6 @@ async fn an_updates_context_is_read_without_a_temporary_index() {
     let sql = context_sql();
     let steps = plan(&conn, &sql);
     assert!(scans(&steps).iter().all(|s| s.starts_with("SCAN one")), "{steps:#?}");
-    let ops = operations(&conn, &sql);
+    let ops = explained(&conn, "EXPLAIN", &sql, 1);
     assert!(!ops.iter().any(|op| op == "OpenEphemeral"), "{sql}\nbuilds a temporary index: {ops:?}");
 }
