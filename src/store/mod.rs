@@ -8,10 +8,12 @@
 //! PostgreSQL (`postgres://…`): through sqlx, one pool for reads and writes, the migrations of
 //! `migrations/postgres/`; several replicas may share the database (`replicas.rs`).
 
+mod audit;
 mod carry_over;
 mod conversation;
 pub mod db;
 mod extensions;
+mod invites;
 mod item_saves;
 mod leadership;
 mod lender;
@@ -47,12 +49,13 @@ pub(crate) use lender::{Connections, SqliteFile};
 
 pub use carry_over::EarlierAnswer;
 pub use extensions::Extension;
+pub use invites::{Invite, InviteRow, Redeemed};
 pub use item_saves::{ItemChange, SaveRefused};
 pub use leadership::{HandedInItem, ItemKinds};
 pub use narratives::{NarrativeNewer, StoredNarrative};
 pub use ops::{CopySummary, OutboxGauge};
 pub use outbox::{Broadcast, BroadcastProgress, Mail, MailOutcome, MailTo, NewBroadcast, NewMail, ReportKey};
-pub use people::{Invite, InviteRow, Newcomer, Person, Redeemed};
+pub use people::{Newcomer, Person};
 pub use plan::{ImportSummary, KindCount};
 pub use plan_versions::{PlanStamp, PlanVersion};
 pub use reminders::DueGroup;
