@@ -18,6 +18,7 @@ pub mod cli;
 pub mod cli_backup;
 pub mod cli_ops;
 pub mod cli_plan;
+pub mod cli_plan_preview;
 pub mod clock;
 pub mod config;
 pub mod domain;
