@@ -3,8 +3,10 @@
 
 pub mod commands;
 mod context;
+mod invites;
 mod join;
 mod leader;
+mod people;
 mod report;
 mod review;
 pub mod schema;
@@ -16,7 +18,8 @@ use std::sync::Mutex;
 pub use crate::app::{App, AppRef, PlanCache, PlanStamp};
 pub use crate::ui::{callback, keyboards};
 pub use context::Ctx;
-pub use join::{make_invite, render_invite, set_default_menus};
+pub use invites::{make_invite, render_invite};
+pub use join::set_default_menus;
 
 use crate::outbound::Sender;
 use state::State;

@@ -12,11 +12,11 @@ use teloxide::types::{AllowedUpdate, Update, UpdateKind};
 use super::callback::Callback;
 use super::commands::{self, Command, Parsed};
 use super::context;
-use super::join;
 use super::report;
 use super::send::Origin;
 use super::state::State;
 use super::{AppRef, Conversation, Ctx, HandlerResult, Turn};
+use super::{invites, join, people};
 use crate::domain::limits::Verdict;
 use crate::domain::people::Role;
 use crate::domain::report::ItemKey;
@@ -269,10 +269,10 @@ async fn route_command(turn: Turn<'_>, command: Command, arg: &str) -> HandlerRe
         Command::Agency => super::leader::agency(turn, arg).await,
         Command::Overdue => super::leader::overdue(turn, arg).await,
         Command::Export => super::leader::export(turn, arg).await,
-        Command::Invite => join::invite(turn, arg).await,
-        Command::People => join::people(turn, arg, 0).await,
-        Command::Remove => match join::person_id(arg) {
-            Some(id) => join::ask_remove(turn, id).await,
+        Command::Invite => invites::invite(turn, arg).await,
+        Command::People => people::people(turn, arg, 0).await,
+        Command::Remove => match people::person_id(arg) {
+            Some(id) => people::ask_remove(turn, id).await,
             None => {
                 turn.say(t!(ctx.lang, "remove-usage")).await?;
                 Ok(())
@@ -359,15 +359,15 @@ async fn route_callback(turn: Turn<'_>, data: &str) -> HandlerResult {
             let turn = if turned { turn } else { turn.typed() };
             super::leader::full_list(turn, list, &round, period, page as usize, plan.as_deref()).await
         }
-        Remove { person } if admin => join::ask_remove(turn, person).await,
-        ConfirmRemove { person } if admin => join::remove(turn, person).await,
+        Remove { person } if admin => people::ask_remove(turn, person).await,
+        ConfirmRemove { person } if admin => people::remove(turn, person).await,
         SendBroadcast if admin => super::review::send_broadcast(turn).await,
         CancelBroadcast { id } if admin => super::review::cancel_broadcast(turn, id).await,
-        RevokeInvite { id } if admin => join::revoke_invite(turn, id).await,
+        RevokeInvite { id } if admin => invites::revoke_invite(turn, id).await,
         ConfirmMove => join::confirm_move(turn).await,
         KeepRole => join::keep_role(turn).await,
         KeepName => join::keep_name(turn).await,
-        People { page } if admin => join::people(turn, "", page as usize).await,
+        People { page } if admin => people::people(turn, "", page as usize).await,
         other => {
             app.store
                 .audit(
