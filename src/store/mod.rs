@@ -27,6 +27,7 @@ mod outbox;
 mod people;
 mod plan;
 mod plan_load;
+mod plan_tables;
 mod plan_versions;
 mod reminders;
 mod replicas;
