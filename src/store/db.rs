@@ -117,6 +117,18 @@ pub enum Value<'q> {
     Time(Option<DateTime<Utc>>),
 }
 
+impl Value<'_> {
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Int(v) => Value::Int(v),
+            Value::Bool(v) => Value::Bool(v),
+            Value::Text(v) => Value::Text(v.map(|t| Cow::Owned(t.into_owned()))),
+            Value::Time(v) => Value::Time(v),
+        }
+    }
+}
+
 macro_rules! value_from {
     ($($t:ty => |$v:ident| $e:expr;)*) => {
         $(impl<'q> From<$t> for Value<'q> {
@@ -161,14 +173,22 @@ fn pg_args(values: Vec<Value<'_>>) -> Result<PgArguments, sqlx::Error> {
 }
 
 /// Rows a query maps to, on both backends (what `row!` and tuples give).
-pub trait Rows: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Rows for T where T: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+pub trait Rows: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static {}
+impl<T> Rows for T where T: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static {}
 
 /// The rows of a query on whichever backend `on` is: on SQLite read here (`on_sqlite.rs`) as
 /// `T`, at most `$most`; on PostgreSQL by sqlx's `$make(sql, args).$method(executor)`.
 macro_rules! run {
     ($on:expr, $t:ty, $sql:expr, $args:expr, $most:expr, $make:ident, $method:ident) => {
         match $on {
+            On::SqlitePool(e) if e.apart() => {
+                let lent = e.lend().await?;
+                let (sql, most) = ($sql.to_owned(), $most);
+                let args: Vec<Value<'static>> = $args.into_iter().map(Value::into_owned).collect();
+                tokio::task::spawn_blocking(move || on_sqlite::fetch::<$t>(&lent, &sql, &args, most))
+                    .await
+                    .unwrap_or(Err(sqlx::Error::WorkerCrashed))
+            }
             On::SqlitePool(e) => {
                 let lent = e.lend().await?;
                 on_sqlite::fetch::<$t>(&lent, $sql, &$args, $most)

@@ -111,6 +111,8 @@ impl SqliteFile {
 pub struct Connections {
     own: Arc<Inner>,
     first: Option<Arc<Inner>>,
+    /// Statements run on a blocking thread of their own ([`Connections::alone`]).
+    apart: bool,
 }
 
 struct Inner {
@@ -137,7 +139,7 @@ impl Connections {
             permits: Arc::new(Semaphore::new(size as usize)),
             size,
         });
-        Ok(Connections { own, first: None })
+        Ok(Connections { own, first: None, apart: false })
     }
 
     /// `size` connections to `file` that lend the `writer`'s own connection instead whenever it
@@ -160,9 +162,17 @@ impl Connections {
         Ok(Connections { first: Some(writer.own.clone()), ..own })
     }
 
-    /// The same connections, without the writer's in front.
+    /// The same connections for long reads (a whole period, a plan): without the writer's in
+    /// front, so that they never hold it, and each statement run on a blocking thread, so that
+    /// the runtime's one thread goes on answering everyone else meanwhile (a 1,000-agency
+    /// export reads for about 90 ms: every reply waited that long behind it).
     pub fn alone(&self) -> Connections {
-        Connections { own: self.own.clone(), first: None }
+        Connections { own: self.own.clone(), first: None, apart: true }
+    }
+
+    /// Whether statements run on a blocking thread of their own.
+    pub fn apart(&self) -> bool {
+        self.apart
     }
 
     pub fn file(&self) -> &SqliteFile {
@@ -421,6 +431,34 @@ mod tests {
         assert!(!writer(&read.lend().await.unwrap()));
         read.close().await;
         assert!(matches!(read.lend().await, Err(sqlx::Error::PoolClosed)));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_long_read_apart_leaves_the_runtimes_one_thread_to_everyone_else() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let (conns, _dir) = open(1).await;
+        let scan = super::super::db::Pool::Sqlite(conns.alone());
+        let ticks = Arc::new(AtomicU32::new(0));
+        let ticker = tokio::spawn({
+            let ticks = ticks.clone();
+            async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    ticks.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        tokio::task::yield_now().await;
+        // Counts to three million: a few hundred milliseconds of SQLite's own work.
+        let long = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)
+                    SELECT count(*) FROM c";
+        let counted: i64 = super::super::db::query_scalar(long).fetch_one(&scan).await.unwrap();
+        // Read before anything else awaits: on one thread, a read run in place would have let
+        // the ticker run not once.
+        let during = ticks.load(Ordering::Relaxed);
+        ticker.abort();
+        assert_eq!(counted, 3_000_000);
+        assert!(during >= 2, "the runtime's thread was held by the read (the ticker ran {during} times)");
     }
 
     #[tokio::test]
