@@ -58,8 +58,8 @@ pub struct InstanceLock {
 /// The runtime dondoc runs on: one thread.
 ///
 /// Every update's work is short CPU work (SQLite on the caller's thread, a screen to render);
-/// what could take long runs elsewhere (documents and charts on the blocking pool, the
-/// checkpoints on sqlx's own thread). On two threads the same work cost a fifth more CPU per
+/// what could take long runs elsewhere (documents, charts and the store's long reads on the
+/// blocking pool, the checkpoints on sqlx's own thread). On two threads the same work cost a fifth more CPU per
 /// reply, spent handing tasks and memory between the threads (wake-ups, task switches, the
 /// allocator's locks): benches/replies at 50, 200 and 500 people, two runs each beside the
 /// two-thread build, 0.17-0.21 ms per reply against 0.21-0.30, replies/s 4,620-5,600 against
