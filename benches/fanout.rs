@@ -3,7 +3,9 @@
 //! Telegram's limits on (30 sends per rolling second in all, one per second per chat, 429
 //! beyond). First the reporters alone (the baseline), then the fan-out among them. Prints, from
 //! one run: 429 answers, reminders delivered exactly once, the reporters' p99 during the
-//! fan-out over their p99 alone, and the fan-out's rate over what the replies leave of 30/s.
+//! fan-out over their p99 alone, and the fan-out's rate over what the replies leave of 30/s;
+//! then where the fan-out's time went (the first reminder, the steady pace, the tail, and the
+//! gaps between reminders).
 //!
 //! cargo bench --bench fanout -- [--agencies 1000] [--reporters 50] [--think-ms 1500] [--baseline-s 15]
 //! [--reply-reserve 3] (the setting `reply_reserve`: the slots the bulk leaves for replies)
@@ -202,6 +204,7 @@ async fn main() {
     let fan_from = Instant::now();
     let tick =
         bot_runtime.spawn(async move { scheduler.run_at(now).await }).await.expect("tick").expect("tick");
+    let queued_in = fan_from.elapsed();
     let reminded: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
     let received = |tg: &FakeTelegram| -> HashMap<i64, usize> {
         reminded
@@ -272,5 +275,36 @@ async fn main() {
         seconds
     );
     println!("  fan-out rate / (30 - reply sends/s): {:.3}   (target >= 0.95)", rate / left);
+    // Where the time goes: the first reminder, the steady pace between the 5th and the 95th
+    // percentile of arrivals, and the tail.
+    let mut arrivals: Vec<Instant> = reminded
+        .iter()
+        .flat_map(|id| tg.messages(*id))
+        .filter(|m| m.text.starts_with('⏰'))
+        .map(|m| m.at)
+        .collect();
+    arrivals.sort();
+    if arrivals.len() >= 20 {
+        let at = |q: f64| arrivals[((arrivals.len() - 1) as f64 * q) as usize];
+        let steady = (arrivals.len() as f64 * 0.9) / (at(0.95) - at(0.05)).as_secs_f64().max(1e-9);
+        println!(
+            "  timeline: queued in {:.0} ms, first reminder at {:.0} ms, steady {steady:.2}/s (5th to 95th percentile, {:.3} of what replies leave), last 5 % took {:.1} s",
+            ms(queued_in),
+            ms(arrivals[0] - fan_from),
+            steady / left,
+            (fan_to - at(0.95)).as_secs_f64()
+        );
+        // Gaps between reminders: the bulk held back for the replies (a wave of them fills
+        // the window) or stalled.
+        let gaps: Vec<Duration> =
+            arrivals[arrivals.len() / 20..arrivals.len() * 19 / 20].windows(2).map(|w| w[1] - w[0]).collect();
+        let long: Vec<&Duration> = gaps.iter().filter(|g| **g > Duration::from_millis(100)).collect();
+        println!(
+            "  gaps over 100 ms between reminders (5th to 95th percentile): {}, {:.1} s in all, the longest {:.0} ms",
+            long.len(),
+            long.iter().map(|g| g.as_secs_f64()).sum::<f64>(),
+            gaps.iter().max().map_or(0.0, |g| ms(*g))
+        );
+    }
     println!("  reporter steps without an answer: {}", run.errors.load(std::sync::atomic::Ordering::Relaxed));
 }
