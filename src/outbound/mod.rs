@@ -6,6 +6,7 @@
 
 mod budget;
 mod screen;
+mod updates;
 mod wire;
 
 use std::sync::Arc;
