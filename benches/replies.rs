@@ -7,7 +7,13 @@
 //! ratios against the floor and the targets of issue 13.
 //!
 //! cargo bench --bench replies -- [--users 50,200,500] [--items 4] [--think-ms 0] [--runs 1]
+//! [--instructions 1]
 //! (`DONDOC_BENCH_BIN=path` measures that dondoc binary instead of this build's.)
+//!
+//! `--instructions 1` runs both bots under callgrind (valgrind must be installed) and prints the
+//! instructions each spent per reply, counted from when it first polled to its last answer:
+//! unlike CPU time, the count does not move with the machine's load, so a change of a few per
+//! cent shows. Its times are valgrind's (tens of times slower) and mean nothing then.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -152,6 +158,8 @@ struct Figures {
     per_second: f64,
     replies: usize,
     errors: usize,
+    /// Instructions per reply, under `--instructions 1`.
+    instructions: Option<f64>,
 }
 
 /// A database with the bundled plan and `users` focal points (joining is not what is measured).
@@ -189,7 +197,49 @@ enum Bot {
     Dondoc,
 }
 
-fn start(bot: &Bot, tg: &FakeTelegram, dir: &Path, seed: &Path) -> Child {
+/// `c` run under callgrind, its counts written to `out` (and `out.N` at each dump).
+fn under_callgrind(c: &Command, out: &Path) -> Command {
+    let mut v = Command::new("valgrind");
+    v.arg("--tool=callgrind").arg("-q").arg(format!("--callgrind-out-file={}", out.display()));
+    v.arg(c.get_program()).args(c.get_args());
+    for (key, value) in c.get_envs() {
+        match value {
+            Some(value) => v.env(key, value),
+            None => v.env_remove(key),
+        };
+    }
+    v
+}
+
+/// `callgrind_control ACTION PID`: `-z` zeroes the counts, `-d` writes them out.
+fn callgrind_control(action: &str, pid: u32) {
+    let done = Command::new("callgrind_control")
+        .args([action, &pid.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("callgrind_control (valgrind) runs");
+    assert!(done.success(), "callgrind_control {action} {pid}");
+}
+
+/// The instructions of the last dump of `out` (`out.1`, `out.2`, …).
+fn dumped_instructions(out: &Path) -> f64 {
+    let name = out.file_name().and_then(|n| n.to_str()).expect("a file name").to_owned();
+    let dir = out.parent().expect("a directory");
+    let last = std::fs::read_dir(dir)
+        .expect("the run's directory")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|f| Some((f.strip_prefix(&name)?.strip_prefix('.')?.parse::<u32>().ok()?, f)))
+        .max()
+        .expect("callgrind wrote its counts");
+    let text = std::fs::read_to_string(dir.join(last.1)).expect("the counts");
+    text.lines()
+        .find_map(|l| l.strip_prefix("totals: ").or_else(|| l.strip_prefix("summary: ")))
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .expect("a total in the counts")
+}
+
+fn start(bot: &Bot, tg: &FakeTelegram, dir: &Path, seed: &Path, callgrind_out: Option<&Path>) -> Child {
     let mut c = match bot {
         Bot::Floor => {
             let mut c = Command::new(std::env::current_exe().expect("this benchmark"));
@@ -227,6 +277,9 @@ fn start(bot: &Bot, tg: &FakeTelegram, dir: &Path, seed: &Path) -> Child {
             c.env(k, v);
         }
     }
+    if let Some(out) = callgrind_out {
+        c = under_callgrind(&c, out);
+    }
     // DONDOC_BENCH_LOG=FILE keeps the bot's warnings, to see where a slow answer went.
     let log = match std::env::var_os("DONDOC_BENCH_LOG") {
         Some(path) => {
@@ -245,11 +298,15 @@ fn start(bot: &Bot, tg: &FakeTelegram, dir: &Path, seed: &Path) -> Child {
 
 async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Path, seed: &Path) -> Figures {
     let tg = Arc::new(FakeTelegram::start().await);
-    let mut child = start(&bot, &tg, dir, seed);
+    static MEASURED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let counted = (arg("--instructions", 0) > 0).then(|| {
+        dir.join(format!("callgrind-{}.out", MEASURED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+    });
+    let mut child = start(&bot, &tg, dir, seed, counted.as_deref());
     // Ready when it asks for updates.
     let ready = Instant::now();
     while tg.requests_for("GetUpdates").is_empty() {
-        assert!(ready.elapsed() < Duration::from_secs(60), "the bot never polled");
+        assert!(ready.elapsed() < Duration::from_secs(180), "the bot never polled");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(arg("--hold-ms", 0))).await;
@@ -261,6 +318,9 @@ async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Pa
         slow: Mutex::new(Vec::new()),
         errors: Default::default(),
     });
+    if counted.is_some() {
+        callgrind_control("-z", pid);
+    }
     let cpu_before = cpu(pid);
     let started = Instant::now();
     let tasks: Vec<_> = people
@@ -272,6 +332,10 @@ async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Pa
     }
     let elapsed = started.elapsed();
     let cpu_used = cpu(pid).saturating_sub(cpu_before);
+    let instructions = counted.as_deref().map(|out| {
+        callgrind_control("-d", pid);
+        dumped_instructions(out)
+    });
     let rss_mb = peak_rss_mb(pid);
     let _ = child.kill();
     let _ = child.wait();
@@ -297,11 +361,12 @@ async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Pa
         per_second: replies as f64 / elapsed.as_secs_f64(),
         replies,
         errors: run.errors.load(std::sync::atomic::Ordering::Relaxed),
+        instructions: instructions.map(|n| n / replies.max(1) as f64),
     }
 }
 
 fn line(name: &str, f: &Figures) -> String {
-    format!(
+    let mut out = format!(
         "  {name:<7} p50 {:>7.1} ms  p99 {:>7.1} ms  CPU {:>5.2} ms/reply  peak RSS {:>5.1} MB  {:>7.1} replies/s  ({} replies, {} errors)",
         ms(f.p50),
         ms(f.p99),
@@ -310,7 +375,11 @@ fn line(name: &str, f: &Figures) -> String {
         f.per_second,
         f.replies,
         f.errors
-    )
+    );
+    if let Some(n) = f.instructions {
+        out.push_str(&format!("  {:.0}k instructions/reply", n / 1000.0));
+    }
+    out
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -390,6 +459,15 @@ async fn bench() {
         let cpu = ours.cpu_per_reply_ms / floor.cpu_per_reply_ms.max(1e-9);
         let p99 = ours.p99.as_secs_f64() / floor.p99.as_secs_f64().max(1e-9);
         let rate = ours.per_second / floor.per_second.max(1e-9);
+        if let (Some(ours), Some(floor)) = (ours.instructions, floor.instructions) {
+            // Under callgrind the times are valgrind's: only the count is a figure.
+            let ratio = ours / floor;
+            println!(
+                "  {users:>4} users: instructions/reply {ratio:.2}× (≤ 2, the CPU target counted {})",
+                verdict(ratio <= 2.0)
+            );
+            continue;
+        }
         let mut out = format!(
             "  {users:>4} users: CPU/reply {cpu:.2}× (≤ 2 {})  replies/s {rate:.2}× (≥ 0.8 {})",
             verdict(cpu <= 2.0),
