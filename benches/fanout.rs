@@ -216,14 +216,15 @@ async fn main() {
     while received(&tg).values().filter(|c| **c > 0).count() < reminded.len() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    // The fan-out ends with the last reminder's arrival.
-    let fan_to = reminded
+    // Every reminder's arrival, in order: the fan-out ends with the last.
+    let mut arrivals: Vec<Instant> = reminded
         .iter()
         .flat_map(|id| tg.messages(*id))
         .filter(|m| m.text.starts_with('⏰'))
         .map(|m| m.at)
-        .max()
-        .unwrap_or_else(Instant::now);
+        .collect();
+    arrivals.sort();
+    let fan_to = arrivals.last().copied().unwrap_or_else(Instant::now);
     run.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     for t in tasks {
         let _ = t.await;
@@ -277,13 +278,6 @@ async fn main() {
     println!("  fan-out rate / (30 - reply sends/s): {:.3}   (target >= 0.95)", rate / left);
     // Where the time goes: the first reminder, the steady pace between the 5th and the 95th
     // percentile of arrivals, and the tail.
-    let mut arrivals: Vec<Instant> = reminded
-        .iter()
-        .flat_map(|id| tg.messages(*id))
-        .filter(|m| m.text.starts_with('⏰'))
-        .map(|m| m.at)
-        .collect();
-    arrivals.sort();
     if arrivals.len() >= 20 {
         let at = |q: f64| arrivals[((arrivals.len() - 1) as f64 * q) as usize];
         let steady = (arrivals.len() as f64 * 0.9) / (at(0.95) - at(0.05)).as_secs_f64().max(1e-9);
