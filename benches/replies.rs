@@ -14,6 +14,8 @@
 //! instructions each spent per reply, counted from when it first polled to its last answer:
 //! unlike CPU time, the count does not move with the machine's load, so a change of a few per
 //! cent shows. Its times are valgrind's (tens of times slower) and mean nothing then.
+//! `DONDOC_BENCH_KEEP=DIR` (a new directory) keeps the run's files there (the seeded databases and, with
+//! `--instructions 1`, the counts, for `callgrind_annotate DIR/callgrind-1.out.1`).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -165,6 +167,9 @@ struct Figures {
 /// A database with the bundled plan and `users` focal points (joining is not what is measured).
 async fn seeded(dir: &Path, users: usize) -> PathBuf {
     let path = dir.join("seed.db");
+    for old in ["seed.db", "seed.db-wal", "seed.db-shm"] {
+        let _ = std::fs::remove_file(dir.join(old));
+    }
     let store = Store::open(&path).await.expect("store");
     let plan = dondoc::bundled::plan().expect("plan");
     let now = chrono::Utc::now();
@@ -437,17 +442,24 @@ async fn bench() {
     let items = arg("--items", 4) as usize;
     let think = Duration::from_millis(arg("--think-ms", 0));
     let runs = arg("--runs", 1) as usize;
-    let dir = tempfile::tempdir().expect("temp dir");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = match std::env::var_os("DONDOC_BENCH_KEEP") {
+        Some(keep) => {
+            std::fs::create_dir_all(&keep).expect("DONDOC_BENCH_KEEP: a directory");
+            PathBuf::from(keep)
+        }
+        None => temp.path().to_path_buf(),
+    };
     println!(
         "replies benchmark: /baocao, {items} items (done, back to the list), review; think time {} ms; {runs} run(s), floor and dondoc interleaved",
         think.as_millis()
     );
     let mut results = Vec::new();
     for &users in &counts {
-        let seed = seeded(dir.path(), users).await;
+        let seed = seeded(&dir, users).await;
         for run in 0..runs {
-            let floor = measure(Bot::Floor, users, items, think, dir.path(), &seed).await;
-            let ours = measure(Bot::Dondoc, users, items, think, dir.path(), &seed).await;
+            let floor = measure(Bot::Floor, users, items, think, &dir, &seed).await;
+            let ours = measure(Bot::Dondoc, users, items, think, &dir, &seed).await;
             println!("{users} users, run {}:", run + 1);
             println!("{}", line("floor", &floor));
             println!("{}", line("dondoc", &ours));
