@@ -125,7 +125,8 @@ impl Store {
     }
 }
 
-/// An agency's extensions for the periods of `each` (`$2`), its code `$1`.
+/// An agency's extensions for the periods of `each` (`$2`), its code `$1` (the periods checked
+/// as in `agency_periods_sql`).
 pub(super) fn agency_extensions_sql(each: &str) -> String {
-    format!("{EXTENSIONS} WHERE a.code = $1 AND e.period IN (SELECT value FROM {each})")
+    format!("{EXTENSIONS} WHERE a.code = $1 AND EXISTS (SELECT 1 FROM {each} WHERE value = e.period)")
 }

@@ -58,6 +58,7 @@ row! {
     /// (`prefill` 1, version 0).
     #[derive(sqlx::FromRow)]
     struct NarrativeRow {
+        prefill: i64,
         #[sqlx(flatten)]
         parts: Parts,
         version: i64,
@@ -91,9 +92,10 @@ const PREVIOUS: &str = "SELECT n.results, n.shortcomings, n.causes, n.proposals,
      JOIN report_narrative n ON n.report_id = p.id
      WHERE r.id = $1 ORDER BY p.period DESC LIMIT 1";
 
-/// The report's own narrative, then the previous report's of the same round and agency (the
-/// prefill), own first.
-const NARRATIVE: &str = "SELECT results, shortcomings, causes, proposals, version, updated_by, updated_at, copied_period
+/// The report's own narrative and the previous report's of the same round and agency (the
+/// prefill), in no order: the caller takes its own first (ordered here, SQLite sorted the two
+/// rows with a sorter opened and freed on every screen).
+pub(super) const NARRATIVE: &str = "SELECT prefill, results, shortcomings, causes, proposals, version, updated_by, updated_at, copied_period
      FROM (
        SELECT CAST(0 AS BIGINT) AS prefill, n.results, n.shortcomings, n.causes, n.proposals, n.version,
          n.updated_by, n.updated_at, p.period AS copied_period
@@ -107,16 +109,18 @@ const NARRATIVE: &str = "SELECT results, shortcomings, causes, proposals, versio
          JOIN report_narrative n ON n.report_id = p.id
          WHERE r.id = $1 ORDER BY p.period DESC LIMIT 1
        ) previous
-     ) found ORDER BY prefill";
+     ) found";
 
 impl Store {
     /// The report's narrative; when it has none yet, the previous report's as a prefill
     /// (version 0); an empty one when there is neither.
     pub async fn narrative(&self, report_id: i64) -> Result<StoredNarrative> {
         // One statement for both (a report's screen shows how many parts are written, on every
-        // step): its own row first, then the previous report's as the prefill.
+        // step): its own row, else the previous report's as the prefill.
         let rows = query_as::<NarrativeRow>(NARRATIVE).bind(report_id).fetch_all(&self.read).await?;
-        let Some(row) = rows.into_iter().next() else { return Ok(StoredNarrative::default()) };
+        let Some(row) = rows.into_iter().min_by_key(|r| r.prefill) else {
+            return Ok(StoredNarrative::default());
+        };
         Ok(StoredNarrative {
             text: Narrative::from(&row.parts),
             version: row.version,

@@ -6,8 +6,9 @@
 use rusqlite::Connection;
 
 use super::extensions::agency_extensions_sql;
+use super::narratives::NARRATIVE;
 use super::people::context_sql;
-use super::reports::agency_periods_sql;
+use super::reports::{ATTACHMENTS, agency_periods_sql, items_sql};
 use crate::store::db::Backend;
 use crate::store::testing::temp_file_store;
 
@@ -62,4 +63,30 @@ async fn an_updates_context_is_read_without_a_temporary_index() {
     assert!(scans(&steps).iter().all(|s| s.starts_with("SCAN one")), "{steps:#?}");
     let ops = explained(&conn, "EXPLAIN", &sql, 1);
     assert!(!ops.iter().any(|op| op == "OpenEphemeral"), "{sql}\nbuilds a temporary index: {ops:?}");
+}
+
+/// The operations that build a temporary table (an `IN` list, a materialized subquery) or sort
+/// rows: each a B-tree or sorter opened, filled and freed per statement (its pages zeroed
+/// first), a few thousand instructions of every screen (callgrind, benches/replies).
+fn temporaries(conn: &Connection, sql: &str) -> Vec<String> {
+    explained(conn, "EXPLAIN", sql, 1)
+        .into_iter()
+        .filter(|op| matches!(op.as_str(), "OpenEphemeral" | "SorterOpen" | "OpenAutoindex"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_focal_points_screen_is_read_without_temporary_tables_or_sorting() {
+    let (conn, _dir) = migrated().await;
+    let each = Backend::Sqlite.dialect().each("$2");
+    for sql in [
+        agency_periods_sql(&each),
+        agency_extensions_sql(&each),
+        items_sql().to_owned(),
+        ATTACHMENTS.to_owned(),
+        NARRATIVE.to_owned(),
+    ] {
+        let built = temporaries(&conn, &sql);
+        assert!(built.is_empty(), "{sql}\nbuilds {built:?}: {:#?}", plan(&conn, &sql));
+    }
 }

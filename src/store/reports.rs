@@ -274,19 +274,12 @@ impl Store {
     }
 
     pub async fn items(&self, report_id: i64) -> Result<Vec<ItemEntry>> {
-        let sql = format!("{ITEM_SELECT} WHERE i.report_id = $1 ORDER BY i.id");
-        let rows = query_as::<ItemColumns>(&sql).bind(report_id).fetch_all(&self.read).await?;
+        let rows = query_as::<ItemColumns>(items_sql()).bind(report_id).fetch_all(&self.read).await?;
         rows.iter().map(item_entry).collect()
     }
 
     pub async fn attachments(&self, report_id: i64) -> Result<Vec<Attachment>> {
-        Ok(query_as(
-            "SELECT file_id, file_unique_id, file_name, file_size, mime_type, added_by, added_at
-             FROM report_attachment WHERE report_id = $1 AND removed_at IS NULL ORDER BY id",
-        )
-        .bind(report_id)
-        .fetch_all(&self.read)
-        .await?)
+        Ok(query_as(ATTACHMENTS).bind(report_id).fetch_all(&self.read).await?)
     }
 
     /// Attaches a file to an editable report; false when that file is already attached.
@@ -397,8 +390,24 @@ impl Store {
 }
 
 /// An agency's reports (its code `$1`) of the periods of `each` (`$2`).
+/// A report's items, in the order they were first saved.
+pub(super) fn items_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{ITEM_SELECT} WHERE i.report_id = $1 ORDER BY i.id"));
+    &SQL
+}
+
+/// A report's files still attached, in the order they were added.
+pub(super) const ATTACHMENTS: &str =
+    "SELECT file_id, file_unique_id, file_name, file_size, mime_type, added_by, added_at
+     FROM report_attachment WHERE report_id = $1 AND removed_at IS NULL ORDER BY id";
+
+/// An agency's reports (its code `$1`) of the periods of `each` (`$2`). The periods are
+/// checked row by row (`EXISTS`), not as `IN (SELECT …)`, which SQLite builds a temporary
+/// table for on every run; an agency has a few reports a period.
 pub(super) fn agency_periods_sql(each: &str) -> String {
     format!(
-        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE a.code = $1 AND r.period IN (SELECT value FROM {each})"
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
+         WHERE a.code = $1 AND EXISTS (SELECT 1 FROM {each} WHERE value = r.period)"
     )
 }
