@@ -84,6 +84,7 @@ pub(super) fn check_file(file: &PlanFile) -> (Result<Plan, Problems>, Vec<PlanPr
             working_days,
             reminders,
             amends: header.amends.clone(),
+            lookups: Default::default(),
         }),
         _ => Err(Problems(problems)),
     };

@@ -170,3 +170,37 @@ fn a_group_expands_to_its_members_in_plan_order_once_each() {
     assert_eq!(codes(&both), expected);
     assert!(plan.expand(&[code("NO-SUCH")]).is_empty());
 }
+
+/// The rule `duties_of` answers by lookup: every task, each code of its lead and co-operating
+/// agencies (a group standing for its members) asked in turn.
+fn duties_by_rule(plan: &Plan, agency: &AgencyCode) -> Vec<(String, TaskRole)> {
+    plan.sections
+        .iter()
+        .flat_map(|s| s.tasks.iter().map(move |t| (s, t)))
+        .filter_map(|(s, t)| plan.task_role(s, t, agency).map(|role| (t.code.clone(), role)))
+        .collect()
+}
+
+#[test]
+fn an_agencys_duties_are_looked_up_as_the_rule_finds_them() {
+    let plan = plan();
+    let mut codes: Vec<AgencyCode> = plan.agencies.iter().map(|a| a.code.clone()).collect();
+    codes.extend(plan.groups.iter().map(|g| g.code.clone()));
+    codes.push(code("NOWHERE"));
+    let mut some = 0;
+    for agency in &codes {
+        let looked_up = duties(&plan, agency.as_str());
+        assert_eq!(looked_up, duties_by_rule(&plan, agency), "{agency}");
+        assert_eq!(plan.duties_of(agency).len(), looked_up.len(), "{agency}: asked twice, same answer");
+        some += usize::from(!looked_up.is_empty());
+    }
+    assert!(some > 10, "the plan's agencies have duties: {some}");
+    // A clone changed after the original was asked is asked afresh.
+    let mut changed = plan.clone();
+    let first = &plan.agencies[0].code;
+    for task in changed.sections.iter_mut().flat_map(|s| s.tasks.iter_mut()) {
+        task.cooperating.push(first.clone());
+    }
+    assert_eq!(duties(&changed, first.as_str()), duties_by_rule(&changed, first));
+    assert!(duties(&changed, first.as_str()).len() > duties(&plan, first.as_str()).len());
+}
