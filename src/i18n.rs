@@ -1,29 +1,66 @@
 //! Every text a person reads comes from `locales/<lang>/*.ftl`, embedded at build time.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::sync::LazyLock;
 
-use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{LanguageIdentifier, langid, static_loader};
-
-static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "vi",
-        // Telegram would show the isolation marks around every inserted value.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
-
-static VI: LanguageIdentifier = langid!("vi");
-static EN: LanguageIdentifier = langid!("en");
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub use crate::domain::people::Lang;
 
-fn id(lang: Lang) -> &'static LanguageIdentifier {
+/// The files of `locales/vi/` and `locales/en/`, embedded at build time (a test checks that
+/// the list is each directory's).
+macro_rules! locale_files {
+    ($($name:literal),+ $(,)?) => {
+        const FILES: &[&str] = &[$($name),+];
+        const VI: &[&str] = &[$(include_str!(concat!("../locales/vi/", $name, ".ftl"))),+];
+        const EN: &[&str] = &[$(include_str!(concat!("../locales/en/", $name, ".ftl"))),+];
+    };
+}
+
+locale_files!(
+    "bot",
+    "charts",
+    "cli",
+    "common",
+    "leader",
+    "ops",
+    "phone_first",
+    "plan",
+    "plan_shapes",
+    "postgres",
+    "reminders",
+    "report_doc",
+    "review",
+    "trust",
+    "versions",
+);
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// Each language's messages, built on first use. Asked of directly, by the person's language:
+/// a loader keyed by language identifier hashed the identifier (SipHash) and copied the
+/// arguments into Fluent's own list on every text, about 2 % of a reply's instructions
+/// (callgrind, benches/replies).
+static BUNDLES: LazyLock<[Bundle; 2]> = LazyLock::new(|| [bundle("vi", VI), bundle("en", EN)]);
+
+fn bundle(lang: &str, texts: &[&'static str]) -> Bundle {
+    let mut bundle = Bundle::new_concurrent(vec![lang.parse().expect("a language tag")]);
+    // Telegram would show the isolation marks around every inserted value.
+    bundle.set_use_isolating(false);
+    for (name, text) in FILES.iter().zip(texts) {
+        let resource = FluentResource::try_new((*text).to_owned())
+            .unwrap_or_else(|(_, errors)| panic!("locales/{lang}/{name}.ftl does not parse: {errors:?}"));
+        bundle
+            .add_resource(resource)
+            .unwrap_or_else(|errors| panic!("locales/{lang}/{name}.ftl: {errors:?}"));
+    }
+    bundle
+}
+
+fn of(lang: Lang) -> &'static Bundle {
     match lang {
-        Lang::Vi => &VI,
-        Lang::En => &EN,
+        Lang::Vi => &BUNDLES[0],
+        Lang::En => &BUNDLES[1],
     }
 }
 
@@ -39,28 +76,40 @@ pub fn tr(lang: Lang, key: &str) -> String {
 /// The text of `key` in `lang` with its variables (moved into the message's arguments, not
 /// copied).
 pub fn tr_args(lang: Lang, key: &str, args: impl IntoIterator<Item = (&'static str, Arg)>) -> String {
-    let map: HashMap<Cow<'static, str>, Arg> = args.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)).collect();
-    lookup(lang, key, Some(&map))
+    let mut list = FluentArgs::new();
+    for (name, value) in args {
+        list.set(name, value);
+    }
+    lookup(lang, key, Some(&list))
 }
 
-/// The message in the person's language, else in the fallback's (Vietnamese). Asked of each
-/// language's bundle directly: the loader's own lookup negotiates the language among the
-/// bundles on every call (a list of them and the negotiation's, allocated each time: about a
-/// tenth of a reply's allocations, counted with heaptrack), and the languages here are known.
-fn lookup(lang: Lang, key: &str, args: Option<&HashMap<Cow<'static, str>, Arg>>) -> String {
-    let found = LOCALES.lookup_single_language(id(lang), key, args).or_else(|e| match lang {
-        Lang::Vi => Err(e),
-        _ => LOCALES.lookup_single_language(id(Lang::Vi), key, args),
+/// The message in the person's language, else in the fallback's (Vietnamese).
+fn lookup(lang: Lang, key: &str, args: Option<&FluentArgs<'static>>) -> String {
+    let found = format(of(lang), key, args).or_else(|| match lang {
+        Lang::Vi => None,
+        _ => format(of(Lang::Vi), key, args),
     });
     match found {
-        Ok(text) => text,
-        Err(e) => {
-            tracing::error!(key, lang = lang.as_str(), error = %e, "missing locale message");
+        Some(text) => text,
+        None => {
+            tracing::error!(key, lang = lang.as_str(), "missing locale message, or one of its variables");
             // Tests and debug builds stop at once; a release shows the key rather than nothing.
             debug_assert!(false, "missing locale message {key} in {}", lang.as_str());
             key.to_owned()
         }
     }
+}
+
+/// `key` (a message, or `message.attribute`) of one bundle, formatted; `None` when it is not
+/// there or a variable it names is missing.
+fn format(bundle: &Bundle, key: &str, args: Option<&FluentArgs<'static>>) -> Option<String> {
+    let pattern = match key.split_once('.') {
+        Some((message, attribute)) => bundle.get_message(message)?.get_attribute(attribute)?.value(),
+        None => bundle.get_message(key)?.value()?,
+    };
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, args, &mut errors);
+    errors.is_empty().then(|| text.into_owned())
 }
 
 /// `t!(lang, "key")` or `t!(lang, "key", name = value, ...)`; values are anything that
@@ -143,6 +192,23 @@ mod tests {
             ast::InlineExpression::Placeable { expression } => collect_expr(expression, vars),
             _ => {}
         }
+    }
+
+    #[test]
+    fn every_locale_file_is_embedded() {
+        for lang in ["vi", "en"] {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+            let mut found: Vec<String> = std::fs::read_dir(&dir)
+                .expect("locale dir")
+                .filter_map(|e| {
+                    e.ok()?.file_name().into_string().ok()?.strip_suffix(".ftl").map(str::to_owned)
+                })
+                .collect();
+            found.sort();
+            assert_eq!(found, FILES, "locales/{lang}: the files, and the list in locale_files!");
+        }
+        assert_eq!(tr(Lang::En, "button-back"), "« List");
+        assert_eq!(tr(Lang::Vi, "button-back"), "« Danh sách");
     }
 
     #[test]
