@@ -35,15 +35,7 @@ row! {
 impl Store {
     /// Each item's latest earlier answer in the agency's reports of the same round.
     pub async fn earlier_answers(&self, report: &ReportRow) -> Result<HashMap<ItemKey, EarlierAnswer>> {
-        let sql = format!(
-            "{ITEM_SELECT} JOIN report r ON r.id = i.report_id JOIN reporting_round rr ON rr.id = r.round_id
-             JOIN agency a ON a.id = r.agency_id
-             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = $1) AND rr.code = $2 AND a.code = $3
-               AND r.period < $4 AND r.id <> $5
-               AND (i.status IS NOT NULL OR i.value IS NOT NULL OR i.note IS NOT NULL)"
-        );
-        let sql = sql.replace("SELECT i.id,", "SELECT i.report_id, r.period, i.id,");
-        let rows = query_as::<EarlierRow>(&sql)
+        let rows = query_as::<EarlierRow>(earlier_answers_sql())
             .bind(&report.plan)
             .bind(&report.round)
             .bind(report.agency.as_str())
@@ -92,4 +84,21 @@ impl Store {
         };
         Ok(Some((period, value)))
     }
+}
+
+/// The items answered in an agency's (`$3`) reports of a round (`$2` of plan `$1`) before
+/// period `$4`, but report `$5`. The reports are found by the agency (`+r.round_id` keeps
+/// SQLite from going through the round's, which are every agency's).
+pub(super) fn earlier_answers_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{ITEM_SELECT} JOIN report r ON r.id = i.report_id JOIN reporting_round rr ON rr.id = +r.round_id
+             JOIN agency a ON a.id = r.agency_id
+             WHERE rr.plan_id = (SELECT id FROM plan WHERE code = $1) AND rr.code = $2 AND a.code = $3
+               AND r.period < $4 AND r.id <> $5
+               AND (i.status IS NOT NULL OR i.value IS NOT NULL OR i.note IS NOT NULL)"
+        )
+        .replace("SELECT i.id,", "SELECT i.report_id, r.period, i.id,")
+    });
+    &SQL
 }

@@ -5,6 +5,7 @@
 
 use rusqlite::Connection;
 
+use super::carry_over::earlier_answers_sql;
 use super::extensions::agency_extensions_sql;
 use super::narratives::NARRATIVE;
 use super::people::context_sql;
@@ -89,4 +90,17 @@ async fn a_focal_points_screen_is_read_without_temporary_tables_or_sorting() {
         let built = temporaries(&conn, &sql);
         assert!(built.is_empty(), "{sql}\nbuilds {built:?}: {:#?}", plan(&conn, &sql));
     }
+}
+
+/// An item's screen shows its earlier answers: the agency's own reports of the round, found
+/// by the agency, not every agency's reports of the round's earlier periods (at the year's
+/// last quarter, every agency's three quarters were read on every item's screen).
+#[tokio::test]
+async fn an_items_earlier_answers_are_found_through_the_agencys_reports() {
+    let (conn, _dir) = migrated().await;
+    let sql = earlier_answers_sql();
+    let steps = plan(&conn, sql);
+    assert!(scans(&steps).is_empty(), "{steps:#?}");
+    let reports = steps.iter().find(|s| s.starts_with("SEARCH r ")).expect("reports searched");
+    assert!(reports.contains("report_agency (agency_id=?"), "{reports}\n{steps:#?}");
 }
