@@ -5,6 +5,8 @@
 //! A row struct is written once inside [`row!`], which derives sqlx's `FromRow` (for
 //! PostgreSQL) and [`FromSqlite`] (here) by the fields' names; tuples read by position.
 
+use std::cell::{Cell, RefCell};
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, Row};
@@ -23,47 +25,52 @@ pub trait Field: Sized {
     fn field(row: &Cells<'_, '_>, name: &str) -> Result<Self, sqlx::Error>;
 }
 
-/// A statement's column names, read once for all its rows: rusqlite finds a column by name by
-/// asking SQLite for every name before it (a C string each), for every field of every row,
-/// which was a few % of a reply's CPU (benches/replies, `perf`).
-pub struct Names {
-    text: String,
-    ends: Vec<usize>,
+/// A row, and where the fields of its row struct stand among the statement's columns: found by
+/// name on the first row (asking SQLite for a column's name only where the field is expected,
+/// as fields mostly come in the order of their columns), then kept for the other rows. A row
+/// struct reads its fields in the same order on every row. Reading every column's name per
+/// statement, and comparing names per field per row, were 5-6 % of a reply's instructions
+/// (callgrind, benches/replies).
+pub struct Cells<'a, 'r> {
+    row: &'a Row<'r>,
+    /// The columns of the fields read so far, in the order they were read.
+    positions: &'a RefCell<Vec<usize>>,
+    /// Fields of this row read so far.
+    field: Cell<usize>,
+    /// Past the column last read by name.
+    next: Cell<usize>,
 }
 
-impl Names {
-    fn of(stmt: &rusqlite::Statement<'_>) -> Names {
-        let count = stmt.column_count();
-        let mut names = Names { text: String::with_capacity(count * 12), ends: Vec::with_capacity(count) };
-        for i in 0..count {
-            names.text.push_str(stmt.column_name(i).unwrap_or_default());
-            names.ends.push(names.text.len());
-        }
-        names
+impl<'a, 'r> Cells<'a, 'r> {
+    fn new(row: &'a Row<'r>, positions: &'a RefCell<Vec<usize>>) -> Self {
+        Cells { row, positions, field: Cell::new(0), next: Cell::new(0) }
+    }
+
+    fn by_name(&self, name: &str) -> Option<ValueRef<'_>> {
+        let field = self.field.get();
+        self.field.set(field + 1);
+        let known = self.positions.borrow().get(field).copied();
+        let at = match known {
+            Some(at) => at,
+            None => {
+                let at = self.position(name)?;
+                self.positions.borrow_mut().push(at);
+                at
+            }
+        };
+        self.next.set(at + 1);
+        self.row.get_ref(at).ok()
     }
 
     /// Where `name` stands, compared as SQLite compares names (ASCII case aside), looked for
-    /// from `from` on first: a row struct's fields mostly come in the order of its columns.
-    fn position(&self, name: &str, from: usize) -> Option<usize> {
-        let cell = |i: usize| &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]];
-        let n = self.ends.len();
-        (0..n).map(|k| (from + k) % n).find(|&i| cell(i).eq_ignore_ascii_case(name))
-    }
-}
-
-/// A row and its statement's column names.
-pub struct Cells<'a, 'r> {
-    row: &'a Row<'r>,
-    names: &'a Names,
-    /// Past the column last read by name.
-    next: std::cell::Cell<usize>,
-}
-
-impl Cells<'_, '_> {
-    fn by_name(&self, name: &str) -> Option<ValueRef<'_>> {
-        let at = self.names.position(name, self.next.get())?;
-        self.next.set(at + 1);
-        self.row.get_ref(at).ok()
+    /// from the column after the last one read on.
+    fn position(&self, name: &str) -> Option<usize> {
+        let stmt: &rusqlite::Statement<'_> = self.row.as_ref();
+        let n = stmt.column_count();
+        let from = self.next.get();
+        (0..n)
+            .map(|k| (from + k) % n)
+            .find(|&i| stmt.column_name(i).is_ok_and(|column| column.eq_ignore_ascii_case(name)))
     }
 }
 
@@ -313,13 +320,13 @@ pub fn fetch<T: FromSqlite>(
     most: usize,
 ) -> Result<Vec<T>, sqlx::Error> {
     let mut stmt = prepared(conn, sql, args)?;
-    let names = Names::of(&stmt);
+    let positions = RefCell::new(Vec::new());
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while out.len() < most
         && let Some(row) = rows.next().map_err(failure)?
     {
-        out.push(T::from_sqlite(&Cells { row, names: &names, next: Default::default() })?);
+        out.push(T::from_sqlite(&Cells::new(row, &positions))?);
     }
     Ok(out)
 }
