@@ -320,7 +320,7 @@ pub fn fetch<T: FromSqlite>(
     most: usize,
 ) -> Result<Vec<T>, sqlx::Error> {
     let mut stmt = prepared(conn, sql, args)?;
-    let positions = RefCell::new(Vec::new());
+    let positions = RefCell::new(Vec::with_capacity(stmt.column_count()));
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while out.len() < most

@@ -161,7 +161,7 @@ impl Store {
         let claimed = self.claim_update(keys).await?;
         let first = keys.first().map(String::as_str).unwrap_or_default();
         let second = keys.get(1).map(String::as_str).unwrap_or(first);
-        let row = query_as::<ContextRow>(&context_sql())
+        let row = query_as::<ContextRow>(context_sql())
             .bind(telegram_id)
             .bind(chat_id)
             .bind(first)
@@ -260,14 +260,17 @@ impl Store {
 /// An update's context: the person of Telegram user `$1` (if any), the dialogue of chat `$2`,
 /// and whether either of its keys `$3`, `$4` was handled. The keys are looked up one by one:
 /// `= $3 OR = $4` made SQLite build a temporary index of the two for every update.
-pub(super) fn context_sql() -> String {
-    format!(
-        "SELECT {PERSON_COLUMNS},
+pub(super) fn context_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {PERSON_COLUMNS},
             (SELECT state FROM dialogue_state WHERE chat_id = $2) AS dialogue,
             EXISTS (SELECT 1 FROM handled_update WHERE update_key = $3)
                 OR EXISTS (SELECT 1 FROM handled_update WHERE update_key = $4) AS handled
          FROM (SELECT 1) one
          LEFT JOIN person p ON p.telegram_id = $1 AND p.removed_at IS NULL
          LEFT JOIN agency a ON a.id = p.agency_id"
-    )
+        )
+    });
+    &SQL
 }

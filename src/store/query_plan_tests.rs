@@ -60,9 +60,9 @@ async fn a_focal_points_screens_find_their_agencys_reports_and_extensions_by_ind
 async fn an_updates_context_is_read_without_a_temporary_index() {
     let (conn, _dir) = migrated().await;
     let sql = context_sql();
-    let steps = plan(&conn, &sql);
+    let steps = plan(&conn, sql);
     assert!(scans(&steps).iter().all(|s| s.starts_with("SCAN one")), "{steps:#?}");
-    let ops = explained(&conn, "EXPLAIN", &sql, 1);
+    let ops = explained(&conn, "EXPLAIN", sql, 1);
     assert!(!ops.iter().any(|op| op == "OpenEphemeral"), "{sql}\nbuilds a temporary index: {ops:?}");
 }
 

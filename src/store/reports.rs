@@ -268,8 +268,10 @@ impl Store {
     }
 
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = $1");
-        let row = query_as::<ReportColumns>(&sql).bind(id).fetch_optional(&self.read).await?;
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!("SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = $1")
+        });
+        let row = query_as::<ReportColumns>(&SQL).bind(id).fetch_optional(&self.read).await?;
         row.map(report_row).transpose()
     }
 
