@@ -132,6 +132,36 @@ pub const ITEM_SHORT_MAX: usize = 28;
 
 /// A text of at most `max` characters, cut at a word with an ellipsis.
 pub fn cut_at_word(text: &str, max: usize) -> String {
+    // Every button label of every screen comes through here, most of them long texts of the
+    // plan already single-spaced: read only as far as the cut, and copied once.
+    let text = text.trim();
+    let over = text.char_indices().nth(max).map(|(i, _)| i);
+    let head = &text[..over.unwrap_or(text.len())];
+    let mut space = false;
+    for c in head.chars() {
+        if c.is_whitespace() && (c != ' ' || space) {
+            return cut_spaced_at_word(text, max);
+        }
+        space = c == ' ';
+    }
+    if over.is_none() {
+        return head.to_owned();
+    }
+    // Too long: the first `max - 1` characters, back to the last space past the middle, then "…".
+    let end = head.char_indices().nth(max.saturating_sub(1)).map_or(head.len(), |(i, _)| i);
+    let mut cut = &head[..end];
+    if let Some(i) = cut.rfind(' ').filter(|i| *i > max / 2) {
+        cut = &cut[..i];
+    }
+    let cut = cut.trim_end_matches([',', ';', ':', ' ']);
+    let mut out = String::with_capacity(cut.len() + '…'.len_utf8());
+    out.push_str(cut);
+    out.push('…');
+    out
+}
+
+/// The same, for a text with other whitespace than single spaces between its words.
+fn cut_spaced_at_word(text: &str, max: usize) -> String {
     // The words joined by single spaces, built only as far as needed to know whether they fit
     // (every button of every screen comes through here: one allocation, not five).
     let mut out = String::with_capacity(text.len().min(4 * max + 8));
@@ -238,11 +268,30 @@ mod tests {
             "Tổng thu ngân sách nhà nước trên địa bàn (tỷ đồng)",
             "Mộtchữdàikhôngcókhoảngtrắngnàocả,thậtlàdài",
             "a, b; c: d e",
+            "Đẩy mạnh chuyển đổi số trong cơ quan nhà nước, phát triển chính quyền số, kinh tế số và xã hội số",
+            "Hai  khoảng trắng giữa hai chữ, rồi một câu dài cho quá giới hạn của nút bấm",
+            "Khoảng\u{a0}trắng không ngắt, rồi một câu dài cho quá giới hạn của nút bấm trên điện thoại",
+            "Tab\tở giữa và dòng mới\nở sau, rồi một câu dài cho quá giới hạn",
+            "Dấu phẩy ngay chỗ cắt, ; : , rồi nữa và nữa và nữa cho thật dài",
+            "  Trắng ở đầu và cuối  ",
         ];
         for text in texts {
             for max in 0..60 {
                 assert_eq!(cut_at_word(text, max), reference(text, max), "{text:?} at {max}");
             }
+        }
+        // And texts drawn from letters, spaces of every kind and punctuation.
+        let alphabet = ['a', 'ế', 'Đ', ' ', ' ', ' ', '\u{a0}', '\t', '\n', ',', ';', ':', '…'];
+        let mut seed = 0x2545_f491_u64;
+        for _ in 0..2000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let mut text = String::new();
+            for _ in 0..(seed >> 35) % 70 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            let max = (seed >> 40) as usize % 50;
+            assert_eq!(cut_at_word(&text, max), reference(&text, max), "{text:?} at {max}");
         }
     }
 
