@@ -235,8 +235,8 @@ async fn item_screen_over(
     let mut rows = Vec::new();
     let state = match key {
         ItemKey::Task(code) => {
-            let task = plan.task(code).map(|(_, t)| t.text.clone()).unwrap_or_default();
-            let short: String = task.chars().take(600).collect();
+            let task = plan.task(code).map_or("", |(_, t)| t.text.as_str());
+            let short = task.char_indices().nth(600).map_or(task, |(end, _)| &task[..end]).to_owned();
             let cut = short.len() < task.len();
             text.push_str(&t!(
                 lang,
