@@ -230,4 +230,18 @@ async fn an_agencys_open_periods_are_read_with_their_reports_and_extensions() {
         found.iter().map(|(r, last)| (r.as_ref().map(|r| r.id), *last)).collect();
     assert_eq!(seen, vec![(Some(q1.id), day(1)), (None, day(2)), (None, None)]);
     assert_eq!(store.agency_periods(&code("SYT"), &[]).await.unwrap(), vec![]);
+    // An agency with a report and no extension at all; one with no report yet; and one whose
+    // only extension is its report's.
+    let (q2, other_q2) = ((plan.code.as_str(), ROUND, Q2), (plan.code.as_str(), other, Q2));
+    let stf = store.open_report(&plan.code, ROUND, Q1, &code("STC"), now).await.unwrap();
+    let found = store.agency_periods(&code("STC"), &[(plan.code.as_str(), ROUND, Q1), q2]).await.unwrap();
+    let seen: Vec<_> = found.iter().map(|(r, last)| (r.as_ref().map(|r| r.id), *last)).collect();
+    assert_eq!(seen, vec![(Some(stf.id), None), (None, None)]);
+    store.grant_extension(&extend(other, Q2, "SNNPTNT", 4), &[], now).await.unwrap();
+    let found = store.agency_periods(&code("SNNPTNT"), &[q2, other_q2]).await.unwrap();
+    let seen: Vec<_> = found.iter().map(|(r, last)| (r.as_ref().map(|r| r.id), *last)).collect();
+    assert_eq!(seen, vec![(None, None), (None, day(4))]);
+    let found = store.agency_periods(&code("CTK"), &[q2, other_q2]).await.unwrap();
+    let seen: Vec<_> = found.iter().map(|(r, last)| (r.as_ref().is_some(), *last)).collect();
+    assert_eq!(seen, vec![(true, day(3)), (false, None)]);
 }

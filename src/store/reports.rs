@@ -220,7 +220,8 @@ impl Store {
 
     /// An agency's reports and extensions for the `(plan, round, period)`s asked, in two
     /// statements whatever their number (one when each has its report, which carries its
-    /// extension): a report's screen lists the agency's other open rounds on every step.
+    /// extension, or when the agency has a report and no extension at all): a report's screen
+    /// lists the agency's other open rounds on every step.
     /// Returns, in the order asked, each one's report and the last day its extension sets.
     pub async fn agency_periods(
         &self,
@@ -235,12 +236,13 @@ impl Store {
         periods.dedup();
         let periods = super::json_list(&periods);
         let sql = agency_periods_sql(&self.backend().dialect().each("$2"));
-        let rows = query_as::<ReportColumns>(&sql)
+        let rows = query_as::<AgencyReportColumns>(&sql)
             .bind(agency.as_str())
             .bind(&periods)
             .fetch_all(&self.read)
             .await?;
-        let reports = rows.into_iter().map(report_row).collect::<Result<Vec<ReportRow>>>()?;
+        let extended = rows.first().map(|r| r.extended);
+        let reports = rows.into_iter().map(|r| report_row(r.report)).collect::<Result<Vec<ReportRow>>>()?;
         let report_of = |(plan, round, period): &(&str, &str, PeriodKey)| {
             reports.iter().find(|r| r.plan == *plan && r.round == *round && r.period == *period).cloned()
         };
@@ -252,7 +254,8 @@ impl Store {
                 (r, extended_to)
             })
             .collect();
-        if out.iter().all(|(report, _)| report.is_some()) {
+        // Each report carries its extension; the others have one only if the agency has any.
+        if out.iter().all(|(report, _)| report.is_some()) || extended == Some(false) {
             return Ok(out);
         }
         let extensions = self.agency_extensions(agency, &periods).await?;
@@ -391,7 +394,6 @@ impl Store {
     }
 }
 
-/// An agency's reports (its code `$1`) of the periods of `each` (`$2`).
 /// A report's items, in the order they were first saved.
 pub(super) fn items_sql() -> &'static str {
     static SQL: std::sync::LazyLock<String> =
@@ -404,12 +406,25 @@ pub(super) const ATTACHMENTS: &str =
     "SELECT file_id, file_unique_id, file_name, file_size, mime_type, added_by, added_at
      FROM report_attachment WHERE report_id = $1 AND removed_at IS NULL ORDER BY id";
 
-/// An agency's reports (its code `$1`) of the periods of `each` (`$2`). The periods are
+row! {
+    /// A report of `agency_periods_sql`, and whether its agency has any extension at all.
+    #[derive(sqlx::FromRow)]
+    struct AgencyReportColumns {
+        #[sqlx(flatten)]
+        report: ReportColumns,
+        extended: bool,
+    }
+}
+
+/// An agency's reports (its code `$1`) of the periods of `each` (`$2`), each saying whether
+/// the agency has any extension. The periods are
 /// checked row by row (`EXISTS`), not as `IN (SELECT …)`, which SQLite builds a temporary
 /// table for on every run; an agency has a few reports a period.
 pub(super) fn agency_periods_sql(each: &str) -> String {
     format!(
-        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM}
+        "SELECT {REPORT_COLUMNS},
+           EXISTS (SELECT 1 FROM deadline_extension x WHERE x.agency_id = r.agency_id) AS extended
+         FROM {REPORT_FROM}
          WHERE a.code = $1 AND EXISTS (SELECT 1 FROM {each} WHERE value = r.period)"
     )
 }
