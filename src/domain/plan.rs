@@ -58,9 +58,12 @@ pub struct Plan {
 /// equal whatever was built.
 #[derive(Default)]
 pub struct Lookups {
-    /// Each agency's (or group's) duties, as (section, task, role) positions in plan order.
-    duties: std::sync::OnceLock<std::collections::HashMap<AgencyCode, Vec<(usize, usize, TaskRole)>>>,
+    /// Each agency's (or group's) duties.
+    duties: std::sync::OnceLock<Duties>,
 }
+
+/// Each code's duties, as (section, task, role) positions in plan order.
+type Duties = std::collections::HashMap<AgencyCode, Vec<(usize, usize, TaskRole)>>;
 
 impl Clone for Lookups {
     fn clone(&self) -> Self {
@@ -440,9 +443,8 @@ impl Plan {
 
     /// Every code's duties, as [`Plan::task_role`] finds them: each code named by a task, and
     /// each member of a group named, leads it or co-operates (leading first).
-    fn all_duties(&self) -> std::collections::HashMap<AgencyCode, Vec<(usize, usize, TaskRole)>> {
-        let mut all: std::collections::HashMap<AgencyCode, Vec<(usize, usize, TaskRole)>> =
-            std::collections::HashMap::new();
+    fn all_duties(&self) -> Duties {
+        let mut all = Duties::new();
         for (si, section) in self.sections.iter().enumerate() {
             for (ti, task) in section.tasks.iter().enumerate() {
                 let lead = self.task_lead(section, task).iter().map(|c| (c, TaskRole::Lead));
