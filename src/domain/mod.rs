@@ -12,6 +12,7 @@ pub mod plan_check;
 pub mod plan_diff;
 pub mod plan_file;
 mod plan_keys;
+mod plan_lookups;
 pub mod problems;
 pub mod progress;
 pub mod reminders;
