@@ -144,12 +144,17 @@ pub fn cut_at_word(text: &str, max: usize) -> String {
         }
         space = c == ' ';
     }
-    if over.is_none() {
-        return head.to_owned();
+    match over {
+        None => head.to_owned(),
+        Some(_) => cut_with_ellipsis(head, max),
     }
-    // Too long: the first `max - 1` characters, back to the last space past the middle, then "…".
-    let end = head.char_indices().nth(max.saturating_sub(1)).map_or(head.len(), |(i, _)| i);
-    let mut cut = &head[..end];
+}
+
+/// Words joined by single spaces, longer than `max` characters: the first `max - 1`, back to
+/// the last space past the middle, then "…".
+fn cut_with_ellipsis(words: &str, max: usize) -> String {
+    let end = words.char_indices().nth(max.saturating_sub(1)).map_or(words.len(), |(i, _)| i);
+    let mut cut = &words[..end];
     if let Some(i) = cut.rfind(' ').filter(|i| *i > max / 2) {
         cut = &cut[..i];
     }
@@ -162,8 +167,7 @@ pub fn cut_at_word(text: &str, max: usize) -> String {
 
 /// The same, for a text with other whitespace than single spaces between its words.
 fn cut_spaced_at_word(text: &str, max: usize) -> String {
-    // The words joined by single spaces, built only as far as needed to know whether they fit
-    // (every button of every screen comes through here: one allocation, not five).
+    // The words joined by single spaces, built only as far as needed to know whether they fit.
     let mut out = String::with_capacity(text.len().min(4 * max + 8));
     let mut chars = 0;
     'words: for word in text.split_whitespace() {
@@ -179,19 +183,7 @@ fn cut_spaced_at_word(text: &str, max: usize) -> String {
             chars += 1;
         }
     }
-    if chars <= max {
-        return out;
-    }
-    // Too long: the first `max - 1` characters, back to the last space past the middle, then "…".
-    let end = out.char_indices().nth(max.saturating_sub(1)).map_or(out.len(), |(i, _)| i);
-    out.truncate(end);
-    if let Some(i) = out.rfind(' ').filter(|i| *i > max / 2) {
-        out.truncate(i);
-    }
-    let kept = out.trim_end_matches([',', ';', ':', ' ']).len();
-    out.truncate(kept);
-    out.push('…');
-    out
+    if chars <= max { out } else { cut_with_ellipsis(&out, max) }
 }
 
 /// Names for one line of a message: the first `max`, then "and N more".

@@ -93,8 +93,8 @@ const PREVIOUS: &str = "SELECT n.results, n.shortcomings, n.causes, n.proposals,
      WHERE r.id = $1 ORDER BY p.period DESC LIMIT 1";
 
 /// The report's own narrative and the previous report's of the same round and agency (the
-/// prefill), in no order: the caller takes its own first (ordered here, SQLite sorted the two
-/// rows with a sorter opened and freed on every screen).
+/// prefill), in no order: the caller takes its own first (an ORDER BY here had SQLite open and
+/// free a sorter for the two rows on every screen).
 pub(super) const NARRATIVE: &str = "SELECT prefill, results, shortcomings, causes, proposals, version, updated_by, updated_at, copied_period
      FROM (
        SELECT CAST(0 AS BIGINT) AS prefill, n.results, n.shortcomings, n.causes, n.proposals, n.version,
