@@ -187,7 +187,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{}", t!(Lang::Vi, "cli-settings-invalid", reason = e.to_string()));
+            // The language is a setting too, and may be the one that is wrong.
+            let lang = std::env::var("DONDOC_LANG").ok().and_then(|l| Lang::parse(&l)).unwrap_or(Lang::Vi);
+            eprintln!("{}", t!(lang, "cli-settings-invalid", reason = e.explain(lang)));
             return ExitCode::from(2);
         }
     };

@@ -40,7 +40,8 @@ async fn app_at(settings: &Settings, now: DateTime<Utc>, needs_bot: bool) -> any
     let store = open_store(settings).await?;
     let (bot, username) = if needs_bot {
         let bot = crate::startup::make_bot(settings)?;
-        let me = bot.get_me().await.context("asking Telegram for the bot's name")?;
+        // One attempt: the operator is there to run it again.
+        let me = crate::startup::get_me(&bot, settings, 0).await?;
         (bot, me.username().to_owned())
     } else {
         (Bot::new("0:preview"), String::new())

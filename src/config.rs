@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::i18n::Lang;
 use crate::store::Location;
+use crate::t;
 
 /// Where the operator's endpoint listens unless `DONDOC_HTTP_LISTEN` says otherwise: loopback,
 /// for a Prometheus and a health probe on the same machine.
@@ -43,7 +44,7 @@ pub struct Settings {
     /// Bot token from BotFather (`TELOXIDE_TOKEN`).
     pub token: Option<Secret>,
     /// Bot API server (`TELOXIDE_API_URL`); Telegram's own when absent.
-    pub api_url: Option<String>,
+    pub api_url: Option<reqwest::Url>,
     /// Overrides the plan's time zone.
     pub time_zone: Option<Tz>,
     /// Telegram user ids that are admins without an invite.
@@ -145,15 +146,63 @@ struct FileSettings {
     conversation_secs: Option<u64>,
 }
 
-/// A setting that could not be read; the message names it and what was wrong.
+/// A setting that could not be read; the message names it and what was wrong. The operator
+/// reads [`SettingsError::explain`]; `Display` is for the logs.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path} is not valid: {message}")]
     File { path: PathBuf, message: String },
-    #[error("{name} is not valid: {value:?} ({expected})")]
-    Value { name: &'static str, value: String, expected: &'static str },
+    #[error("{name} is not valid: {value:?} (expected {expected:?})")]
+    Value { name: &'static str, value: String, expected: Expected },
+}
+
+/// What a setting should have held, for the operator's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    TimeZone,
+    UserIds,
+    Language,
+    Address,
+    AddressOrOff,
+    Url,
+    /// A whole number from the first to the second.
+    Range(u64, u64),
+}
+
+impl SettingsError {
+    /// The error in the operator's language: the setting, what it held, and what to write
+    /// instead.
+    pub fn explain(&self, lang: Lang) -> String {
+        match self {
+            SettingsError::Read { path, source } => {
+                t!(
+                    lang,
+                    "settings-unreadable",
+                    path = path.display().to_string(),
+                    reason = source.to_string()
+                )
+            }
+            SettingsError::File { path, message } => {
+                t!(lang, "settings-file-invalid", path = path.display().to_string(), reason = message.clone())
+            }
+            SettingsError::Value { name, value, expected } => {
+                let expected = match expected {
+                    Expected::TimeZone => t!(lang, "settings-expect-time-zone"),
+                    Expected::UserIds => t!(lang, "settings-expect-user-ids"),
+                    Expected::Language => t!(lang, "settings-expect-language"),
+                    Expected::Address => t!(lang, "settings-expect-address"),
+                    Expected::AddressOrOff => t!(lang, "settings-expect-address-or-off"),
+                    Expected::Url => t!(lang, "settings-expect-url"),
+                    Expected::Range(from, to) => {
+                        t!(lang, "settings-expect-range", from = from.to_string(), to = to.to_string())
+                    }
+                };
+                t!(lang, "settings-value-invalid", name = *name, value = value.clone(), expected = expected)
+            }
+        }
+    }
 }
 
 impl Settings {
@@ -188,12 +237,18 @@ impl Settings {
             s.database = Location::parse(&db);
         }
         s.token = nonempty(env("TELOXIDE_TOKEN")).map(Secret).or(file.token);
-        s.api_url = nonempty(env("TELOXIDE_API_URL")).or(file.api_url);
+        if let Some(url) = nonempty(env("TELOXIDE_API_URL")).or(file.api_url) {
+            s.api_url = Some(url.trim().parse().map_err(|_| SettingsError::Value {
+                name: "TELOXIDE_API_URL",
+                value: url.clone(),
+                expected: Expected::Url,
+            })?);
+        }
         if let Some(tz) = nonempty(env("DONDOC_TIME_ZONE")).or(file.time_zone) {
             s.time_zone = Some(tz.parse().map_err(|_| SettingsError::Value {
                 name: "DONDOC_TIME_ZONE",
                 value: tz.clone(),
-                expected: "an IANA time zone such as Asia/Ho_Chi_Minh",
+                expected: Expected::TimeZone,
             })?);
         }
         if let Some(list) = nonempty(env("DONDOC_ADMINS")) {
@@ -204,7 +259,7 @@ impl Settings {
                     x.parse().map_err(|_| SettingsError::Value {
                         name: "DONDOC_ADMINS",
                         value: list.clone(),
-                        expected: "Telegram user ids separated by commas",
+                        expected: Expected::UserIds,
                     })
                 })
                 .collect::<Result<_, _>>()?;
@@ -215,7 +270,7 @@ impl Settings {
             s.language = Lang::parse(&lang).ok_or(SettingsError::Value {
                 name: "DONDOC_LANG",
                 value: lang.clone(),
-                expected: "vi or en",
+                expected: Expected::Language,
             })?;
         }
         s.webhook_url = nonempty(env("DONDOC_WEBHOOK_URL")).or(file.webhook_url);
@@ -223,7 +278,7 @@ impl Settings {
             s.webhook_listen = listen.parse().map_err(|_| SettingsError::Value {
                 name: "DONDOC_WEBHOOK_LISTEN",
                 value: listen.clone(),
-                expected: "an address and port such as 127.0.0.1:8443",
+                expected: Expected::Address,
             })?;
         }
         s.http_listen = match nonempty(env("DONDOC_HTTP_LISTEN")).or(file.http_listen) {
@@ -232,7 +287,7 @@ impl Settings {
             Some(listen) => Some(listen.trim().parse().map_err(|_| SettingsError::Value {
                 name: "DONDOC_HTTP_LISTEN",
                 value: listen.clone(),
-                expected: "an address and port such as 127.0.0.1:9464, or off",
+                expected: Expected::AddressOrOff,
             })?),
         };
         if let Some(rate) = nonempty(env("DONDOC_BULK_PER_SECOND")) {
@@ -240,7 +295,7 @@ impl Settings {
                 rate.parse().ok().filter(|r| (1..=30).contains(r)).ok_or(SettingsError::Value {
                     name: "DONDOC_BULK_PER_SECOND",
                     value: rate.clone(),
-                    expected: "a whole number from 1 to 30",
+                    expected: Expected::Range(1, 30),
                 })?;
         } else if let Some(rate) = file.bulk_per_second {
             s.bulk_per_second = rate.clamp(1, 30);
@@ -256,7 +311,7 @@ impl Settings {
                     v.parse().ok().filter(|n| range.contains(n)).map(Some).ok_or(SettingsError::Value {
                         name,
                         value: v.clone(),
-                        expected: "a whole number in range",
+                        expected: Expected::Range(*range.start(), *range.end()),
                     })
                 }
                 None => Ok(file.map(|n| n.clamp(*range.start(), *range.end()))),

@@ -123,7 +123,13 @@ pub struct AlreadyRunning {
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::open(&settings.database)
         .await
-        .with_context(|| format!("opening the database {}", settings.database))?
+        .map_err(|e| {
+            let database = settings.database.to_string();
+            anyhow::anyhow!(
+                "{}",
+                t!(settings.language, "run-database-unopened", database = database, reason = e.to_string())
+            )
+        })?
         .with_replica(&replica_name(settings));
     if !store.has_plan().await? {
         let plan =
@@ -157,8 +163,10 @@ pub async fn load_plan_named(settings: &Settings, store: &Store, code: Option<&s
     };
     let (mut plan, _) = match (found, code) {
         (Some(found), _) => found,
-        (None, Some(code)) => anyhow::bail!("no plan {code} is followed"),
-        (None, None) => anyhow::bail!("the database holds no plan"),
+        (None, Some(code)) => {
+            anyhow::bail!("{}", t!(settings.language, "run-plan-unknown", code = code.to_owned()))
+        }
+        (None, None) => anyhow::bail!("{}", t!(settings.language, "run-no-plan")),
     };
     if let Some(tz) = settings.time_zone {
         plan.time_zone = tz;
@@ -200,7 +208,7 @@ pub async fn assemble(
             plan.time_zone = tz;
         }
     }
-    let plans = crate::app::PlanCache::new(plans).context("the database follows no plan")?;
+    let plans = crate::app::PlanCache::new(plans).with_context(|| t!(settings.language, "run-no-plan"))?;
     let out = make_sender(settings, bot)?;
     let app = App::new(settings, store, plans, (clock, Arc::new(SystemClock)), bot_username, out);
     app.plan.set_stopped(app.stopped_plans().await?);
@@ -223,29 +231,42 @@ pub fn make_bot(settings: &Settings) -> anyhow::Result<Bot> {
     crate::telemetry::hide_token(token.expose());
     let mut bot = Bot::new(token.expose());
     if let Some(url) = &settings.api_url {
-        bot = bot.set_api_url(url.parse().with_context(|| format!("TELOXIDE_API_URL is not a URL: {url}"))?);
+        bot = bot.set_api_url(url.clone());
     }
     Ok(bot)
 }
 
-/// Asks Telegram who the bot is, retrying while it is unreachable (a restart during an outage
-/// must not fail for good).
-async fn get_me(bot: &Bot) -> anyhow::Result<teloxide::types::Me> {
-    let mut wait = Duration::from_millis(200);
+/// How often the bot asks again who it is while Telegram is unreachable at start-up: a restart
+/// during an outage must not fail for good. The waits double from the settings' first retry (at
+/// most 0.2 s) up to at most 30 s: about 50 s in all by default.
+pub const START_RETRIES: u32 = 8;
+
+/// Asks Telegram who the bot is, `retries` more times while it is unreachable; a refused token
+/// or the last failure is said in the operator's language, with what to check.
+pub async fn get_me(bot: &Bot, settings: &Settings, retries: u32) -> anyhow::Result<teloxide::types::Me> {
+    let lang = settings.language;
+    let mut wait = settings.retry_first.min(Duration::from_millis(200));
+    let longest = settings.retry_max.min(Duration::from_secs(30));
     let mut attempts = 0;
     loop {
         match bot.get_me().await {
             Ok(me) => return Ok(me),
             Err(e @ teloxide::RequestError::Api(_)) => {
-                return Err(e).context("Telegram refused the bot token");
+                anyhow::bail!("{}", t!(lang, "run-token-refused", reason = e.to_string()));
             }
-            Err(e) if attempts < 8 => {
+            Err(e) if attempts < retries => {
                 tracing::warn!(error = %e, "Telegram is not answering yet; retrying");
                 attempts += 1;
                 tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(30));
+                wait = (wait * 2).min(longest);
             }
-            Err(e) => return Err(e).context("Telegram did not answer"),
+            Err(e) => {
+                let attempts = i64::from(retries + 1);
+                anyhow::bail!(
+                    "{}",
+                    t!(lang, "run-telegram-unreachable", attempts = attempts, reason = e.to_string())
+                );
+            }
         }
     }
 }
@@ -272,7 +293,7 @@ impl Application {
         };
         let bot = make_bot(&settings)?;
         let store = open_store(&settings).await?;
-        let me = get_me(&bot).await?;
+        let me = get_me(&bot, &settings, START_RETRIES).await?;
         let app = assemble(&settings, store, clock, &bot, me.username().to_owned()).await?;
         // Telegram has just answered getMe: healthy from the start, not after the first poll.
         app.metrics.contact(std::time::Instant::now());

@@ -136,3 +136,129 @@ fn run_without_a_token_says_how_to_get_one() {
     assert_eq!(text(&out.stderr).trim(), tr(Lang::Vi, "run-no-token"));
     assert!(tr(Lang::Vi, "run-no-token").contains("@BotFather"));
 }
+
+/// What a message says around its `reason`, which comes from outside (an OS or HTTP error):
+/// the text before it and after it.
+fn around_reason(lang: Lang, key: &str, args: &[(&'static str, &str)]) -> (String, String) {
+    const MARK: &str = "\u{1}REASON\u{1}";
+    let mut list: Vec<(&'static str, dondoc::i18n::Arg)> =
+        args.iter().map(|(k, v)| (*k, dondoc::i18n::Arg::from(v.to_string()))).collect();
+    list.push(("reason", dondoc::i18n::Arg::from(MARK)));
+    let inner = dondoc::i18n::tr_args(lang, key, list);
+    let whole = dondoc::i18n::tr_args(lang, "cli-failed", [("reason", dondoc::i18n::Arg::from(inner))]);
+    let (before, after) = whole.split_once(MARK).expect("the message shows its reason");
+    (before.to_owned(), after.to_owned())
+}
+
+fn assert_said(out: &Output, (before, after): (String, String)) {
+    let said = text(&out.stderr);
+    let line = said.trim_end().lines().last().unwrap_or_default();
+    assert!(line.starts_with(&before) && line.ends_with(&after), "expected {before}…{after}, got:\n{said}");
+}
+
+/// An address on this machine where nothing listens.
+fn closed_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{address}")
+}
+
+#[test]
+fn a_bad_setting_says_in_the_operators_language_what_to_write_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        support::process::cli_with(dir.path(), "vi", &["plan", "show"], &[("DONDOC_BULK_PER_SECOND", "99")]);
+    assert_eq!(out.status.code(), Some(2));
+    let range = dondoc::i18n::tr_args(
+        Lang::Vi,
+        "settings-expect-range",
+        [("from", "1".to_owned().into()), ("to", "30".to_owned().into())],
+    );
+    let reason = dondoc::i18n::tr_args(
+        Lang::Vi,
+        "settings-value-invalid",
+        [
+            ("name", "DONDOC_BULK_PER_SECOND".to_owned().into()),
+            ("value", "99".to_owned().into()),
+            ("expected", range.into()),
+        ],
+    );
+    let expected = dondoc::i18n::tr_args(Lang::Vi, "cli-settings-invalid", [("reason", reason.into())]);
+    assert_eq!(text(&out.stderr).trim(), expected);
+    assert!(expected.contains("từ 1 đến 30"), "{expected}");
+
+    // In English when the operator asked for it; an address that is not one is caught before
+    // anything runs.
+    let out =
+        support::process::cli_with(dir.path(), "en", &["run"], &[("TELOXIDE_API_URL", "localhost 8081")]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(said.contains("TELOXIDE_API_URL") && said.contains("http://127.0.0.1:8081"), "{said}");
+    assert!(said.starts_with("The settings are not valid:"), "{said}");
+
+    // A language that is not one is itself the error: said in Vietnamese, naming the choices.
+    let out = support::process::cli(dir.path(), "fr", &["plan", "show"]);
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("DONDOC_LANG") && said.contains(&tr(Lang::Vi, "settings-expect-language")),
+        "{said}"
+    );
+}
+
+#[test]
+fn an_unreachable_telegram_at_start_says_what_to_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = closed_address();
+    let env = [
+        ("TELOXIDE_TOKEN", support::telegram::TOKEN),
+        ("TELOXIDE_API_URL", api.as_str()),
+        ("DONDOC_HTTP_LISTEN", "off"),
+        // The retries' waits are settings: 1 ms, doubling, instead of 0.2 s.
+        ("DONDOC_RETRY_FIRST_MS", "1"),
+    ];
+    for lang in [Lang::Vi, Lang::En] {
+        let code = if lang == Lang::Vi { "vi" } else { "en" };
+        let started = std::time::Instant::now();
+        let out = support::process::cli_with(dir.path(), code, &["run"], &env);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert_said(&out, around_reason(lang, "run-telegram-unreachable", &[("attempts", "9")]));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the retries waited {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_telegram_refuses_says_where_to_find_the_right_one() {
+    let tg = support::telegram::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let api = tg.api_url().to_string();
+    let path = dir.path().to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        let env = [
+            ("TELOXIDE_TOKEN", "123:not-the-token"),
+            ("TELOXIDE_API_URL", api.as_str()),
+            ("DONDOC_HTTP_LISTEN", "off"),
+        ];
+        support::process::cli_with(&path, "vi", &["run"], &env)
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_said(&out, around_reason(Lang::Vi, "run-token-refused", &[]));
+    assert!(!text(&out.stderr).contains("not-the-token"), "the token never prints");
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_says_what_to_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("no-such-folder").join("dondoc.db");
+    let database = database.to_str().unwrap();
+    let out =
+        support::process::cli_with(dir.path(), "vi", &["plan", "show"], &[("DONDOC_DATABASE", database)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_said(&out, around_reason(Lang::Vi, "run-database-unopened", &[("database", database)]));
+}

@@ -2,6 +2,24 @@ cli-settings-invalid = The settings are not valid: { $reason }
 cli-failed = Could not do it: { $reason }
 run-no-token = No bot token yet. In Telegram, send /newbot to @BotFather to create a bot and get its token, then run again with TELOXIDE_TOKEN=<token> dondoc run.
 run-clock-start-invalid = "{ $value }" is not a valid instant. Write it in RFC 3339, for example 2022-03-07T08:00:00+07:00.
+settings-unreadable = the settings file { $path } cannot be read ({ $reason }). Check its path and that it can be read, then run again.
+settings-file-invalid = { $path } is not written correctly: { $reason }. Fix that line, then run again.
+settings-value-invalid = { $name } is "{ $value }", which cannot be used. It needs { $expected }.
+settings-expect-time-zone = an IANA time zone name, for example Asia/Ho_Chi_Minh
+settings-expect-user-ids = Telegram user ids separated by commas, for example 123456789,987654321
+settings-expect-language = vi or en
+settings-expect-address = an address and port, for example 127.0.0.1:8443
+settings-expect-address-or-off = an address and port, for example 127.0.0.1:9464, or off to turn it off
+settings-expect-url = the full address of a Bot API server, for example http://127.0.0.1:8081 (leave it empty for Telegram's own)
+settings-expect-range = a whole number from { $from } to { $to }
+run-telegram-unreachable = Telegram did not answer after { $attempts ->
+        [one] one attempt
+       *[other] { $attempts } attempts
+    } ({ $reason }). Check the network of the machine running the bot, or TELOXIDE_API_URL if you use your own Bot API server, then run again.
+run-token-refused = Telegram does not accept the bot token ({ $reason }). Check TELOXIDE_TOKEN: send /mybots to @BotFather to see the bot's token again, then run again.
+run-database-unopened = the database { $database } cannot be opened ({ $reason }). Check DONDOC_DATABASE (a file path or postgres://…) and that it can be written, then run again.
+run-no-plan = the database follows no plan yet. Import one: dondoc plan import <file.toml>.
+run-plan-unknown = No plan { $code } is followed. See the plan followed: dondoc plan show.
 plan-check-ok = Plan { $code } is valid: agencies { $agencies }, groups { $groups }, sections { $sections }, tasks { $tasks }, indicators { $indicators } (metrics { $metrics }), reporting rounds { $rounds }, holiday periods { $holidays }.
 plan-show-counts = Agencies { $agencies }, groups { $groups }, sections { $sections }, tasks { $tasks }, indicators { $indicators } (metrics { $metrics }), reporting rounds { $rounds }, holiday periods { $holidays }.
 plan-import-refused = The plan was not imported: the database is unchanged.

@@ -89,7 +89,7 @@ impl TestApp {
         Settings {
             database: super::db::location(dir.path()),
             token: Some(dondoc::config::Secret::new(TOKEN)),
-            api_url: Some(tg.api_url().to_string()),
+            api_url: Some(tg.api_url()),
             admins: vec![ADMIN_ID],
             run_scheduler: false,
             bulk_per_second: 30,

@@ -37,6 +37,11 @@ impl Drop for Running {
 /// A `dondoc` command run to its end in `dir`, on the test's database there, its messages in
 /// `lang`; nothing else from the environment.
 pub fn cli(dir: &Path, lang: &str, args: &[&str]) -> Output {
+    cli_with(dir, lang, args, &[])
+}
+
+/// Same as [`cli`], with these settings in its environment too.
+pub fn cli_with(dir: &Path, lang: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dondoc"))
         .args(args)
         .current_dir(dir)
@@ -44,6 +49,7 @@ pub fn cli(dir: &Path, lang: &str, args: &[&str]) -> Output {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DONDOC_DATABASE", super::db::env_value(dir))
         .env("DONDOC_LANG", lang)
+        .envs(env.iter().copied())
         .output()
         .expect("run dondoc")
 }
