@@ -140,6 +140,18 @@ fn cpu(pid: u32) -> Duration {
     Duration::new(at.tv_sec as u64, at.tv_nsec as u32)
 }
 
+/// User and system CPU ticks of a process (every thread), from /proc: coarse (10 ms), but
+/// enough over a run to tell how much of a bot's CPU went to the kernel (sockets, file locks
+/// and writes), which instruction counts do not see.
+fn ticks(pid: u32) -> (u64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let field = |n: usize| after.split_whitespace().nth(n).and_then(|v| v.parse().ok()).unwrap_or(0);
+    // utime and stime are the 14th and 15th fields; `after` starts at the 3rd.
+    (field(11), field(12))
+}
+
 /// Peak resident memory of a process, from /proc.
 fn peak_rss_mb(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -156,6 +168,8 @@ struct Figures {
     p50: Duration,
     p99: Duration,
     cpu_per_reply_ms: f64,
+    /// The share of that CPU spent in the kernel.
+    kernel: f64,
     rss_mb: f64,
     per_second: f64,
     replies: usize,
@@ -327,6 +341,7 @@ async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Pa
         callgrind_control("-z", pid);
     }
     let cpu_before = cpu(pid);
+    let ticks_before = ticks(pid);
     let started = Instant::now();
     let tasks: Vec<_> = people
         .into_iter()
@@ -337,6 +352,8 @@ async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Pa
     }
     let elapsed = started.elapsed();
     let cpu_used = cpu(pid).saturating_sub(cpu_before);
+    let ticks_after = ticks(pid);
+    let (user, system) = (ticks_after.0 - ticks_before.0, ticks_after.1 - ticks_before.1);
     let instructions = counted.as_deref().map(|out| {
         callgrind_control("-d", pid);
         dumped_instructions(out)
@@ -362,6 +379,7 @@ async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Pa
         p50: percentile(&latencies, 0.50),
         p99: percentile(&latencies, 0.99),
         cpu_per_reply_ms: cpu_used.as_secs_f64() * 1000.0 / replies.max(1) as f64,
+        kernel: system as f64 / (user + system).max(1) as f64,
         rss_mb,
         per_second: replies as f64 / elapsed.as_secs_f64(),
         replies,
@@ -372,10 +390,11 @@ async fn measure(bot: Bot, users: usize, items: usize, think: Duration, dir: &Pa
 
 fn line(name: &str, f: &Figures) -> String {
     let mut out = format!(
-        "  {name:<7} p50 {:>7.1} ms  p99 {:>7.1} ms  CPU {:>5.2} ms/reply  peak RSS {:>5.1} MB  {:>7.1} replies/s  ({} replies, {} errors)",
+        "  {name:<7} p50 {:>7.1} ms  p99 {:>7.1} ms  CPU {:>5.2} ms/reply ({:>2.0} % kernel)  peak RSS {:>5.1} MB  {:>7.1} replies/s  ({} replies, {} errors)",
         ms(f.p50),
         ms(f.p99),
         f.cpu_per_reply_ms,
+        f.kernel * 100.0,
         f.rss_mb,
         f.per_second,
         f.replies,
