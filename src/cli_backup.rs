@@ -96,7 +96,8 @@ pub async fn backup(settings: &Settings, file: &Path, force: bool) -> anyhow::Re
             for leftover in [partial.clone(), with_suffix(&partial, "-wal"), with_suffix(&partial, "-shm")] {
                 let _ = std::fs::remove_file(leftover);
             }
-            return Err(e);
+            let (path, reason) = (file.display().to_string(), e.root_cause().to_string());
+            anyhow::bail!("{}", t!(lang, "cli-file-unwritable", path = path, reason = reason));
         }
     };
     let (plan, reports, people) = summary_args(&summary);

@@ -349,7 +349,12 @@ pub async fn export(
         [(Some(to.xlsx), files.xlsx.as_slice()), (to.csv, files.csv.as_bytes()), (to.docx, &files.docx)];
     for (path, bytes) in written {
         let Some(path) = path else { continue };
-        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{}",
+                t!(lang, "cli-file-unwritable", path = path.display().to_string(), reason = e.to_string())
+            )
+        })?;
         println!(
             "{}",
             t!(lang, "cli-export-done", period = key.to_string(), path = path.display().to_string())

@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::{Datelike, Utc};
 
 use crate::cli_plan_preview::{plan_counts, preview, render_preview, sibling_warning};
@@ -64,7 +63,12 @@ fn render_listing(lang: Lang, problems: &[PlanProblem], header: &str, line: &str
 /// Reads and checks a plan file; its warnings are printed here (they never refuse it), its
 /// problems returned as the listing to print.
 fn read_plan_file(lang: Lang, file: &Path) -> anyhow::Result<Result<Plan, String>> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            t!(lang, "cli-file-unreadable", path = file.display().to_string(), reason = e.to_string())
+        )
+    })?;
     let checked = Plan::check(&text);
     if !checked.warnings.is_empty() {
         eprintln!("{}", render_listing(lang, &checked.warnings, "plan-warnings-header", "plan-warning-line"));

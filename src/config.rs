@@ -52,7 +52,7 @@ pub struct Settings {
     /// Language of command-line output.
     pub language: Lang,
     /// Public HTTPS URL Telegram posts updates to; long polling when absent.
-    pub webhook_url: Option<String>,
+    pub webhook_url: Option<reqwest::Url>,
     /// Address the webhook server listens on: loopback, behind a reverse proxy that terminates
     /// TLS (Telegram posts only to HTTPS).
     pub webhook_listen: SocketAddr,
@@ -167,6 +167,7 @@ pub enum Expected {
     Address,
     AddressOrOff,
     Url,
+    WebhookUrl,
     /// A whole number from the first to the second.
     Range(u64, u64),
 }
@@ -195,6 +196,7 @@ impl SettingsError {
                     Expected::Address => t!(lang, "settings-expect-address"),
                     Expected::AddressOrOff => t!(lang, "settings-expect-address-or-off"),
                     Expected::Url => t!(lang, "settings-expect-url"),
+                    Expected::WebhookUrl => t!(lang, "settings-expect-webhook-url"),
                     Expected::Range(from, to) => {
                         t!(lang, "settings-expect-range", from = from.to_string(), to = to.to_string())
                     }
@@ -273,7 +275,13 @@ impl Settings {
                 expected: Expected::Language,
             })?;
         }
-        s.webhook_url = nonempty(env("DONDOC_WEBHOOK_URL")).or(file.webhook_url);
+        if let Some(url) = nonempty(env("DONDOC_WEBHOOK_URL")).or(file.webhook_url) {
+            s.webhook_url = Some(url.trim().parse().map_err(|_| SettingsError::Value {
+                name: "DONDOC_WEBHOOK_URL",
+                value: url.clone(),
+                expected: Expected::WebhookUrl,
+            })?);
+        }
         if let Some(listen) = nonempty(env("DONDOC_WEBHOOK_LISTEN")).or(file.webhook_listen) {
             s.webhook_listen = listen.parse().map_err(|_| SettingsError::Value {
                 name: "DONDOC_WEBHOOK_LISTEN",

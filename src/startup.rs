@@ -288,7 +288,7 @@ impl Application {
             None => None,
         };
         let http = match settings.http_listen {
-            Some(address) => Some(crate::ops::http::bind(address).await?),
+            Some(address) => Some(crate::ops::http::bind(address, settings.language).await?),
             None => None,
         };
         let bot = make_bot(&settings)?;
@@ -372,8 +372,14 @@ impl Application {
         match self.settings.webhook_url.clone() {
             Some(url) => {
                 let listen = self.settings.webhook_listen;
-                let listener =
-                    crate::ops::listen::webhook(self.bot.clone(), &url, listen, metrics.clone()).await?;
+                let listener = crate::ops::listen::webhook(
+                    self.bot.clone(),
+                    url,
+                    listen,
+                    metrics.clone(),
+                    self.settings.language,
+                )
+                .await?;
                 tokio::spawn(watch_webhook(self.bot.clone(), metrics, self.stop.subscribe()));
                 dispatch.run(listener, &UPDATE_KINDS, errors, updates_stopped).await;
             }

@@ -76,7 +76,7 @@ async fn the_bot_also_runs_behind_a_webhook() {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut settings = TestApp::settings(&dir, &tg);
-    settings.webhook_url = Some(format!("http://127.0.0.1:{port}/telegram"));
+    settings.webhook_url = Some(format!("http://127.0.0.1:{port}/telegram").parse().unwrap());
     settings.webhook_listen = format!("127.0.0.1:{port}").parse().unwrap();
     let clock = dondoc::clock::ManualClock::new(support::app::local("2022-03-07T09:00"));
     let application = dondoc::startup::Application::build(settings, clock).await.unwrap();

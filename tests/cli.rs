@@ -262,3 +262,54 @@ fn a_database_that_cannot_be_opened_says_what_to_check() {
     assert_eq!(out.status.code(), Some(2));
     assert_said(&out, around_reason(Lang::Vi, "run-database-unopened", &[("database", database)]));
 }
+
+#[test]
+fn files_that_cannot_be_read_or_written_say_which_and_what_to_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("ke-hoach.toml");
+    let missing = missing.to_str().unwrap();
+    let out = dondoc(dir.path(), "vi", &["plan", "check", missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_said(&out, around_reason(Lang::Vi, "cli-file-unreadable", &[("path", missing)]));
+
+    // A copy or a workbook into a folder that is not there: nothing is left behind.
+    let nowhere = dir.path().join("no-such-folder");
+    let copy = nowhere.join("dondoc.bak");
+    let copy = copy.to_str().unwrap();
+    let workbook = nowhere.join("q1.xlsx");
+    let workbook = workbook.to_str().unwrap();
+    assert!(dondoc(dir.path(), "vi", &["plan", "show"]).status.success(), "the database is made");
+    if support::db::env_value(dir.path()).to_string_lossy().starts_with("postgres") {
+        // A copy is SQLite's: on PostgreSQL the operator uses pg_dump (backup-on-postgres).
+    } else {
+        let out = dondoc(dir.path(), "en", &["backup", copy]);
+        assert_eq!(out.status.code(), Some(2));
+        assert_said(&out, around_reason(Lang::En, "cli-file-unwritable", &[("path", copy)]));
+    }
+    let out = dondoc(dir.path(), "vi", &["export", "--period", "2022-Q1", "--out", workbook]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_said(&out, around_reason(Lang::Vi, "cli-file-unwritable", &[("path", workbook)]));
+    assert!(!nowhere.exists());
+}
+
+#[test]
+fn a_port_already_taken_says_which_setting_moves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let env = [("TELOXIDE_TOKEN", support::telegram::TOKEN), ("DONDOC_HTTP_LISTEN", address.as_str())];
+    let out = support::process::cli_with(dir.path(), "vi", &["run"], &env);
+    assert_eq!(out.status.code(), Some(2));
+    assert_said(&out, around_reason(Lang::Vi, "run-http-unbound", &[("address", &address)]));
+
+    // A webhook address that is not one is refused with the other settings, before any port.
+    let env =
+        [("TELOXIDE_TOKEN", support::telegram::TOKEN), ("DONDOC_WEBHOOK_URL", "bot.example.org/telegram")];
+    let out = support::process::cli_with(dir.path(), "vi", &["run"], &env);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("DONDOC_WEBHOOK_URL") && said.contains(&tr(Lang::Vi, "settings-expect-webhook-url")),
+        "{said}"
+    );
+}

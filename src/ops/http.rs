@@ -8,7 +8,6 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -19,15 +18,20 @@ use tokio::sync::watch;
 
 use super::health::{Health, MAX_SILENCE, verdict};
 use crate::app::AppRef;
+use crate::i18n::Lang;
+use crate::t;
 
 /// How long the health check waits for the database before calling it unresponsive.
 const DATABASE_WAIT: Duration = Duration::from_secs(3);
 
 /// Binds the endpoint's address (at start, so that an address in use stops the bot with a
 /// clear message instead of leaving it unobserved, or observed through another bot's port).
-pub async fn bind(address: SocketAddr) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(address).await.with_context(|| {
-        format!("the health and metrics endpoint cannot listen on {address} (DONDOC_HTTP_LISTEN; `off` disables it)")
+pub async fn bind(address: SocketAddr, lang: Lang) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(address).await.map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            t!(lang, "run-http-unbound", address = address.to_string(), reason = e.to_string())
+        )
     })
 }
 

@@ -17,7 +17,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use teloxide::RequestError;
@@ -27,8 +26,10 @@ use teloxide::types::{AllowedUpdate, Update};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener, webhooks};
 use tokio::sync::watch;
 
+use crate::i18n::Lang;
 use crate::metrics::Metrics;
 use crate::outbound::Wire;
+use crate::t;
 
 /// How often a webhook's delivery is checked with Telegram.
 const WEBHOOK_CHECK: Duration = Duration::from_secs(30);
@@ -224,17 +225,23 @@ where
 /// (Telegram keeps what it cannot deliver meanwhile and delivers it later).
 pub async fn webhook(
     bot: Bot,
-    url: &str,
+    url: reqwest::Url,
     listen: SocketAddr,
     metrics: Arc<Metrics>,
+    lang: Lang,
 ) -> anyhow::Result<impl UpdateListener<Err = Infallible>> {
-    let url = url.parse().with_context(|| format!("DONDOC_WEBHOOK_URL is not a URL: {url}"))?;
-    let socket = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("the webhook server cannot listen on {listen} (DONDOC_WEBHOOK_LISTEN)"))?;
+    let socket = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            t!(lang, "run-webhook-unbound", address = listen.to_string(), reason = e.to_string())
+        )
+    })?;
     let secret = webhook_secret(bot.token());
     let options = webhooks::Options::new(listen, url).secret_token(secret.clone());
-    bot.set_webhook(options.url.clone()).secret_token(secret).await.context("setting the webhook")?;
+    bot.set_webhook(options.url.clone()).secret_token(secret).await.map_err(|e| {
+        let url = options.url.to_string();
+        anyhow::anyhow!("{}", t!(lang, "run-webhook-refused", url = url, reason = e.to_string()))
+    })?;
     let (mut listener, stopped, router) = webhooks::axum_no_setup(options);
     metrics.contact(Instant::now());
     let token = listener.stop_token();
