@@ -20,12 +20,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
+
+use super::kept::Kept;
 use sqlx::Connection as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-/// Prepared statements each connection keeps: every query of the store, with room to spare.
-const STATEMENTS_KEPT: usize = 160;
 
 /// How long a statement waits for another process's write lock before it fails.
 const BUSY: Duration = Duration::from_secs(10);
@@ -60,7 +59,7 @@ impl SqliteFile {
         &self.path
     }
 
-    fn open(&self) -> rusqlite::Result<Connection> {
+    fn open(&self) -> rusqlite::Result<Kept> {
         let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         flags |= if self.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -76,8 +75,7 @@ impl SqliteFile {
                 e => Err(e),
             })?;
         }
-        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
-        Ok(conn)
+        Ok(Kept::new(conn))
     }
 
     /// The same file and pragmas for a connection of sqlx's (the migrations, the checkpoints),
@@ -117,7 +115,7 @@ pub struct Connections {
 
 struct Inner {
     file: SqliteFile,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Kept>>,
     permits: Arc<Semaphore>,
     size: u32,
 }
@@ -200,10 +198,9 @@ impl Connections {
         let Ok(all) = self.own.permits.acquire_many(self.own.size).await else { return };
         self.own.permits.close();
         all.forget();
-        let conns: Vec<Connection> =
-            std::mem::take(&mut *self.own.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        let conns: Vec<Kept> = std::mem::take(&mut *self.own.idle.lock().unwrap_or_else(|e| e.into_inner()));
         for conn in conns {
-            if let Err((_, e)) = conn.close() {
+            if let Err(e) = conn.close() {
                 tracing::warn!(error = %e, "a database connection did not close cleanly");
             }
         }
@@ -219,14 +216,14 @@ impl Connections {
 
 /// A lent connection; it goes back to the list when dropped, out of any transaction.
 pub struct Lent {
-    conn: Option<Connection>,
+    conn: Option<Kept>,
     home: Arc<Inner>,
     _permit: OwnedSemaphorePermit,
 }
 
 impl std::ops::Deref for Lent {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
+    type Target = Kept;
+    fn deref(&self) -> &Kept {
         self.conn.as_ref().expect("a lent connection until its drop")
     }
 }
@@ -272,9 +269,9 @@ impl SqliteTx {
 }
 
 /// `BEGIN` or `COMMIT`, prepared once per connection.
-fn run(conn: &Connection, sql: &str) -> Result<(), sqlx::Error> {
+fn run(conn: &Kept, sql: &str) -> Result<(), sqlx::Error> {
     tracing::debug!(target: "dondoc::sql", statement = sql);
-    conn.prepare_cached(sql).and_then(|mut s| s.execute([])).map(drop).map_err(failure)
+    conn.statement(sql).and_then(|mut s| s.execute([])).map(drop).map_err(failure)
 }
 
 /// SQLite's refusal, as sqlx reports a database's: its code is SQLite's extended result code

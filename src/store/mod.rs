@@ -15,6 +15,7 @@ pub mod db;
 mod extensions;
 mod invites;
 mod item_saves;
+mod kept;
 mod leadership;
 mod lender;
 #[cfg(test)]

@@ -8,10 +8,11 @@
 use std::cell::{Cell, RefCell};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use rusqlite::Row;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, Row};
 
 use super::db::Value;
+use super::kept::{Kept, KeptStatement};
 use super::lender::failure;
 
 /// A row, read from SQLite.
@@ -283,13 +284,9 @@ fn sql_value<'a>(value: &'a Value<'_>) -> ToSqlOutput<'a> {
 /// `sql` prepared (from the connection's cache) with `args` bound: `$n` takes the n-th value
 /// wherever it stands, as sqlx binds it; `?` takes the next. `RUST_LOG=dondoc::sql=debug` logs
 /// every statement (as sqlx's `sqlx::query=debug` did).
-fn prepared<'c>(
-    conn: &'c Connection,
-    sql: &str,
-    args: &[Value<'_>],
-) -> Result<rusqlite::CachedStatement<'c>, sqlx::Error> {
+fn prepared<'c>(conn: &'c Kept, sql: &str, args: &[Value<'_>]) -> Result<KeptStatement<'c>, sqlx::Error> {
     tracing::debug!(target: "dondoc::sql", statement = sql, values = args.len());
-    let mut stmt = conn.prepare_cached(sql).map_err(failure)?;
+    let mut stmt = conn.statement(sql).map_err(failure)?;
     for index in 1..=stmt.parameter_count() {
         let which = match stmt.parameter_name(index) {
             Some(name) => name[1..].parse::<usize>().map_or(index, |n| n),
@@ -304,7 +301,7 @@ fn prepared<'c>(
 }
 
 /// Runs `sql` to its end; the rows it changed.
-pub fn execute(conn: &Connection, sql: &str, args: &[Value<'_>]) -> Result<u64, sqlx::Error> {
+pub fn execute(conn: &Kept, sql: &str, args: &[Value<'_>]) -> Result<u64, sqlx::Error> {
     let mut stmt = prepared(conn, sql, args)?;
     let readonly = stmt.readonly();
     let mut rows = stmt.raw_query();
@@ -314,7 +311,7 @@ pub fn execute(conn: &Connection, sql: &str, args: &[Value<'_>]) -> Result<u64, 
 
 /// The rows of `sql`, at most `most`.
 pub fn fetch<T: FromSqlite>(
-    conn: &Connection,
+    conn: &Kept,
     sql: &str,
     args: &[Value<'_>],
     most: usize,
@@ -336,11 +333,11 @@ mod tests {
     use super::*;
     use sqlx::Connection as _;
 
-    fn conn() -> (Connection, tempfile::TempDir) {
+    fn conn() -> (Kept, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("t.db")).unwrap();
+        let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
         conn.execute_batch("CREATE TABLE t (n INTEGER, b BOOLEAN, s TEXT, at TEXT, day TEXT)").unwrap();
-        (conn, dir)
+        (Kept::new(conn), dir)
     }
 
     fn at() -> DateTime<Utc> {
