@@ -85,7 +85,7 @@ async fn finish_all(write: &Pool, batch: &[Finish]) -> Result<()> {
 /// Rows in runs of 64, 32, 16, 8, 4, 2 or 1, the largest first: a batch of any size is written
 /// by statements of seven shapes at most, each prepared once per connection and kept. A
 /// statement of the batch's own size was a new text for most batches (41 in a 50-person run of
-/// benches/replies), and SQLite's prepare costs about 140,000 instructions, a third of a reply;
+/// benches/replies), and SQLite's prepare costs about 140,000 instructions, a quarter of a reply;
 /// past the texts a connection keeps, every statement was prepared again.
 fn in_shapes<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
     let mut rest = rows;
