@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::{Deref, DerefMut};
+use std::ops::Deref;
 
 use rusqlite::{Connection, Statement};
 
@@ -29,7 +29,7 @@ pub struct Kept {
 
 // SAFETY: a `Kept` moves between threads as a whole, like the `Connection` it owns (which is
 // `Send`), and is used by one thread at a time (it is not `Sync`): the statements it keeps are
-// the connection's own, never shared outside it except borrowed from `&Kept` (see `statement`).
+// the connection's own, never outside it except lent to `with_statement`'s caller.
 unsafe impl Send for Kept {}
 
 impl Kept {
@@ -37,23 +37,34 @@ impl Kept {
         Kept { statements: RefCell::default(), conn: Box::new(conn) }
     }
 
-    /// `sql` prepared: the statement kept from its last run, or a new one. It goes back when
-    /// dropped; it must be reset by then (rusqlite's `Rows` and `execute` reset it), as its read
-    /// would otherwise stay open.
-    pub fn statement(&self, sql: &str) -> rusqlite::Result<KeptStatement<'_>> {
+    /// Runs `f` on `sql` prepared: the statement kept from its last run, or a new one, kept
+    /// after. `f` must leave it reset (rusqlite's `Rows` and `execute` do), as its read would
+    /// otherwise stay open. The statement is lent for any lifetime `'s` at all, so that `f` can
+    /// neither keep it nor put another in its place.
+    pub fn with_statement<R>(
+        &self,
+        sql: &str,
+        f: impl for<'s> FnOnce(&mut Statement<'s>) -> R,
+    ) -> rusqlite::Result<R> {
         let found = self.statements.borrow_mut().remove_entry(sql);
-        let (text, stmt) = match found {
+        let (text, mut stmt) = match found {
             Some(found) => found,
             None => {
                 let stmt = self.conn.prepare(sql)?;
                 // SAFETY: the statement borrows `*self.conn`, which lives at the same address
-                // until `self` drops, and `self.statements` (where it may be kept) drops first.
-                // Given out, it is borrowed from `&self` for no longer than `KeptStatement<'_>`.
+                // until `self` drops, and `self.statements` (where it is kept) drops first. It
+                // leaves this function only inside `self.statements`.
                 let stmt = unsafe { std::mem::transmute::<Statement<'_>, Statement<'static>>(stmt) };
                 (Box::from(sql), stmt)
             }
         };
-        Ok(KeptStatement { home: self, text: Some(text), stmt: Some(stmt) })
+        let out = f(&mut stmt);
+        let mut kept = self.statements.borrow_mut();
+        if kept.len() >= MOST_KEPT {
+            kept.clear();
+        }
+        kept.insert(text, stmt);
+        Ok(out)
     }
 
     /// Finalizes the statements, then closes the connection (dropped anyway if it fails).
@@ -71,44 +82,10 @@ impl Deref for Kept {
     }
 }
 
-/// A statement lent by its connection, given back when dropped.
-pub struct KeptStatement<'k> {
-    home: &'k Kept,
-    text: Option<Box<str>>,
-    stmt: Option<Statement<'static>>,
-}
-
-impl<'k> Deref for KeptStatement<'k> {
-    type Target = Statement<'k>;
-    fn deref(&self) -> &Statement<'k> {
-        self.stmt.as_ref().expect("a kept statement until its drop")
-    }
-}
-
-impl<'k> DerefMut for KeptStatement<'k> {
-    fn deref_mut(&mut self) -> &mut Statement<'k> {
-        // SAFETY: only shortens the statement's borrow of the connection to `'k`, for which
-        // `home` is borrowed.
-        let stmt: &mut Statement<'static> = self.stmt.as_mut().expect("a kept statement until its drop");
-        unsafe { std::mem::transmute::<&mut Statement<'static>, &mut Statement<'k>>(stmt) }
-    }
-}
-
-impl Drop for KeptStatement<'_> {
-    fn drop(&mut self) {
-        let (Some(text), Some(stmt)) = (self.text.take(), self.stmt.take()) else { return };
-        let mut kept = self.home.statements.borrow_mut();
-        if kept.len() >= MOST_KEPT {
-            kept.clear();
-        }
-        kept.insert(text, stmt);
-    }
-}
-
 /// Hashes a statement's text by its length and its ends (see the module's comment); equal
 /// texts still compare whole.
 #[derive(Default)]
-pub struct Ends(u64);
+struct Ends(u64);
 
 impl Hasher for Ends {
     fn write(&mut self, bytes: &[u8]) {
@@ -137,7 +114,7 @@ mod tests {
     }
 
     fn count(k: &Kept, sql: &str) -> i64 {
-        k.statement(sql).unwrap().query_row([], |r| r.get(0)).unwrap()
+        k.with_statement(sql, |s| s.query_row([], |r| r.get(0))).unwrap().unwrap()
     }
 
     #[test]
@@ -145,7 +122,7 @@ mod tests {
         let k = kept();
         let insert = "INSERT INTO t (n) VALUES (1)";
         for _ in 0..3 {
-            k.statement(insert).unwrap().execute([]).unwrap();
+            k.with_statement(insert, |s| s.execute([])).unwrap().unwrap();
         }
         assert_eq!(k.statements.borrow().len(), 1);
         assert_eq!(count(&k, "SELECT count(*) FROM t"), 3);
@@ -162,9 +139,7 @@ mod tests {
         let a = format!("SELECT 1 AS {pad} /* {} */", "a".repeat(40));
         let b = format!("SELECT 2 AS {pad} /* {} */", "a".repeat(40));
         assert_eq!(a.len(), b.len());
-        let one: i64 = k.statement(&a).unwrap().query_row([], |r| r.get(0)).unwrap();
-        let two: i64 = k.statement(&b).unwrap().query_row([], |r| r.get(0)).unwrap();
-        assert_eq!((one, two), (1, 2));
+        assert_eq!((count(&k, &a), count(&k, &b)), (1, 2));
         assert_eq!(k.statements.borrow().len(), 2);
     }
 
@@ -172,10 +147,9 @@ mod tests {
     fn a_statement_in_use_is_not_shared_and_the_kept_ones_stay_bounded() {
         let k = kept();
         let sql = "SELECT count(*) FROM t";
-        let outer = k.statement(sql).unwrap();
         // Asked again while lent: a second statement, not the first one twice.
-        assert_eq!(count(&k, sql), 0);
-        drop(outer);
+        let inner = k.with_statement(sql, |_| count(&k, sql)).unwrap();
+        assert_eq!(inner, 0);
         assert_eq!(k.statements.borrow().len(), 1);
         for i in 0..(MOST_KEPT + 5) {
             assert_eq!(count(&k, &format!("SELECT count(*) + {i} - {i} FROM t")), 0);
@@ -188,15 +162,15 @@ mod tests {
     fn a_read_left_unfinished_is_ended_when_its_rows_are_dropped() {
         let k = kept();
         k.execute_batch("INSERT INTO t (n) VALUES (1), (2)").unwrap();
-        {
-            let mut stmt = k.statement("SELECT n FROM t").unwrap();
-            let mut rows = stmt.raw_query();
-            assert!(rows.next().unwrap().is_some());
-        }
+        let first = k.with_statement("SELECT n FROM t", |s| s.raw_query().next().unwrap().is_some()).unwrap();
+        assert!(first);
         assert!(k.is_autocommit());
         // Run again from its start, not from where it was left.
-        let mut stmt = k.statement("SELECT n FROM t").unwrap();
-        let all: Vec<i64> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        let all: Vec<i64> = k
+            .with_statement("SELECT n FROM t", |s| {
+                s.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+            })
+            .unwrap();
         assert_eq!(all, [1, 2]);
     }
 }

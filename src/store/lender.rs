@@ -271,7 +271,7 @@ impl SqliteTx {
 /// `BEGIN` or `COMMIT`, prepared once per connection.
 fn run(conn: &Kept, sql: &str) -> Result<(), sqlx::Error> {
     tracing::debug!(target: "dondoc::sql", statement = sql);
-    conn.statement(sql).and_then(|mut s| s.execute([])).map(drop).map_err(failure)
+    conn.with_statement(sql, |s| s.execute([])).and_then(|done| done).map(drop).map_err(failure)
 }
 
 /// SQLite's refusal, as sqlx reports a database's: its code is SQLite's extended result code

@@ -8,11 +8,11 @@
 use std::cell::{Cell, RefCell};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
-use rusqlite::Row;
 use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Row, Statement};
 
 use super::db::Value;
-use super::kept::{Kept, KeptStatement};
+use super::kept::Kept;
 use super::lender::failure;
 
 /// A row, read from SQLite.
@@ -281,12 +281,9 @@ fn sql_value<'a>(value: &'a Value<'_>) -> ToSqlOutput<'a> {
     }
 }
 
-/// `sql` prepared (from the connection's cache) with `args` bound: `$n` takes the n-th value
-/// wherever it stands, as sqlx binds it; `?` takes the next. `RUST_LOG=dondoc::sql=debug` logs
-/// every statement (as sqlx's `sqlx::query=debug` did).
-fn prepared<'c>(conn: &'c Kept, sql: &str, args: &[Value<'_>]) -> Result<KeptStatement<'c>, sqlx::Error> {
-    tracing::debug!(target: "dondoc::sql", statement = sql, values = args.len());
-    let mut stmt = conn.statement(sql).map_err(failure)?;
+/// `args` bound to a statement: `$n` takes the n-th value wherever it stands, as sqlx binds it;
+/// `?` takes the next.
+fn bind(stmt: &mut Statement<'_>, args: &[Value<'_>]) -> Result<(), sqlx::Error> {
     for index in 1..=stmt.parameter_count() {
         let which = match stmt.parameter_name(index) {
             Some(name) => name[1..].parse::<usize>().map_or(index, |n| n),
@@ -297,16 +294,33 @@ fn prepared<'c>(conn: &'c Kept, sql: &str, args: &[Value<'_>]) -> Result<KeptSta
         })?;
         stmt.raw_bind_parameter(index, sql_value(value)).map_err(failure)?;
     }
-    Ok(stmt)
+    Ok(())
+}
+
+/// `f` on `sql` prepared (kept by the connection) with `args` bound.
+/// `RUST_LOG=dondoc::sql=debug` logs every statement (as sqlx's `sqlx::query=debug` did).
+fn prepared<R>(
+    conn: &Kept,
+    sql: &str,
+    args: &[Value<'_>],
+    f: impl for<'s> FnOnce(&mut Statement<'s>) -> Result<R, sqlx::Error>,
+) -> Result<R, sqlx::Error> {
+    tracing::debug!(target: "dondoc::sql", statement = sql, values = args.len());
+    conn.with_statement(sql, |stmt| {
+        bind(stmt, args)?;
+        f(stmt)
+    })
+    .map_err(failure)?
 }
 
 /// Runs `sql` to its end; the rows it changed.
 pub fn execute(conn: &Kept, sql: &str, args: &[Value<'_>]) -> Result<u64, sqlx::Error> {
-    let mut stmt = prepared(conn, sql, args)?;
-    let readonly = stmt.readonly();
-    let mut rows = stmt.raw_query();
-    while rows.next().map_err(failure)?.is_some() {}
-    Ok(if readonly { 0 } else { conn.changes() })
+    prepared(conn, sql, args, |stmt| {
+        let readonly = stmt.readonly();
+        let mut rows = stmt.raw_query();
+        while rows.next().map_err(failure)?.is_some() {}
+        Ok(if readonly { 0 } else { conn.changes() })
+    })
 }
 
 /// The rows of `sql`, at most `most`.
@@ -316,16 +330,17 @@ pub fn fetch<T: FromSqlite>(
     args: &[Value<'_>],
     most: usize,
 ) -> Result<Vec<T>, sqlx::Error> {
-    let mut stmt = prepared(conn, sql, args)?;
-    let positions = RefCell::new(Vec::with_capacity(stmt.column_count()));
-    let mut rows = stmt.raw_query();
-    let mut out = Vec::new();
-    while out.len() < most
-        && let Some(row) = rows.next().map_err(failure)?
-    {
-        out.push(T::from_sqlite(&Cells::new(row, &positions))?);
-    }
-    Ok(out)
+    prepared(conn, sql, args, |stmt| {
+        let positions = RefCell::new(Vec::with_capacity(stmt.column_count()));
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while out.len() < most
+            && let Some(row) = rows.next().map_err(failure)?
+        {
+            out.push(T::from_sqlite(&Cells::new(row, &positions))?);
+        }
+        Ok(out)
+    })
 }
 
 #[cfg(test)]
