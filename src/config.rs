@@ -239,13 +239,13 @@ impl Settings {
             s.database = Location::parse(&db);
         }
         s.token = nonempty(env("TELOXIDE_TOKEN")).map(Secret).or(file.token);
-        if let Some(url) = nonempty(env("TELOXIDE_API_URL")).or(file.api_url) {
-            s.api_url = Some(url.trim().parse().map_err(|_| SettingsError::Value {
-                name: "TELOXIDE_API_URL",
-                value: url.clone(),
-                expected: Expected::Url,
-            })?);
-        }
+        let url = |name: &'static str, value: Option<String>, expected: Expected| {
+            let parse =
+                |v: String| v.trim().parse().map_err(|_| SettingsError::Value { name, value: v, expected });
+            value.map(parse).transpose()
+        };
+        s.api_url =
+            url("TELOXIDE_API_URL", nonempty(env("TELOXIDE_API_URL")).or(file.api_url), Expected::Url)?;
         if let Some(tz) = nonempty(env("DONDOC_TIME_ZONE")).or(file.time_zone) {
             s.time_zone = Some(tz.parse().map_err(|_| SettingsError::Value {
                 name: "DONDOC_TIME_ZONE",
@@ -275,13 +275,8 @@ impl Settings {
                 expected: Expected::Language,
             })?;
         }
-        if let Some(url) = nonempty(env("DONDOC_WEBHOOK_URL")).or(file.webhook_url) {
-            s.webhook_url = Some(url.trim().parse().map_err(|_| SettingsError::Value {
-                name: "DONDOC_WEBHOOK_URL",
-                value: url.clone(),
-                expected: Expected::WebhookUrl,
-            })?);
-        }
+        let webhook = nonempty(env("DONDOC_WEBHOOK_URL")).or(file.webhook_url);
+        s.webhook_url = url("DONDOC_WEBHOOK_URL", webhook, Expected::WebhookUrl)?;
         if let Some(listen) = nonempty(env("DONDOC_WEBHOOK_LISTEN")).or(file.webhook_listen) {
             s.webhook_listen = listen.parse().map_err(|_| SettingsError::Value {
                 name: "DONDOC_WEBHOOK_LISTEN",
